@@ -1,0 +1,41 @@
+"""Middlewares in the order they run for each update; `install` wires them onto a Dispatcher."""
+
+from __future__ import annotations
+
+from aiogram import Dispatcher
+from aiogram.utils.i18n import I18n
+from storage.database import Database
+
+from bot.middlewares.database import DatabaseMiddleware
+from bot.middlewares.dedupe import DedupeMiddleware
+from bot.middlewares.flood import FloodMiddleware
+from bot.middlewares.locale import LocaleMiddleware
+from bot.middlewares.principal import PrincipalMiddleware
+from bot.middlewares.trace import HandlerNameMiddleware, UpdateLogMiddleware
+from domain.clock import Clock
+from domain.flood import FloodGuard
+
+
+def install(
+    dp: Dispatcher,
+    *,
+    database: Database,
+    i18n: I18n,
+    clock: Clock,
+    flood_guard: FloodGuard,
+    admin_ids: frozenset[int],
+) -> None:
+    """Outer middlewares run before filters: log, dedupe, DB session, identity, locale, flood control.
+
+    aiogram's own error and FSM middlewares come first; the error middleware wraps everything, so a failing
+    handler's unit of work is rolled back before the error handler runs.
+    """
+    dp.update.outer_middleware(UpdateLogMiddleware(clock))
+    dp.update.outer_middleware(DedupeMiddleware())
+    dp.update.outer_middleware(DatabaseMiddleware(database))
+    dp.update.outer_middleware(PrincipalMiddleware(admin_ids, i18n.default_locale))
+    dp.update.outer_middleware(LocaleMiddleware(i18n, i18n_key=None))
+    dp.update.outer_middleware(FloodMiddleware(flood_guard, clock))
+    for observer_name, observer in dp.observers.items():
+        if observer_name not in ("update", "error"):
+            observer.middleware(HandlerNameMiddleware())

@@ -1,0 +1,158 @@
+"""Starting and stopping the bot on one of its channels: web chat, long polling or webhook."""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import logging
+import signal
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.utils.i18n import I18n
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiohttp import web
+from storage.database import Database
+
+from bot.app import create_dispatcher
+from bot.commands import register_commands
+from bot.i18n import create_i18n
+from bot.settings import Settings, SettingsError
+from bot.webchat import WebChatHub, create_webchat_app, create_webchat_bot
+from domain.clock import Clock, SystemClock
+from storage.keys import KeyMaterial, load_key_material
+
+log = logging.getLogger("yuelao")
+
+
+def telegram_bot(settings: Settings) -> Bot:
+    """A Bot for the Telegram channel; `TELEGRAM_API_BASE` points it at any Bot API server."""
+    assert settings.bot_token is not None
+    session = (
+        AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
+        if settings.telegram_api_base
+        else AiohttpSession()
+    )
+    return Bot(
+        token=settings.bot_token.get_secret_value(),
+        session=session,
+        default=DefaultBotProperties(parse_mode="HTML"),
+    )
+
+
+@asynccontextmanager
+async def opened_app(settings: Settings, clock: Clock) -> AsyncIterator[tuple[Dispatcher, Database, KeyMaterial, I18n]]:
+    keys = load_key_material(
+        settings.encryption_keys.get_secret_value() if settings.encryption_keys else None,
+        settings.blind_index_key.get_secret_value() if settings.blind_index_key else None,
+        settings.data_dir,
+    )
+    database = await Database.open(settings.effective_database_url, keys, migrate=True)
+    try:
+        i18n = create_i18n(settings.default_locale)
+        yield create_dispatcher(settings, database=database, clock=clock, i18n=i18n), database, keys, i18n
+    finally:
+        await database.close()
+
+
+async def run(settings: Settings) -> None:
+    clock = SystemClock()
+    async with opened_app(settings, clock) as (dp, _database, keys, i18n):
+        if settings.webhook_url:
+            await _serve_webhook(settings, dp, i18n)
+        elif settings.bot_token is not None:
+            await poll_telegram(settings, dp, i18n)
+        else:
+            await _serve_webchat(settings, dp, keys, clock)
+
+
+async def poll_telegram(settings: Settings, dp: Dispatcher, i18n: I18n, *, handle_signals: bool = True) -> None:
+    bot = telegram_bot(settings)
+    await register_commands(bot, i18n)
+    await bot.delete_webhook(drop_pending_updates=False)
+    log.info("polling Telegram for updates")
+    # Handle each update before asking for the next batch, so an update is acknowledged only once handled.
+    await dp.start_polling(
+        bot,
+        allowed_updates=dp.resolve_used_update_types(),
+        handle_as_tasks=False,
+        handle_signals=handle_signals,
+        close_bot_session=True,
+        channel="telegram",
+    )
+
+
+def webhook_app(settings: Settings, dp: Dispatcher, i18n: I18n) -> web.Application:
+    """The aiohttp app that receives Telegram's webhook calls; a wrong secret header gets 401."""
+    assert settings.webhook_url is not None and settings.webhook_secret is not None
+    bot = telegram_bot(settings)
+    secret = settings.webhook_secret.get_secret_value()
+    app = web.Application()
+    # Answer Telegram only after the update was handled and committed.
+    SimpleRequestHandler(
+        dispatcher=dp, bot=bot, secret_token=secret, handle_in_background=False, channel="telegram"
+    ).register(app, path=settings.webhook_path)
+    setup_application(app, dp, bot=bot)
+
+    async def announce(_: web.Application) -> None:
+        await register_commands(bot, i18n)
+        await bot.set_webhook(
+            settings.webhook_url or "", secret_token=secret, allowed_updates=dp.resolve_used_update_types()
+        )
+
+    app.on_startup.append(announce)
+    return app
+
+
+async def _serve_webhook(settings: Settings, dp: Dispatcher, i18n: I18n) -> None:
+    app = webhook_app(settings, dp, i18n)
+    log.info(
+        "webhook listening on %s:%s%s",
+        settings.webhook_listen_host,
+        settings.webhook_listen_port,
+        settings.webhook_path,
+    )
+    await _serve(app, settings.webhook_listen_host, settings.webhook_listen_port, "WEBHOOK_LISTEN_PORT")
+
+
+async def _serve_webchat(settings: Settings, dp: Dispatcher, keys: KeyMaterial, clock: Clock) -> None:
+    hub = WebChatHub(settings.data_dir / "webchat", keys.derive("webchat-files"))
+    bot = create_webchat_bot(hub, clock)
+    app = create_webchat_app(dp, bot, hub)
+    await _serve(app, settings.webchat_host, settings.webchat_port, "WEBCHAT_PORT", announce_webchat=True)
+
+
+async def _serve(app: web.Application, host: str, port: int, setting: str, *, announce_webchat: bool = False) -> None:
+    runner = web.AppRunner(app, handle_signals=False)
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, host, port)
+        try:
+            await site.start()
+        except OSError as exc:
+            if exc.errno in (errno.EADDRINUSE, errno.EACCES):
+                raise SettingsError(f"{setting}: cannot listen on {host}:{port} ({exc.strerror})") from None
+            raise
+        if announce_webchat:
+            bound_port = runner.addresses[0][1] if runner.addresses else port
+            print(f"Yuelao web chat: http://{host}:{bound_port}/  (Ctrl-C to stop)", flush=True)
+        await _until_stopped()
+    finally:
+        await runner.cleanup()
+
+
+async def _until_stopped() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+    log.info("stopping")
