@@ -1,0 +1,38 @@
+"""The real bot in the web chat, in headless Chromium: a newcomer opens the page, starts, picks a language."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from aiogram import Dispatcher
+
+from domain.clock import FakeClock
+from tests.webchat.conftest import WebChatUrl
+
+try:
+    from playwright.async_api import Page, expect
+except ImportError:
+    if os.environ.get("CI"):
+        raise
+    pytest.skip("playwright is not installed", allow_module_level=True)
+
+pytestmark = pytest.mark.browser
+
+
+async def test_start_pick_chinese_and_read_the_answer_in_it(
+    webchat_url: WebChatUrl, browser_page: Page, dp: Dispatcher, clock: FakeClock
+) -> None:
+    page = browser_page
+    await page.goto(await webchat_url(dp, clock=clock))
+
+    await page.locator("#input").fill("/start")
+    await page.locator("#input").press("Enter")
+    await expect(page.locator(".from-bot .text").filter(has_text="Welcome to Yuelao").last).to_be_visible()
+
+    await page.get_by_role("button", name="中文").last.click()
+
+    await expect(page.locator(".from-bot .text").filter(has_text="欢迎来到月老").last).to_be_visible()
+    await page.locator("#input").fill("/help")
+    await page.locator("#input").press("Enter")
+    await expect(page.locator(".from-bot .text").filter(has_text="我可以为您做这些").last).to_be_visible()
