@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import logging
-from collections.abc import Iterable
+from collections.abc import AsyncGenerator, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,6 +45,7 @@ from aiogram.types import (
 
 from bot.api_limits import violations
 from bot.api_results import build_result
+from bot.webchat.formatting import formatted
 from domain.clock import Clock
 
 TEST_TOKEN = "4242:TESTtokenTESTtokenTESTtokenTESTtoken00"
@@ -84,7 +85,7 @@ class RecordingSession(BaseSession):
         if name not in self.allowed:
             self.problems.append(f"unexpected request {name}")
             raise UnexpectedRequest(f"unexpected request {name}")
-        refused = violations(method)
+        refused = violations(method) + _unparseable(bot, method)
         if refused:
             self.problems.extend(refused)
             raise TelegramBadRequest(method=method, message="; ".join(refused))
@@ -97,8 +98,15 @@ class RecordingSession(BaseSession):
     async def close(self) -> None:
         return None
 
-    async def stream_content(self, *args: Any, **kwargs: Any) -> Any:  # pragma: no cover - never downloads
-        raise UnexpectedRequest("file download")
+    def stream_content(
+        self,
+        url: str,
+        headers: dict[str, Any] | None = None,
+        timeout: int = 30,
+        chunk_size: int = 65536,
+        raise_for_status: bool = True,
+    ) -> AsyncGenerator[bytes, None]:
+        raise UnexpectedRequest("the conversation tried to download a file")
 
 
 @dataclass
@@ -258,7 +266,7 @@ class BotClient:
             )
         elif isinstance(call, EditMessageText) and call.message_id in view.messages:
             shown = view.messages[call.message_id]
-            shown.text, shown.inline = call.text, _inline(call.reply_markup)
+            shown.text, shown.inline = call.text or "", _inline(call.reply_markup)
         elif isinstance(call, EditMessageCaption) and call.message_id in view.messages:
             shown = view.messages[call.message_id]
             shown.text, shown.inline = call.caption or "", _inline(call.reply_markup)
@@ -284,6 +292,18 @@ class BotClient:
                     if button.text == text and button.callback_data is not None:
                         return shown, button.callback_data
         raise AssertionError(f"no button {text!r}; the last buttons are {self.last_buttons()}")
+
+
+def _unparseable(bot: Bot, method: TelegramMethod[Any]) -> list[str]:
+    """Text Telegram could not parse as HTML (unescaped user input, an unclosed tag) is refused like Telegram."""
+    for text_field, entities_field in (("text", "entities"), ("caption", "caption_entities")):
+        text = getattr(method, text_field, None)
+        if isinstance(text, str) and not isinstance(method, AnswerCallbackQuery):
+            try:
+                formatted(bot, method, text, getattr(method, "parse_mode", None), getattr(method, entities_field, None))
+            except TelegramBadRequest as exc:
+                return [f"{type(method).__name__}: {exc.message}"]
+    return []
 
 
 def _inline(markup: object) -> InlineKeyboardMarkup | None:
