@@ -39,6 +39,8 @@ class PrincipalMiddleware(BaseMiddleware):
         account = await uow.accounts.find_by_external(channel.value, external_id)
         is_admin = channel is Channel.TELEGRAM and user.id in self._admin_ids
         if account is not None:
+            # Conversation state written in this update is tagged with the account, so shredding removes it.
+            uow.principal_id = account.id
             return Principal(
                 channel=channel,
                 external_id=external_id,

@@ -1,0 +1,116 @@
+"""What a client may ask of their data: a full export, and deletion by crypto-shredding.
+
+Both run inside the caller's unit of work, so the client journey can audit them in the same transaction.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from aiogram.fsm.storage.base import StorageKey
+from sqlalchemy import Table, delete, or_, select, update
+
+from storage.errors import NotFoundError
+from storage.fsm import FSM_STATES, fsm_key_index
+from storage.models import metadata
+from storage.models.accounts import AccountRow
+from storage.models.base import SHRED_WITH_ACCOUNT
+from storage.models.fsm import FsmStateRow
+from storage.unit_of_work import UnitOfWork
+
+EXPORT_FORMAT = "yuelao-export/1"
+
+
+def account_data_tables() -> list[tuple[Table, list[str]]]:
+    """Tables holding rows that belong to an account, children before parents, with their owner columns."""
+    owned: list[tuple[Table, list[str]]] = []
+    for table in reversed(metadata.sorted_tables):
+        columns = [column.name for column in table.columns if column.info.get(SHRED_WITH_ACCOUNT) is True]
+        if columns:
+            owned.append((table, columns))
+    return owned
+
+
+async def shred_account(
+    uow: UnitOfWork, account_id: UUID, now: datetime, *, fsm_keys: Iterable[StorageKey] = ()
+) -> None:
+    """Delete an account for good: destroy its data key first, then delete every row that is its data.
+
+    What is left: a tombstone account row (id, channel, locale, created_at, deleted_at; no external id,
+    no blind index), the destroyed data-key row (no key) and audit entries whose sealed reasons can no
+    longer be opened. FSM rows are deleted when tagged with the account (see storage/fsm.py) or named by
+    `fsm_keys`. Idempotent. On SQLite the WAL is checkpointed after the unit of work commits.
+    """
+    session = uow.session
+    await session.flush()
+    account = await session.get(AccountRow, account_id)
+    if account is None:
+        raise NotFoundError("account", account_id)
+    await uow.keys.destroy(account_id, now)
+    for table, columns in account_data_tables():
+        await session.execute(delete(table).where(or_(*(table.c[name] == account_id for name in columns))))
+    indexes = [fsm_key_index(uow.context.crypto, key) for key in fsm_keys]
+    if indexes:
+        await session.execute(delete(FsmStateRow).where(FsmStateRow.key_index.in_(indexes)))
+    await session.execute(
+        update(AccountRow)
+        .where(AccountRow.id == account_id)
+        .values(
+            external_id=None,
+            external_id_index=None,
+            last_seen_at=None,
+            unreachable=False,
+            unreachable_since=None,
+            deleted_at=account.deleted_at or now,
+        )
+    )
+    session.expunge_all()
+    uow.shredded.add(account_id)
+
+
+async def export_account(uow: UnitOfWork, account_id: UUID) -> dict[str, object]:
+    """Everything we hold about one account, decrypted, as a JSON-serialisable dict."""
+    account = await uow.accounts.require(account_id)
+    staff = await uow.staff.get(account_id)
+    audit = await uow.audit.list_for_subject(account_id, limit=None)
+    fsm_rows = (
+        await uow.session.scalars(
+            select(FsmStateRow).where(FsmStateRow.account_id == account_id).order_by(FsmStateRow.updated_at)
+        )
+    ).all()
+    crypto, system_key = uow.context.crypto, uow.context.system_key
+    conversation = [FSM_STATES.decode(crypto, system_key, row) for row in fsm_rows]
+    export: dict[str, Any] = {
+        "format": EXPORT_FORMAT,
+        "account": _plain(account),
+        "consents": _plain(await uow.consents.list_for(account_id)),
+        "client_profile": _plain(await uow.profiles.get(account_id)),
+        "partner_preferences": _plain(await uow.preferences.get(account_id)),
+        "photos": _plain(await uow.photos.list_for(account_id)),
+        "staff_member": _plain(staff),
+        "audit_log": _plain(audit),
+        "conversation_state": [
+            {"state": entry.state, "data": _plain(entry.data or {}), "updated_at": _plain(entry.updated_at)}
+            for entry in conversation
+        ],
+    }
+    return export
+
+
+def _plain(value: Any) -> Any:
+    """Records, UUIDs and dates as JSON values."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {field.name: _plain(getattr(value, field.name)) for field in dataclasses.fields(value)}
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    return value

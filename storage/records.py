@@ -1,0 +1,141 @@
+"""The plain, decrypted values repositories return. Frozen: change them through the repositories.
+
+Field names are the column names of the matching table, so one generic mapper seals and opens them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from uuid import UUID
+
+
+@dataclass(frozen=True)
+class Account:
+    id: UUID
+    channel: str
+    external_id: str | None  # None once the account was deleted (a tombstone is all that is left)
+    locale: str
+    created_at: datetime
+    last_seen_at: datetime | None
+    unreachable: bool
+    unreachable_since: datetime | None
+    deleted_at: datetime | None
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+@dataclass(frozen=True)
+class Consent:
+    id: UUID
+    account_id: UUID
+    notice_version: str
+    given_at: datetime
+
+
+@dataclass(frozen=True)
+class ClientProfile:
+    account_id: UUID
+    status: str
+    tier: str
+    created_at: datetime
+    updated_at: datetime
+    intake_step: str | None = None
+    display_name: str | None = None
+    gender: str | None = None
+    birth_date: date | None = None
+    birth_year: int | None = None
+    height_cm: int | None = None
+    education: str | None = None
+    occupation: str | None = None
+    income_band: str | None = None
+    region_code: str | None = None
+    city_text: str | None = None
+    marital_history: str | None = None
+    has_children: bool | None = None
+    wants_children: str | None = None
+    personality: list[str] = field(default_factory=list)
+    hobbies: list[str] = field(default_factory=list)
+    hobbies_text: str | None = None
+    about_me: str | None = None
+    relationship_history: str | None = None
+    phone: str | None = None
+    activated_at: datetime | None = None
+    last_active_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class MatchFacts:
+    """The clear, coarse facts of a profile the matcher compares; reading them decrypts nothing."""
+
+    account_id: UUID
+    status: str
+    tier: str
+    gender: str | None
+    birth_year: int | None
+    height_cm: int | None
+    education: str | None
+    region_code: str | None
+    marital_history: str | None
+    has_children: bool | None
+    wants_children: str | None
+    personality: list[str]
+    hobbies: list[str]
+    last_active_at: datetime | None
+
+
+@dataclass(frozen=True)
+class PartnerPreferences:
+    account_id: UUID
+    gender_sought: str | None = None
+    age_min: int | None = None
+    age_max: int | None = None
+    height_min: int | None = None
+    height_max: int | None = None
+    min_education: str | None = None
+    regions: list[str] = field(default_factory=list)
+    marital: list[str] = field(default_factory=list)
+    children: str | None = None
+    must_have: list[str] = field(default_factory=list)
+    updated_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Photo:
+    id: UUID
+    account_id: UUID
+    position: int
+    file_id: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    account_id: UUID
+    role: str
+    active: bool
+    display_name: str | None
+    standard_acknowledged_at: datetime | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: UUID
+    at: datetime
+    actor_account_id: UUID | None
+    subject_account_id: UUID | None
+    action: str
+    reason: str | None
+    reason_erased: bool = False  # the subject was deleted, so the sealed reason can no longer be read
+
+
+@dataclass(frozen=True)
+class ConversationState:
+    """One aiogram FSM row, as the export shows it to its owner."""
+
+    state: str | None
+    data: dict[str, object] | None
+    updated_at: datetime

@@ -1,0 +1,141 @@
+"""Accounts: found by (channel, external id) through a blind index; the external id itself is sealed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from uuid import UUID, uuid4
+
+from sqlalchemy import ColumnElement, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from storage.choices import CHANNELS, LOCALES, require_choice
+from storage.crypto.aead import DataKey
+from storage.crypto.blind_index import ACCOUNT_EXTERNAL_ID
+from storage.data_keys import StoredKey
+from storage.errors import AccountDeletedError, NotFoundError
+from storage.models.accounts import AccountRow, DataKeyRow
+from storage.records import Account
+from storage.repositories.base import Repository
+from storage.sealing import RecordSpec
+
+ACCOUNTS = RecordSpec(AccountRow, Account, row_id="id")
+
+
+class AccountsRepository(Repository):
+    async def get(self, account_id: UUID) -> Account | None:
+        return await self._find(AccountRow.id == account_id)
+
+    async def require(self, account_id: UUID) -> Account:
+        account = await self.get(account_id)
+        if account is None:
+            raise NotFoundError("account", account_id)
+        return account
+
+    async def get_many(self, account_ids: Iterable[UUID]) -> dict[UUID, Account]:
+        wanted = list(dict.fromkeys(account_ids))
+        if not wanted:
+            return {}
+        rows = (await self._session.scalars(select(AccountRow).where(AccountRow.id.in_(wanted)))).all()
+        await self._keys.preload(row.id for row in rows if row.deleted_at is None)
+        return {row.id: await self._record(row) for row in rows}
+
+    async def find_by_external(self, channel: str, external_id: str) -> Account | None:
+        require_choice("channel", channel, CHANNELS)
+        index = self._crypto.blind_index(ACCOUNT_EXTERNAL_ID, external_id)
+        account = await self._find(AccountRow.channel == channel, AccountRow.external_id_index == index)
+        return account if account is not None and account.external_id == external_id else None
+
+    async def create(self, channel: str, external_id: str, *, locale: str, now: datetime) -> Account:
+        """A new account with a new data key. A duplicate (channel, external id) fails at flush."""
+        require_choice("channel", channel, CHANNELS)
+        require_choice("locale", locale, LOCALES)
+        row = AccountRow(
+            id=uuid4(), channel=channel, locale=locale, created_at=now, last_seen_at=now, unreachable=False
+        )
+        self._session.add(row)
+        key = self._keys.create_for_account(row.id, now)
+        ACCOUNTS.apply(self._crypto, key, row, {"external_id": external_id})
+        await self._session.flush()
+        return ACCOUNTS.decode(self._crypto, key, row)
+
+    async def get_or_create(
+        self, channel: str, external_id: str, *, locale: str, now: datetime
+    ) -> tuple[Account, bool]:
+        """The account of (channel, external id), created if missing; safe when two updates race.
+
+        Returns (account, created).
+        """
+        existing = await self.find_by_external(channel, external_id)
+        if existing is not None:
+            return existing, False
+        require_choice("locale", locale, LOCALES)
+        account_id = uuid4()
+        key = DataKey.generate(uuid4())
+        values = {
+            "id": account_id,
+            "channel": channel,
+            "locale": locale,
+            "created_at": now,
+            "last_seen_at": now,
+            "unreachable": False,
+            **ACCOUNTS.encode(self._crypto, key, account_id, {"external_id": external_id}),
+        }
+        insert = pg_insert if self._dialect_name == "postgresql" else sqlite_insert
+        inserted = await self._session.scalar(
+            insert(AccountRow)
+            .values(values)
+            .on_conflict_do_nothing(index_elements=["channel", "external_id_index"])
+            .returning(AccountRow.id)
+        )
+        if inserted is None:
+            winner = await self.find_by_external(channel, external_id)
+            assert winner is not None
+            return winner, False
+        self._keys.register_for_account(account_id, key, now)
+        await self._session.flush()
+        return await self.require(account_id), True
+
+    async def set_locale(self, account_id: UUID, locale: str) -> None:
+        require_choice("locale", locale, LOCALES)
+        await self._update(account_id, locale=locale)
+
+    async def touch(self, account_id: UUID, now: datetime) -> None:
+        """The person was just heard from: record it, and they are reachable again if they had blocked us."""
+        await self._update(account_id, last_seen_at=now, unreachable=False, unreachable_since=None)
+
+    async def mark_unreachable(self, account_id: UUID, now: datetime) -> None:
+        """The person blocked the bot (Telegram answered 403). Keeps the first moment it was noticed."""
+        account = await self.require(account_id)
+        if not account.unreachable:
+            await self._update(account_id, unreachable=True, unreachable_since=now)
+
+    async def _update(self, account_id: UUID, **values: object) -> None:
+        touched = await self._execute_dml(
+            update(AccountRow).where(AccountRow.id == account_id, AccountRow.deleted_at.is_(None)).values(values)
+        )
+        if touched == 0:
+            if await self._session.get(AccountRow, account_id) is None:
+                raise NotFoundError("account", account_id)
+            raise AccountDeletedError(account_id)
+
+    async def _find(self, *conditions: ColumnElement[bool]) -> Account | None:
+        """One account with its data key row in a single query (the principal lookup runs on every update)."""
+        found = (
+            await self._session.execute(
+                select(AccountRow, DataKeyRow.id, DataKeyRow.master_key_id, DataKeyRow.wrapped_key)
+                .outerjoin(DataKeyRow, DataKeyRow.account_id == AccountRow.id)
+                .where(*conditions)
+            )
+        ).first()
+        if found is None:
+            return None
+        row, key_id, master_key_id, wrapped = found
+        if key_id is not None:
+            self._keys.remember(row.id, StoredKey(key_id, master_key_id, wrapped))
+        return await self._record(row)
+
+    async def _record(self, row: AccountRow) -> Account:
+        key = None if row.external_id is None else await self._keys.for_account(row.id)
+        return ACCOUNTS.decode(self._crypto, key, row)

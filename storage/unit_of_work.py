@@ -1,0 +1,81 @@
+"""One transaction: the repositories of one update or one job, sharing a session and a data-key cache."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.clock import Clock
+from storage.crypto.aead import DataKey
+from storage.crypto.master import MasterKeyRing
+from storage.data_keys import DataKeyRing
+from storage.repositories.accounts import AccountsRepository
+from storage.repositories.audit import AuditRepository
+from storage.repositories.base import RepositoryContext
+from storage.repositories.consents import ConsentsRepository
+from storage.repositories.photos import PhotosRepository
+from storage.repositories.preferences import PreferencesRepository
+from storage.repositories.profiles import ProfilesRepository
+from storage.repositories.staff import StaffRepository
+from storage.sealing import FieldCrypto
+
+
+@dataclass(frozen=True)
+class StorageContext:
+    """What a database hands every unit of work: the crypto tools, the master keys, the system key."""
+
+    crypto: FieldCrypto
+    master: MasterKeyRing
+    system_key: DataKey
+    clock: Clock
+
+
+class UnitOfWork:
+    """Repositories over one session in one transaction; `Database.unit_of_work()` commits or rolls back.
+
+    `principal_id` is the account the update is for (set it when known): FSM rows written in this unit of
+    work are tagged with it, so shredding that account deletes its conversation state.
+    """
+
+    def __init__(self, session: AsyncSession, context: StorageContext, *, principal_id: UUID | None = None) -> None:
+        self.session = session
+        self.context = context
+        self.keys = DataKeyRing(session, context.master, context.system_key)
+        self.principal_id = principal_id
+        self.shredded: set[UUID] = set()
+        self._repositories = RepositoryContext(session, self.keys, context.crypto)
+
+    @cached_property
+    def accounts(self) -> AccountsRepository:
+        return AccountsRepository(self._repositories)
+
+    @cached_property
+    def profiles(self) -> ProfilesRepository:
+        return ProfilesRepository(self._repositories)
+
+    @cached_property
+    def preferences(self) -> PreferencesRepository:
+        return PreferencesRepository(self._repositories)
+
+    @cached_property
+    def photos(self) -> PhotosRepository:
+        return PhotosRepository(self._repositories)
+
+    @cached_property
+    def staff(self) -> StaffRepository:
+        return StaffRepository(self._repositories)
+
+    @cached_property
+    def consents(self) -> ConsentsRepository:
+        return ConsentsRepository(self._repositories)
+
+    @cached_property
+    def audit(self) -> AuditRepository:
+        return AuditRepository(self._repositories)
+
+    async def flush(self) -> None:
+        """Send pending writes now (to see database errors early); the transaction stays open."""
+        await self.session.flush()
