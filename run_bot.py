@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import sys
 from collections.abc import Sequence
@@ -22,6 +23,12 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", help="bring the database schema up to date and exit")
     rotate = commands.add_parser("rotate-keys", help="re-wrap every data key under the newest master key")
     rotate.add_argument("--batch-size", type=int, default=500)
+    admin = commands.add_parser("admin", help="manage owners")
+    admin_commands = admin.add_subparsers(dest="admin_command", required=True)
+    admin_add = admin_commands.add_parser("add", help="make a Telegram user an owner of the agency's bot")
+    admin_add.add_argument("telegram_id", type=int)
+    export = commands.add_parser("export", help="print everything held about one Telegram user as JSON")
+    export.add_argument("telegram_id", type=int)
     return parser
 
 
@@ -45,6 +52,41 @@ async def _rotate(settings: Settings, batch_size: int) -> int:
     return 0 if report.remaining == 0 else 1
 
 
+async def _admin_add(settings: Settings, telegram_id: int) -> None:
+    from bot.runner import opened_app
+    from domain.clock import SystemClock
+
+    clock = SystemClock()
+    async with opened_app(settings, clock) as (_dp, database, _keys, _i18n), database.unit_of_work() as uow:
+        account, _created = await uow.accounts.get_or_create(
+            "telegram", str(telegram_id), locale=settings.default_locale, now=clock.now()
+        )
+        member = await uow.staff.get(account.id)
+        if member is None:
+            await uow.staff.add(account.id, role="owner", display_name=None, now=clock.now())
+        else:
+            await uow.staff.set_role(account.id, "owner")
+            await uow.staff.set_active(account.id, True)
+        await uow.audit.record(action="staff.owner_added", now=clock.now(), subject_account_id=account.id)
+    print("owner added")
+
+
+async def _export(settings: Settings, telegram_id: int) -> int:
+    from bot.runner import opened_app
+    from domain.clock import SystemClock
+    from storage.privacy_ops import export_account
+
+    async with opened_app(settings, SystemClock()) as (_dp, database, _keys, _i18n), database.unit_of_work() as uow:
+        account = await uow.accounts.find_by_external("telegram", str(telegram_id))
+        if account is None:
+            print("yuelao: no account for that Telegram id", file=sys.stderr)
+            return 1
+        exported = await export_account(uow, account.id)
+    json.dump(exported, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    print()
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -55,6 +97,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "rotate-keys":
             return asyncio.run(_rotate(settings, args.batch_size))
+        if args.command == "admin":
+            asyncio.run(_admin_add(settings, args.telegram_id))
+            return 0
+        if args.command == "export":
+            return asyncio.run(_export(settings, args.telegram_id))
         from bot.runner import run
 
         asyncio.run(run(settings))

@@ -12,3 +12,5 @@ def configure_logging(level: str = "INFO") -> None:
     )
     # aiogram logs every update with the user's id at INFO; ours says the same without the id.
     logging.getLogger("aiogram.event").setLevel(logging.WARNING)
+    # Migrations announce every step at INFO; a start-up needs only their warnings.
+    logging.getLogger("alembic").setLevel(logging.WARNING)

@@ -41,12 +41,14 @@ class PrincipalMiddleware(BaseMiddleware):
         if account is not None:
             # Conversation state written in this update is tagged with the account, so shredding removes it.
             uow.principal_id = account.id
+            member = await uow.staff.get(account.id)
             return Principal(
                 channel=channel,
                 external_id=external_id,
                 locale=account.locale,
                 account_id=account.id,
                 is_admin=is_admin,
+                roles=frozenset({member.role}) if member is not None and member.active else frozenset(),
             )
         return Principal(
             channel=channel,

@@ -18,7 +18,7 @@ USER = 31337
 
 async def test_start_and_pick_a_language_over_long_polling(tmp_path: Path, clock: FakeClock) -> None:
     async with running_fake_bot_api() as api:
-        settings = Settings(  # type: ignore[call-arg]
+        settings = Settings(
             _env_file=None, bot_token=TOKEN, telegram_api_base=api.base_url, data_dir=tmp_path / "data"
         )
         async with opened_app(settings, clock) as (dp, _database, _keys, i18n):
@@ -30,8 +30,8 @@ async def test_start_and_pick_a_language_over_long_polling(tmp_path: Path, clock
                 api.push_text(USER, "/start")
                 (welcome,) = await api.wait_for("sendMessage")
                 assert "Welcome to <b>Yuelao</b>" in welcome.params["text"]
-                buttons = welcome.params["reply_markup"]["inline_keyboard"][0]
-                chinese = next(b for b in buttons if b["text"] == "中文")
+                rows = welcome.params["reply_markup"]["inline_keyboard"]
+                chinese = next(b for row in rows for b in row if b["text"] == "中文")
 
                 message = {
                     "message_id": 500,
@@ -43,7 +43,8 @@ async def test_start_and_pick_a_language_over_long_polling(tmp_path: Path, clock
                 (answer,) = await api.wait_for("answerCallbackQuery")
                 (edit,) = await api.wait_for("editMessageText")
                 assert answer.params["callback_query_id"] == query_id
-                assert edit.params["text"].startswith("从现在起我将用中文与您交流")
+                # The greeting is shown again in Chinese, consent button and all.
+                assert edit.params["text"].startswith("欢迎来到<b>月老</b>")
             finally:
                 await dp.stop_polling()
                 await polling
@@ -51,7 +52,7 @@ async def test_start_and_pick_a_language_over_long_polling(tmp_path: Path, clock
 
 async def test_webhook_refuses_a_request_without_the_secret(tmp_path: Path, clock: FakeClock) -> None:
     async with running_fake_bot_api() as api:
-        settings = Settings(  # type: ignore[call-arg]
+        settings = Settings(
             _env_file=None,
             bot_token=TOKEN,
             telegram_api_base=api.base_url,
