@@ -41,10 +41,9 @@ async def _migrate(settings: Settings) -> None:
 
 
 async def _rotate(settings: Settings, batch_size: int) -> int:
-    from storage.rotation import rotate_keys
-
     from bot.runner import opened_app
     from domain.clock import SystemClock
+    from storage.rotation import rotate_keys
 
     async with opened_app(settings, SystemClock()) as (_dp, database, _keys, _i18n):
         report = await rotate_keys(database, batch_size=batch_size, progress=sys.stderr.isatty())

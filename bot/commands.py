@@ -12,6 +12,10 @@ def menu_commands() -> list[BotCommand]:
     """The commands for the current locale (call inside `i18n.use_locale`)."""
     return [
         BotCommand(command="start", description=_("Begin or continue")),
+        BotCommand(command="profile", description=_("Your profile: view, change, pause")),
+        BotCommand(command="preferences", description=_("The partner you hope to meet")),
+        BotCommand(command="mydata", description=_("Get all your data as a file")),
+        BotCommand(command="delete", description=_("Delete your data for good")),
         BotCommand(command="help", description=_("What I can do")),
         BotCommand(command="language", description=_("Choose the language")),
         BotCommand(command="cancel", description=_("Stop what we are doing")),

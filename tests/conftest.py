@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 from aiogram import Bot, Dispatcher
-from storage.database import Database
 
 from bot.app import create_dispatcher
 from bot.settings import Settings
 from domain.clock import FakeClock
+from storage.database import Database
 from tests.botclient import BotClient, ErrorLogCapture, RecordingSession, make_bot
 
 pytest_plugins = ["tests.db_fixtures"]
@@ -25,7 +25,7 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(_env_file=None, data_dir=tmp_path / "data", admin_ids=[])  # type: ignore[call-arg]
+    return Settings(_env_file=None, data_dir=tmp_path / "data", admin_ids=[])
 
 
 @pytest.fixture

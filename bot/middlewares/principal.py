@@ -8,10 +8,10 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.fsm.context import FSMContext
 from aiogram.types import TelegramObject, User
-from storage.unit_of_work import UnitOfWork
 
 from bot.i18n import locale_from_language_code
 from domain.identity import Channel, Principal
+from storage.unit_of_work import UnitOfWork
 
 VISITOR_LOCALE_KEY = "locale"
 

@@ -6,11 +6,11 @@ from collections.abc import Callable
 
 from aiogram import Bot
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
-from storage.database import Database
 
 from bot.app import create_dispatcher
 from bot.settings import Settings
 from domain.clock import FakeClock
+from storage.database import Database
 from tests.botclient import BotClient, RecordingSession
 
 
@@ -19,7 +19,7 @@ async def test_start_greets_in_the_telegram_language_and_offers_both_languages(u
 
     assert [type(c) for c in calls] == [SendMessage]
     assert "Welcome to <b>Yuelao</b>" in user.last_text()
-    assert user.last_buttons() == ["English", "中文"]
+    assert user.last_buttons() == ["I agree, let's begin", "English", "中文"]
 
 
 async def test_chinese_telegram_user_is_greeted_in_chinese(make_user: Callable[..., BotClient]) -> None:
@@ -36,7 +36,9 @@ async def test_picking_chinese_answers_the_button_and_switches_every_later_reply
     calls = await user.click("中文")
 
     assert [type(c) for c in calls] == [AnswerCallbackQuery, EditMessageText]
-    assert user.last_text() == "从现在起我将用中文与您交流。发送 /help 查看我能为您做什么。"
+    # The greeting itself is shown again in Chinese, with its consent and language buttons.
+    assert user.last_text().startswith("欢迎来到<b>月老</b>")
+    assert user.last_buttons() == ["我同意,开始登记", "English", "中文"]
     await user.send("/help")
     assert user.last_text().startswith("我可以为您做这些")
 

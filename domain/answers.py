@@ -1,0 +1,280 @@
+"""Reading what people type: dates, heights, ranges, names, free text, phone numbers.
+
+Every parser returns the value or an `Invalid` with a `Problem` code (and the numbers the explanation needs);
+the handlers turn codes into localized sentences. Nothing here knows about Telegram.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Protocol
+
+
+class Problem(StrEnum):
+    TEXT_EMPTY = "text_empty"
+    TEXT_TOO_LONG = "text_too_long"
+    TEXT_TOO_SHORT = "text_too_short"
+    NAME_CHARACTERS = "name_characters"
+    DATE_FORMAT = "date_format"
+    DATE_INVALID = "date_invalid"
+    DATE_AMBIGUOUS = "date_ambiguous"
+    DATE_FUTURE = "date_future"
+    TOO_YOUNG = "too_young"
+    TOO_OLD = "too_old"
+    HEIGHT_FORMAT = "height_format"
+    HEIGHT_RANGE = "height_range"
+    RANGE_FORMAT = "range_format"
+    RANGE_REVERSED = "range_reversed"
+    AGE_BOUNDS = "age_bounds"
+    HEIGHT_BOUNDS = "height_bounds"
+    PHONE_INVALID = "phone_invalid"
+    PHONE_NOT_OWN = "phone_not_own"
+    REGION_UNKNOWN = "region_unknown"
+    REGION_AMBIGUOUS = "region_ambiguous"
+    CHOICE_NEEDED = "choice_needed"
+    TOO_MANY_PICKS = "too_many_picks"
+    NO_PICKS = "no_picks"
+    PHOTO_NEEDED = "photo_needed"
+    PHOTO_AS_FILE = "photo_as_file"
+    TOO_MANY_PHOTOS = "too_many_photos"
+    TEXT_NEEDED = "text_needed"
+    NOT_OPTIONAL = "not_optional"
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """Why an answer was refused; `params` fill the placeholders of the explanation, `options` are codes
+    worth offering as buttons (the places a misspelt city may have meant)."""
+
+    problem: Problem
+    params: Mapping[str, int | str] = field(default_factory=dict)
+    options: tuple[str, ...] = ()
+
+
+# Oldest plausible client; anything older is a typo in the year.
+MAX_AGE = 100
+MIN_HEIGHT_CM = 120
+MAX_HEIGHT_CM = 230
+MAX_PARTNER_AGE = 99
+
+# Unicode direction overrides and isolates can make text display differently from what it says
+# (an RTL override flips a name); they are removed. Zero-width joiners stay: emoji need them.
+_DIRECTION_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"))
+_NAME_PUNCTUATION = frozenset(" -'’.·•")
+
+
+def _fold(text: str) -> str:
+    """Full-width digits and letters to ASCII, lower case, trimmed: for parsing numbers and dates."""
+    return unicodedata.normalize("NFKC", text).strip().casefold()
+
+
+def clean_text(text: str) -> str:
+    """Free text as we keep it: direction controls and other control characters removed, ends trimmed."""
+    kept = []
+    for char in text.translate(_DIRECTION_CONTROLS):
+        category = unicodedata.category(char)
+        if category == "Cc" and char not in "\n\t":
+            continue
+        kept.append(char)
+    lines = [line.rstrip() for line in "".join(kept).replace("\t", " ").split("\n")]
+    joined = "\n".join(lines).strip()
+    return re.sub(r"\n{3,}", "\n\n", joined)
+
+
+def parse_free_text(text: str, *, limit: int, minimum: int = 1) -> str | Invalid:
+    cleaned = clean_text(text)
+    if not cleaned:
+        return Invalid(Problem.TEXT_EMPTY)
+    if len(cleaned) > limit:
+        return Invalid(Problem.TEXT_TOO_LONG, {"limit": limit, "length": len(cleaned)})
+    if len(cleaned) < minimum:
+        return Invalid(Problem.TEXT_TOO_SHORT, {"minimum": minimum})
+    return cleaned
+
+
+def parse_name(text: str, *, limit: int = 40) -> str | Invalid:
+    """A name or nickname: letters of any script (Arabic and Hebrew too), spaces, hyphens, apostrophes."""
+    cleaned = " ".join(clean_text(text).split())
+    if not cleaned:
+        return Invalid(Problem.TEXT_EMPTY)
+    if len(cleaned) > limit:
+        return Invalid(Problem.TEXT_TOO_LONG, {"limit": limit, "length": len(cleaned)})
+    for char in cleaned:
+        if char in _NAME_PUNCTUATION:
+            continue
+        if unicodedata.category(char)[0] not in ("L", "M"):
+            return Invalid(Problem.NAME_CHARACTERS)
+    if not any(unicodedata.category(char)[0] == "L" for char in cleaned):
+        return Invalid(Problem.NAME_CHARACTERS)
+    return cleaned
+
+
+# --- dates -----------------------------------------------------------------------------------------------
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_YEAR_FIRST = re.compile(r"^(\d{4})\s*[-/.年\s]\s*(\d{1,2})\s*[-/.月\s]\s*(\d{1,2})\s*[日号]?$")
+_YEAR_LAST = re.compile(r"^(\d{1,2})\s*([-/.\s])\s*(\d{1,2})\s*[-/.\s]\s*(\d{4})$")
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_DAY_MONTH_NAME = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s*(?:of\s+)?([a-z]+)\.?,?\s*(\d{4})$")
+_MONTH_NAME_DAY = re.compile(r"^([a-z]+)\.?\s*(\d{1,2})(?:st|nd|rd|th)?,?\s*(\d{4})$")
+
+
+def _date_parts(folded: str) -> tuple[int, int, int] | Invalid:
+    """(year, month, day) from the formats people type; no range checks yet."""
+    if m := _YEAR_FIRST.match(folded) or _COMPACT.match(folded):
+        return int(m[1]), int(m[2]), int(m[3])
+    if m := _YEAR_LAST.match(folded):
+        first, separator, second, year = int(m[1]), m[2], int(m[3]), int(m[4])
+        if separator == "." or first > 12:
+            return year, second, first  # 17.05.2001: day first, as in most of the world
+        if second > 12:
+            return year, first, second  # 5/17/2001: the American order
+        if first != second:
+            return Invalid(Problem.DATE_AMBIGUOUS)
+        return year, first, second
+    if (m := _DAY_MONTH_NAME.match(folded)) and m[2] in _MONTHS:
+        return int(m[3]), _MONTHS[m[2]], int(m[1])
+    if (m := _MONTH_NAME_DAY.match(folded)) and m[1] in _MONTHS:
+        return int(m[3]), _MONTHS[m[1]], int(m[2])
+    return Invalid(Problem.DATE_FORMAT)
+
+
+def age_on(birth_date: date, today: date) -> int:
+    """Completed years on `today` (someone born on 29 February turns a year older on 1 March)."""
+    before_birthday = (today.month, today.day) < (birth_date.month, birth_date.day)
+    return today.year - birth_date.year - int(before_birthday)
+
+
+def parse_birth_date(text: str, *, today: date, min_age: int) -> date | Invalid:
+    parts = _date_parts(_fold(text))
+    if isinstance(parts, Invalid):
+        return parts
+    try:
+        born = date(*parts)
+    except ValueError:
+        return Invalid(Problem.DATE_INVALID)
+    if born > today:
+        return Invalid(Problem.DATE_FUTURE)
+    age = age_on(born, today)
+    if age < min_age:
+        return Invalid(Problem.TOO_YOUNG, {"min_age": min_age})
+    if age > MAX_AGE:
+        return Invalid(Problem.TOO_OLD)
+    return born
+
+
+# --- heights and ranges ------------------------------------------------------------------------------------
+_CM = re.compile(r"^(\d{2,3}(?:[.,]\d+)?)\s*(?:cm|厘米|公分|centimet(?:er|re)s?)?$")
+_METRES = re.compile(r"^([12][.,]\d{1,2})\s*(?:m|米|metres?|meters?)?$")
+_METRE_AND = re.compile(r"^1\s*(?:米|m)\s*(\d{1,2})$")
+_FEET = re.compile(r"^(\d)\s*(?:'|′|ft|feet|foot)\s*(?:(\d{1,2})\s*(?:\"|″|''|in|inch|inches)?)?$")
+
+
+def _height_value(folded: str) -> int | None:
+    if m := _METRES.match(folded):
+        return round(float(m[1].replace(",", ".")) * 100)
+    if m := _CM.match(folded):
+        return round(float(m[1].replace(",", ".")))
+    if m := _METRE_AND.match(folded):
+        rest = m[1]
+        return 100 + int(rest) * (10 if len(rest) == 1 else 1)
+    if m := _FEET.match(folded):
+        return round(int(m[1]) * 30.48 + int(m[2] or 0) * 2.54)
+    return None
+
+
+def parse_height(text: str) -> int | Invalid:
+    value = _height_value(_fold(text))
+    if value is None:
+        return Invalid(Problem.HEIGHT_FORMAT)
+    if not MIN_HEIGHT_CM <= value <= MAX_HEIGHT_CM:
+        return Invalid(Problem.HEIGHT_RANGE, {"min": MIN_HEIGHT_CM, "max": MAX_HEIGHT_CM})
+    return value
+
+
+_RANGE_UNITS = re.compile(r"(cm|厘米|公分|周岁|岁|years?(?:\s*old)?|yrs?|y\.?o\.?)")
+_RANGE_SPLIT = re.compile(r"\s*(?:-|–|—|~|～|〜|到|至|\bto\b|…|\.\.)\s*")
+_NUMBER = r"(\d+(?:\.\d+)?)"
+_AT_LEAST = re.compile(
+    rf"^(?:{_NUMBER}\s*(?:\+|以上|or\s+more|and\s+(?:up|above|older|taller))|(?:at\s+least|over|from|>=?)\s*{_NUMBER})$"
+)
+_AT_MOST = re.compile(rf"^(?:{_NUMBER}\s*(?:以下|or\s+less|or\s+younger)|(?:at\s+most|under|up\s+to|<=?)\s*{_NUMBER})$")
+
+
+def _range_numbers(text: str, *, lowest: int, highest: int) -> tuple[float, float] | None:
+    folded = _RANGE_UNITS.sub("", _fold(text)).strip()
+    if m := _AT_LEAST.match(folded):
+        return float(m[1] or m[2]), float(highest)
+    if m := _AT_MOST.match(folded):
+        return float(lowest), float(m[1] or m[2])
+    parts = [p for p in _RANGE_SPLIT.split(folded) if p]
+    if len(parts) != 2:
+        return None
+    try:
+        return float(parts[0].replace(",", ".")), float(parts[1].replace(",", "."))
+    except ValueError:
+        return None
+
+
+def parse_age_range(text: str, *, min_age: int) -> tuple[int, int] | Invalid:
+    numbers = _range_numbers(text, lowest=min_age, highest=MAX_PARTNER_AGE)
+    if numbers is None:
+        return Invalid(Problem.RANGE_FORMAT)
+    low, high = round(numbers[0]), round(numbers[1])
+    if low > high:
+        return Invalid(Problem.RANGE_REVERSED, {"low": low, "high": high})
+    if low < min_age or high > MAX_PARTNER_AGE:
+        return Invalid(Problem.AGE_BOUNDS, {"min": min_age, "max": MAX_PARTNER_AGE})
+    return low, high
+
+
+def parse_height_range(text: str) -> tuple[int, int] | Invalid:
+    numbers = _range_numbers(text, lowest=MIN_HEIGHT_CM, highest=MAX_HEIGHT_CM)
+    if numbers is None:
+        return Invalid(Problem.RANGE_FORMAT)
+    # "1.60-1.75": metres.
+    low, high = (round(n * 100) if n < 3 else round(n) for n in numbers)
+    if low > high:
+        return Invalid(Problem.RANGE_REVERSED, {"low": low, "high": high})
+    if low < MIN_HEIGHT_CM or high > MAX_HEIGHT_CM:
+        return Invalid(Problem.HEIGHT_BOUNDS, {"min": MIN_HEIGHT_CM, "max": MAX_HEIGHT_CM})
+    return low, high
+
+
+# --- phone numbers ---------------------------------------------------------------------------------------
+class PhoneNormaliser(Protocol):
+    """Turns a typed number into E.164 ("+8613800138000"), or None when it is not a valid number."""
+
+    def __call__(self, text: str) -> str | None: ...
+
+
+def parse_phone(text: str, normalise: PhoneNormaliser) -> str | Invalid:
+    cleaned = clean_text(text)
+    if not cleaned or len(cleaned) > 40:
+        return Invalid(Problem.PHONE_INVALID)
+    number = normalise(unicodedata.normalize("NFKC", cleaned))
+    return number if number is not None else Invalid(Problem.PHONE_INVALID)

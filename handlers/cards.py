@@ -1,0 +1,177 @@
+"""A client's profile as text: the public card other clients see, the private part, the preferences.
+
+User text is escaped (parse mode is HTML) and clipped so every message stays within Telegram's limits.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from aiogram.utils.i18n import gettext as _
+
+from domain.intake import Step, current_value, set_criteria
+from domain.profile import PreferencesData, ProfileData
+from domain.regions import normalise, region_book
+from handlers.texts import (
+    criterion_label,
+    education_label,
+    hobby_label,
+    income_label,
+    marital_label,
+    option_label,
+    personality_label,
+    quote,
+    quote_clipped,
+    region_label,
+    step_title,
+)
+
+CAPTION_LIMIT = 1024
+ABOUT_BUDGET = 1400
+HISTORY_BUDGET = 1000
+OWN_WORDS_BUDGET = 300
+SHORT_BUDGET = 300
+
+
+def public_caption(profile: ProfileData, today: date) -> str:
+    """Photo caption: name, age, city, height, education, occupation (always under 1024 characters)."""
+    lines = [_("<b>Your profile as other clients will see it</b>"), ""]
+    name = quote_clipped(profile.display_name or "?", SHORT_BUDGET)
+    age = profile.age(today)
+    lines.append(_("<b>{name}</b>, {age}").format(name=name, age=age if age is not None else "?"))
+    if profile.region_code:
+        lines.append("📍 " + quote(region_label(profile.region_code)))
+    facts = []
+    if profile.height_cm:
+        facts.append(_("{height} cm").format(height=profile.height_cm))
+    if profile.education:
+        facts.append(education_label(profile.education))
+    if facts:
+        lines.append("📏 " + " · ".join(facts))
+    if profile.occupation:
+        lines.append("💼 " + quote_clipped(profile.occupation, SHORT_BUDGET))
+    return "\n".join(lines)[:CAPTION_LIMIT]
+
+
+def about_section(profile: ProfileData) -> str:
+    return _("<b>About me</b>") + "\n" + quote_clipped(profile.about_me or "—", ABOUT_BUDGET)
+
+
+def private_section(profile: ProfileData) -> str:
+    rows = [
+        (_("Gender"), option_label("gender", profile.gender) if profile.gender else None),
+        (_("Date of birth"), profile.birth_date.isoformat() if profile.birth_date else None),
+        (_("Yearly income"), income_label(profile.income_band) if profile.income_band else None),
+        (_("City, as you wrote it"), _own_city_words(profile)),
+        (_("Marital history"), marital_label(profile.marital_history) if profile.marital_history else None),
+        (_("Has children"), _yes_no(profile.has_children)),
+        (
+            _("Wants children"),
+            option_label("wants_children", profile.wants_children) if profile.wants_children else None,
+        ),
+        (_("Personality"), ", ".join(personality_label(code) for code in profile.personality) or None),
+        (_("Hobbies"), _hobbies(profile)),
+        (
+            _("Relationship history"),
+            quote_clipped(profile.relationship_history, HISTORY_BUDGET) if profile.relationship_history else None,
+        ),
+        (_("Phone"), quote(profile.phone) if profile.phone else None),
+    ]
+    lines = [_("🔒 <b>Only you and the agency's staff see this</b>")]
+    city_words = _("City, as you wrote it")
+    lines += [
+        f"{title}: {value if value is not None else '—'}"
+        for title, value in rows
+        if value is not None or title != city_words
+    ]
+    return "\n".join(lines)
+
+
+def preferences_section(prefs: PreferencesData) -> str:
+    must = set(prefs.must_have)
+    strength = {
+        criterion: (_("must-have") if criterion in must else _("nice-to-have")) for criterion in set_criteria(prefs)
+    }
+
+    def line(title: str, value: str | None, criterion: str | None = None) -> str:
+        if value is None:
+            return f"{title}: " + _("no preference")
+        suffix = f" ({strength[criterion]})" if criterion in strength else ""
+        return f"{title}: {value}{suffix}"
+
+    rows = [
+        _("💞 <b>The partner you hope to meet</b>"),
+        line(step_title("p_gender"), option_label("p_gender", prefs.gender_sought) if prefs.gender_sought else None),
+        line(
+            criterion_label("age"),
+            _("{low} to {high}").format(low=prefs.age_min, high=prefs.age_max) if prefs.age_min else None,
+            "age",
+        ),
+        line(
+            criterion_label("height"),
+            _("{low} to {high} cm").format(low=prefs.height_min, high=prefs.height_max) if prefs.height_min else None,
+            "height",
+        ),
+        line(
+            step_title("p_education"),
+            _("{level} or higher").format(level=education_label(prefs.min_education)) if prefs.min_education else None,
+            "education",
+        ),
+        line(criterion_label("regions"), ", ".join(region_label(c) for c in prefs.regions) or None, "regions"),
+        line(criterion_label("marital"), ", ".join(marital_label(c) for c in prefs.marital) or None, "marital"),
+        line(
+            criterion_label("children"),
+            option_label("p_children", prefs.children) if prefs.children else None,
+            "children",
+        ),
+    ]
+    return "\n".join(rows)
+
+
+def answer_text(step: Step, profile: ProfileData, prefs: PreferencesData) -> str | None:
+    """The current answer to one step, for the "editing" header (None when unanswered)."""
+    value = current_value(step, profile, prefs)
+    if value is None:
+        return None
+    match step.name:
+        case "name" | "occupation" | "about" | "history" | "phone":
+            return quote_clipped(str(value), SHORT_BUDGET)
+        case "birth_date":
+            return str(value)
+        case "height":
+            return _("{height} cm").format(height=value)
+        case "region":
+            text = region_label(value["code"])
+            return quote(text)
+        case "hobbies":
+            return _hobbies(profile)
+        case "p_age":
+            return _("{low} to {high}").format(low=value[0], high=value[1])
+        case "p_height":
+            return _("{low} to {high} cm").format(low=value[0], high=value[1])
+    if isinstance(value, list):
+        return ", ".join(quote(option_label(step.name, code)) for code in value)
+    return quote(option_label(step.name, str(value)))
+
+
+def _yes_no(value: bool | None) -> str | None:
+    if value is None:
+        return None
+    return _("Yes") if value else _("No")
+
+
+def _hobbies(profile: ProfileData) -> str | None:
+    parts = [hobby_label(code) for code in profile.hobbies]
+    if profile.hobbies_text:
+        parts.append(quote_clipped(profile.hobbies_text, OWN_WORDS_BUDGET))
+    return ", ".join(parts) or None
+
+
+def _own_city_words(profile: ProfileData) -> str | None:
+    """What the client typed for their city, when it says more than the region's name."""
+    if not profile.city_text:
+        return None
+    region = region_book().get(profile.region_code or "")
+    if region is not None and normalise(profile.city_text) in (normalise(region.en), normalise(region.zh)):
+        return None
+    return quote_clipped(profile.city_text, SHORT_BUDGET)

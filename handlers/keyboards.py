@@ -1,0 +1,262 @@
+"""Buttons of the client journey: the CallbackData factories and the keyboards built from them.
+
+Callback data names the question a button belongs to, so a button pressed on an old message is recognised
+as outdated. Options travel as their position in the option list (short, and free of the ':' separator).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import StrEnum
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+
+from domain.intake import Kind, Step
+from domain.profile import MAX_PHOTOS
+from domain.regions import POPULAR_CITIES
+from handlers.texts import option_label, skip_label
+
+TICK = "✅ "
+
+
+class InlineKeyboardBuilder:
+    """Buttons in order, then cut into rows of the given sizes (the last size repeats).
+
+    aiogram's builder deep-copies its whole markup on every added button, which made a 40-button question
+    cost milliseconds; this one builds each button once.
+    """
+
+    def __init__(self) -> None:
+        self._buttons: list[InlineKeyboardButton] = []
+        self._sizes: tuple[int, ...] = (1,)
+
+    def button(self, *, text: str, callback_data: CallbackData) -> None:
+        self._buttons.append(InlineKeyboardButton(text=text, callback_data=callback_data.pack()))
+
+    def adjust(self, *sizes: int) -> None:
+        self._sizes = sizes or (1,)
+
+    def as_markup(self) -> InlineKeyboardMarkup:
+        rows: list[list[InlineKeyboardButton]] = []
+        position = 0
+        for index in range(len(self._buttons)):
+            if position >= len(self._buttons):
+                break
+            size = self._sizes[min(index, len(self._sizes) - 1)]
+            rows.append(self._buttons[position : position + size])
+            position += size
+        return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+class Op(StrEnum):
+    PICK = "pick"  # a CHOICE option, by position
+    PLACE = "place"  # a region, by code
+    TOGGLE = "toggle"  # a MULTI option, by position
+    DONE = "done"
+    SKIP = "skip"
+    BACK = "back"
+    CLEAR = "clear"  # remove every photo
+
+
+class AnswerButton(CallbackData, prefix="ans"):
+    step: str
+    op: Op
+    value: str = ""
+
+
+class StartAction(StrEnum):
+    CONSENT = "consent"
+    LANGUAGE = "lang"
+    CONTINUE = "continue"
+
+
+class StartButton(CallbackData, prefix="go"):
+    action: StartAction
+    value: str = ""
+
+
+class ReviewAction(StrEnum):
+    CONFIRM = "confirm"
+    EDIT = "edit"  # show the list of fields
+    FIELD = "field"  # edit this field
+    BACK = "back"  # leave the list of fields
+
+
+class ReviewButton(CallbackData, prefix="rev"):
+    action: ReviewAction
+    value: str = ""
+
+
+class MenuAction(StrEnum):
+    PROFILE = "profile"
+    PREFERENCES = "prefs"
+    MY_DATA = "mydata"
+    DELETE = "delete"
+    HELP = "help"
+    EDIT_PROFILE = "edit_profile"
+    EDIT_PREFERENCES = "edit_prefs"
+    PAUSE = "pause"
+    RESUME = "resume"
+
+
+class MenuButton(CallbackData, prefix="menu"):
+    action: MenuAction
+
+
+class DeleteAction(StrEnum):
+    YES = "yes"
+    CONFIRM = "confirm"
+    KEEP = "keep"
+
+
+class DeleteButton(CallbackData, prefix="del"):
+    action: DeleteAction
+
+
+LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
+
+
+def greeting_keyboard(*, consented: bool, notice_version: str) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    if consented:
+        builder.button(text=_("Continue registration"), callback_data=StartButton(action=StartAction.CONTINUE))
+    else:
+        builder.button(
+            text=_("I agree, let's begin"),
+            callback_data=StartButton(action=StartAction.CONSENT, value=notice_version),
+        )
+    for code, name in LANGUAGE_NAMES.items():
+        builder.button(text=name, callback_data=StartButton(action=StartAction.LANGUAGE, value=code))
+    builder.adjust(1, len(LANGUAGE_NAMES))
+    return builder.as_markup()
+
+
+def question_keyboard(
+    step: Step,
+    options: Sequence[str],
+    *,
+    picked: Sequence[str] = (),
+    shown: Sequence[str] | None = None,
+    photo_count: int = 0,
+    can_go_back: bool = True,
+) -> InlineKeyboardMarkup:
+    """The buttons under a question. `shown`: the options to show (a subset, e.g. suggested places)."""
+    builder = InlineKeyboardBuilder()
+    rows: list[int] = []
+    if step.kind is Kind.CHOICE:
+        for position, code in enumerate(options):
+            if shown is None or code in shown:
+                builder.button(
+                    text=option_label(step.name, code),
+                    callback_data=AnswerButton(step=step.name, op=Op.PICK, value=str(position)),
+                )
+        rows += _rows(len(shown if shown is not None else options), 2 if len(options) <= 4 else 1)
+    elif step.kind is Kind.REGION:
+        places = list(shown) if shown is not None else list(POPULAR_CITIES)
+        for code in places:
+            builder.button(
+                text=option_label(step.name, code),
+                callback_data=AnswerButton(step=step.name, op=Op.PLACE, value=code),
+            )
+        rows += _rows(len(places), 2)
+    elif step.kind is Kind.MULTI:
+        visible = [code for code in options if shown is None or code in shown]
+        for code in visible:
+            mark = TICK if code in picked else ""
+            builder.button(
+                text=mark + option_label(step.name, code),
+                callback_data=AnswerButton(step=step.name, op=Op.TOGGLE, value=str(list(options).index(code))),
+            )
+        columns = 3 if len(visible) > 8 else 2
+        rows += _rows(len(visible), columns)
+        builder.button(text=_("Done"), callback_data=AnswerButton(step=step.name, op=Op.DONE))
+        rows.append(1)
+    elif step.kind is Kind.PHOTOS and photo_count > 0:
+        builder.button(
+            text=_("Done ({count} of {limit})").format(count=photo_count, limit=MAX_PHOTOS),
+            callback_data=AnswerButton(step=step.name, op=Op.DONE),
+        )
+        builder.button(text=_("Remove my photos"), callback_data=AnswerButton(step=step.name, op=Op.CLEAR))
+        rows += [1, 1]
+    navigation = 0
+    if can_go_back:
+        builder.button(text=_("« Back"), callback_data=AnswerButton(step=step.name, op=Op.BACK))
+        navigation += 1
+    if step.optional:
+        builder.button(text=skip_label(step), callback_data=AnswerButton(step=step.name, op=Op.SKIP))
+        navigation += 1
+    if navigation:
+        rows.append(navigation)
+    builder.adjust(*rows)
+    return builder.as_markup()
+
+
+def _rows(count: int, columns: int) -> list[int]:
+    full, rest = divmod(count, columns)
+    return [columns] * full + ([rest] if rest else [])
+
+
+def contact_keyboard() -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup(
+        keyboard=[[KeyboardButton(text=_("📱 Share my phone number"), request_contact=True)]],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
+
+
+def review_keyboard() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("✅ Confirm"), callback_data=ReviewButton(action=ReviewAction.CONFIRM))
+    builder.button(text=_("✏️ Edit an answer"), callback_data=ReviewButton(action=ReviewAction.EDIT))
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def fields_keyboard(steps: Sequence[Step], titles: Sequence[str]) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for step, title in zip(steps, titles, strict=True):
+        builder.button(text=title, callback_data=ReviewButton(action=ReviewAction.FIELD, value=step.name))
+    builder.button(text=_("« Back"), callback_data=ReviewButton(action=ReviewAction.BACK))
+    builder.adjust(*([*_rows(len(steps), 2), 1]))
+    return builder.as_markup()
+
+
+def menu_keyboard() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("👤 My profile"), callback_data=MenuButton(action=MenuAction.PROFILE))
+    builder.button(text=_("💞 Partner preferences"), callback_data=MenuButton(action=MenuAction.PREFERENCES))
+    builder.button(text=_("📄 My data"), callback_data=MenuButton(action=MenuAction.MY_DATA))
+    builder.button(text=_("❓ Help"), callback_data=MenuButton(action=MenuAction.HELP))
+    builder.button(text=_("🗑 Delete my data"), callback_data=MenuButton(action=MenuAction.DELETE))
+    builder.adjust(2, 2, 1)
+    return builder.as_markup()
+
+
+def profile_keyboard(*, paused: bool) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("✏️ Edit an answer"), callback_data=MenuButton(action=MenuAction.EDIT_PROFILE))
+    if paused:
+        builder.button(text=_("▶️ Resume suggestions"), callback_data=MenuButton(action=MenuAction.RESUME))
+    else:
+        builder.button(text=_("⏸ Pause suggestions"), callback_data=MenuButton(action=MenuAction.PAUSE))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def preferences_keyboard() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("✏️ Edit an answer"), callback_data=MenuButton(action=MenuAction.EDIT_PREFERENCES))
+    return builder.as_markup()
+
+
+def delete_keyboard(*, final: bool) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    if final:
+        builder.button(text=_("Delete everything now"), callback_data=DeleteButton(action=DeleteAction.CONFIRM))
+    else:
+        builder.button(text=_("Yes, delete my data"), callback_data=DeleteButton(action=DeleteAction.YES))
+    builder.button(text=_("No, keep my data"), callback_data=DeleteButton(action=DeleteAction.KEEP))
+    builder.adjust(1)
+    return builder.as_markup()

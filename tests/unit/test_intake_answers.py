@@ -1,0 +1,249 @@
+"""Parsing what people type: dates, heights, ranges, names, free text, phone numbers, places."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from domain.answers import (
+    Invalid,
+    Problem,
+    age_on,
+    clean_text,
+    parse_age_range,
+    parse_birth_date,
+    parse_free_text,
+    parse_height,
+    parse_height_range,
+    parse_name,
+    parse_phone,
+)
+from domain.regions import normalise, region_book
+from handlers.phones import normalise_phone, normalise_shared_contact
+
+TODAY = date(2026, 1, 5)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "2001-05-17",
+        "17.05.2001",
+        "2001/5/17",
+        "2001年5月17日",
+        "2001年05月17号",
+        "2001.5.17",
+        "20010517",
+        "17/05/2001",
+        "5/17/2001",
+        "17 May 2001",
+        "17th of May 2001",
+        "May 17, 2001",
+        "２００１－０５－１７",
+        "  2001 - 05 - 17  ",
+    ],
+)
+def test_dates_people_type(typed: str) -> None:
+    assert parse_birth_date(typed, today=TODAY, min_age=20) == date(2001, 5, 17)
+
+
+@pytest.mark.parametrize(
+    ("typed", "problem"),
+    [
+        ("", Problem.DATE_FORMAT),
+        ("yesterday", Problem.DATE_FORMAT),
+        ("17.05.01", Problem.DATE_FORMAT),
+        ("2001-13-01", Problem.DATE_INVALID),
+        ("2001-02-29", Problem.DATE_INVALID),
+        ("03/04/2001", Problem.DATE_AMBIGUOUS),
+        ("2027-01-01", Problem.DATE_FUTURE),
+        ("1900-01-01", Problem.TOO_OLD),
+    ],
+)
+def test_dates_refused(typed: str, problem: Problem) -> None:
+    result = parse_birth_date(typed, today=TODAY, min_age=20)
+    assert isinstance(result, Invalid) and result.problem is problem
+
+
+def test_the_minimum_age_is_counted_to_the_day() -> None:
+    assert parse_birth_date("2006-01-05", today=TODAY, min_age=20) == date(2006, 1, 5)
+    assert parse_birth_date("2006-01-06", today=TODAY, min_age=20) == Invalid(Problem.TOO_YOUNG, {"min_age": 20})
+    assert age_on(date(2004, 2, 29), date(2024, 2, 28)) == 19
+    assert age_on(date(2004, 2, 29), date(2024, 3, 1)) == 20
+    # The same day and month in both orders reads the same.
+    assert parse_birth_date("05/05/2001", today=TODAY, min_age=20) == date(2001, 5, 5)
+
+
+@pytest.mark.parametrize(
+    ("typed", "height"),
+    [
+        ("175", 175),
+        ("175cm", 175),
+        ("175 CM", 175),
+        ("175厘米", 175),
+        ("175公分", 175),
+        ("１７５", 175),
+        ("1.75", 175),
+        ("1,75 m", 175),
+        ("1.8米", 180),
+        ("1米75", 175),
+        ("1米8", 180),
+        ("5'9\"", 175),
+        ("6 ft", 183),
+        ("172.4", 172),
+    ],
+)
+def test_heights(typed: str, height: int) -> None:
+    assert parse_height(typed) == height
+
+
+@pytest.mark.parametrize(
+    ("typed", "problem"),
+    [
+        ("tall", Problem.HEIGHT_FORMAT),
+        ("", Problem.HEIGHT_FORMAT),
+        ("50", Problem.HEIGHT_RANGE),
+        ("300", Problem.HEIGHT_RANGE),
+    ],
+)
+def test_heights_refused(typed: str, problem: Problem) -> None:
+    result = parse_height(typed)
+    assert isinstance(result, Invalid) and result.problem is problem
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("25-32", (25, 32)),
+        ("25 – 32", (25, 32)),
+        ("25~32", (25, 32)),
+        ("25 to 32 years", (25, 32)),
+        ("25到32岁", (25, 32)),
+        ("25至32周岁", (25, 32)),
+        ("30+", (30, 99)),
+        ("30以上", (30, 99)),
+        ("at least 30", (30, 99)),
+        ("under 40", (20, 40)),
+        ("40以下", (20, 40)),
+        ("30-30", (30, 30)),
+    ],
+)
+def test_age_ranges(typed: str, expected: tuple[int, int]) -> None:
+    assert parse_age_range(typed, min_age=20) == expected
+
+
+def test_age_ranges_refused() -> None:
+    assert parse_age_range("32-25", min_age=20) == Invalid(Problem.RANGE_REVERSED, {"low": 32, "high": 25})
+    assert parse_age_range("15-25", min_age=20) == Invalid(Problem.AGE_BOUNDS, {"min": 20, "max": 99})
+    assert parse_age_range("25-120", min_age=20) == Invalid(Problem.AGE_BOUNDS, {"min": 20, "max": 99})
+    for typed in ("thirty", "30", "25-30-35", "", "a-b"):
+        assert parse_age_range(typed, min_age=20) == Invalid(Problem.RANGE_FORMAT), typed
+
+
+def test_height_ranges() -> None:
+    assert parse_height_range("160-175") == (160, 175)
+    assert parse_height_range("160cm~175cm") == (160, 175)
+    assert parse_height_range("1.60-1.75") == (160, 175)
+    assert parse_height_range("170以上") == (170, 230)
+    assert parse_height_range("175-160") == Invalid(Problem.RANGE_REVERSED, {"low": 175, "high": 160})
+    assert parse_height_range("50-100") == Invalid(Problem.HEIGHT_BOUNDS, {"min": 120, "max": 230})
+
+
+@pytest.mark.parametrize("name", ["Li Wei", "李伟", "欧阳娜娜", "O'Brien-Smith", "Zoë", "محمد", "יעל", "Mary-Jane"])
+def test_names_of_every_script(name: str) -> None:
+    assert parse_name(name) == name
+
+
+@pytest.mark.parametrize(
+    ("typed", "problem"),
+    [
+        ("😀", Problem.NAME_CHARACTERS),
+        ("Li 3", Problem.NAME_CHARACTERS),
+        ("--", Problem.NAME_CHARACTERS),
+        (" ", Problem.TEXT_EMPTY),
+        ("a" * 41, Problem.TEXT_TOO_LONG),
+        ("<b>Li</b>", Problem.NAME_CHARACTERS),
+    ],
+)
+def test_names_refused(typed: str, problem: Problem) -> None:
+    result = parse_name(typed)
+    assert isinstance(result, Invalid) and result.problem is problem
+
+
+def test_free_text_is_cleaned_but_kept() -> None:
+    # Direction overrides go; emoji (with their joiners), line breaks and other scripts stay.
+    assert (
+        clean_text("\u202eHello\u202c 👨\u200d👩\u200d👧 مرحبا\n\n\n\nbye\x00 ")
+        == "Hello 👨\u200d👩\u200d👧 مرحبا\n\nbye"
+    )
+    assert parse_free_text("x" * 1001, limit=1000) == Invalid(Problem.TEXT_TOO_LONG, {"limit": 1000, "length": 1001})
+    assert parse_free_text("hi", limit=1000, minimum=10) == Invalid(Problem.TEXT_TOO_SHORT, {"minimum": 10})
+    assert parse_free_text("\u202e\u202c  ", limit=10) == Invalid(Problem.TEXT_EMPTY)
+
+
+@pytest.mark.parametrize(
+    ("typed", "e164"),
+    [
+        ("13800138000", "+8613800138000"),
+        ("138 0013 8000", "+8613800138000"),
+        ("+86 138-0013-8000", "+8613800138000"),
+        ("010 6552 9988", "+861065529988"),
+        ("+44 20 7946 0958", "+442079460958"),
+    ],
+)
+def test_phone_numbers(typed: str, e164: str) -> None:
+    assert parse_phone(typed, normalise_phone) == e164
+
+
+@pytest.mark.parametrize("typed", ["12345", "phone", "", "+1 555", "1" * 60])
+def test_phone_numbers_refused(typed: str) -> None:
+    assert parse_phone(typed, normalise_phone) == Invalid(Problem.PHONE_INVALID)
+
+
+def test_a_shared_contact_may_come_without_a_plus() -> None:
+    assert normalise_shared_contact("8613800138000") == "+8613800138000"
+    assert normalise_shared_contact("+8613800138000") == "+8613800138000"
+
+
+def test_the_region_book_has_every_province_and_consistent_codes() -> None:
+    book = region_book()
+    provinces = book.provinces
+    assert len(provinces) == 34
+    assert {"Beijing", "Shanghai", "Tibet", "Hong Kong", "Macau", "Taiwan"} <= {p.en for p in provinces}
+    for code in ("440300", "320500", "510100", "650100"):
+        region = book.get(code)
+        assert region is not None and book.province_of(code) == code[:2] + "0000"
+    assert book.label("320500", "en") == "Suzhou, Jiangsu"
+    assert book.label("320500", "zh") == "苏州·江苏"
+    assert book.label("310000", "zh") == "上海"
+
+
+@pytest.mark.parametrize(
+    ("typed", "codes"),
+    [
+        ("上海", ("310000",)),
+        ("shanghai", ("310000",)),
+        ("Shanghai City", ("310000",)),
+        ("上海市", ("310000",)),
+        ("SHENZHEN", ("440300",)),
+        ("I live in Shenzhen", ("440300",)),
+        ("江苏昆山", ("320000",)),
+        ("Xi'an", ("610100",)),
+        ("广西壮族自治区", ("450000",)),
+        ("Hong Kong SAR", ("810000",)),
+        ("beijing shi", ("110000",)),
+        ("中国北京", ("110000",)),
+        ("Suzhou", ("320500", "341300")),
+        ("吉林", ("220200", "220000")),
+    ],
+)
+def test_places_as_people_type_them(typed: str, codes: tuple[str, ...]) -> None:
+    assert region_book().match(typed).codes == codes
+
+
+def test_near_misses_are_suggested() -> None:
+    found = region_book().match("Shangai")
+    assert found.codes == () and "310000" in found.suggestions
+    assert region_book().match("Atlantis").suggestions == ()
+    assert normalise(" Shanghai  City ") == normalise("shanghai") == "shanghai"
