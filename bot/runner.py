@@ -8,6 +8,7 @@ import logging
 import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -16,14 +17,16 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.utils.i18n import I18n
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
-from storage.database import Database
 
 from bot.app import create_dispatcher
 from bot.commands import register_commands
+from bot.delivery.service import Background, BackgroundSettings
 from bot.i18n import create_i18n
 from bot.settings import Settings, SettingsError
 from bot.webchat import WebChatHub, create_webchat_app, create_webchat_bot
 from domain.clock import Clock, SystemClock
+from domain.delivery import RateLimits
+from storage.database import Database
 from storage.keys import KeyMaterial, load_key_material
 
 log = logging.getLogger("yuelao")
@@ -59,22 +62,61 @@ async def opened_app(settings: Settings, clock: Clock) -> AsyncIterator[tuple[Di
         await database.close()
 
 
+def background_for(settings: Settings, database: Database, clock: Clock) -> Background:
+    """The outbox worker and the scheduler; they run only while this instance holds the leader lock."""
+    limits = RateLimits(
+        messages_per_second=settings.delivery_rate_per_second,
+        private_chat_per_second=settings.delivery_private_chat_per_second,
+        group_per_minute=settings.delivery_group_per_minute,
+    )
+    grace = timedelta(seconds=settings.scheduler_grace_seconds)
+    return Background(database, clock, BackgroundSettings(limits=limits, grace=grace))
+
+
+@asynccontextmanager
+async def running_background(background: Background, channel: str, bot: Bot) -> AsyncIterator[None]:
+    await background.start({channel: bot})
+    try:
+        yield
+    finally:
+        await background.stop()
+
+
 async def run(settings: Settings) -> None:
     clock = SystemClock()
-    async with opened_app(settings, clock) as (dp, _database, keys, i18n):
+    async with opened_app(settings, clock) as (dp, database, keys, i18n):
+        background = background_for(settings, database, clock)
+        dp["background"] = background
         if settings.webhook_url:
-            await _serve_webhook(settings, dp, i18n)
+            await _serve_webhook(settings, dp, i18n, background)
         elif settings.bot_token is not None:
-            await poll_telegram(settings, dp, i18n)
+            await poll_telegram(settings, dp, i18n, background=background)
         else:
-            await _serve_webchat(settings, dp, keys, clock)
+            await _serve_webchat(settings, dp, keys, clock, background)
 
 
-async def poll_telegram(settings: Settings, dp: Dispatcher, i18n: I18n, *, handle_signals: bool = True) -> None:
+async def poll_telegram(
+    settings: Settings,
+    dp: Dispatcher,
+    i18n: I18n,
+    *,
+    handle_signals: bool = True,
+    background: Background | None = None,
+) -> None:
     bot = telegram_bot(settings)
     await register_commands(bot, i18n)
     await bot.delete_webhook(drop_pending_updates=False)
     log.info("polling Telegram for updates")
+    if background is not None:
+        await background.start({"telegram": bot})
+    try:
+        await _poll(dp, bot, handle_signals)
+    finally:
+        if background is not None:
+            await background.stop()
+
+
+async def _poll(dp: Dispatcher, bot: Bot, handle_signals: bool) -> None:
     # Handle each update before asking for the next batch, so an update is acknowledged only once handled.
     await dp.start_polling(
         bot,
@@ -86,7 +128,9 @@ async def poll_telegram(settings: Settings, dp: Dispatcher, i18n: I18n, *, handl
     )
 
 
-def webhook_app(settings: Settings, dp: Dispatcher, i18n: I18n) -> web.Application:
+def webhook_app(
+    settings: Settings, dp: Dispatcher, i18n: I18n, background: Background | None = None
+) -> web.Application:
     """The aiohttp app that receives Telegram's webhook calls; a wrong secret header gets 401."""
     assert settings.webhook_url is not None and settings.webhook_secret is not None
     bot = telegram_bot(settings)
@@ -105,11 +149,22 @@ def webhook_app(settings: Settings, dp: Dispatcher, i18n: I18n) -> web.Applicati
         )
 
     app.on_startup.append(announce)
+    if background is not None:
+        watched = background
+
+        async def start_background(_: web.Application) -> None:
+            await watched.start({"telegram": bot})
+
+        async def stop_background(_: web.Application) -> None:
+            await watched.stop()
+
+        app.on_startup.append(start_background)
+        app.on_shutdown.append(stop_background)
     return app
 
 
-async def _serve_webhook(settings: Settings, dp: Dispatcher, i18n: I18n) -> None:
-    app = webhook_app(settings, dp, i18n)
+async def _serve_webhook(settings: Settings, dp: Dispatcher, i18n: I18n, background: Background) -> None:
+    app = webhook_app(settings, dp, i18n, background)
     log.info(
         "webhook listening on %s:%s%s",
         settings.webhook_listen_host,
@@ -119,11 +174,14 @@ async def _serve_webhook(settings: Settings, dp: Dispatcher, i18n: I18n) -> None
     await _serve(app, settings.webhook_listen_host, settings.webhook_listen_port, "WEBHOOK_LISTEN_PORT")
 
 
-async def _serve_webchat(settings: Settings, dp: Dispatcher, keys: KeyMaterial, clock: Clock) -> None:
+async def _serve_webchat(
+    settings: Settings, dp: Dispatcher, keys: KeyMaterial, clock: Clock, background: Background
+) -> None:
     hub = WebChatHub(settings.data_dir / "webchat", keys.derive("webchat-files"))
     bot = create_webchat_bot(hub, clock)
     app = create_webchat_app(dp, bot, hub)
-    await _serve(app, settings.webchat_host, settings.webchat_port, "WEBCHAT_PORT", announce_webchat=True)
+    async with running_background(background, "web", bot):
+        await _serve(app, settings.webchat_host, settings.webchat_port, "WEBCHAT_PORT", announce_webchat=True)
 
 
 async def _serve(app: web.Application, host: str, port: int, setting: str, *, announce_webchat: bool = False) -> None:

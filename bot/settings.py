@@ -53,6 +53,12 @@ class Settings(BaseSettings):
     throttle_burst: int = Field(default=8, ge=1)
     log_level: str = "INFO"
 
+    # Outbound delivery and scheduled jobs
+    delivery_rate_per_second: float = Field(default=30.0, gt=0)
+    delivery_private_chat_per_second: float = Field(default=1.0, gt=0)
+    delivery_group_per_minute: float = Field(default=20.0, gt=0)
+    scheduler_grace_seconds: int = Field(default=3600, ge=0)
+
     @field_validator("bot_token")
     @classmethod
     def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
