@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/bench_updates.py [--clients 20]
     .venv/bin/python bench/bench_updates.py --url postgresql+asyncpg://postgres@127.0.0.1/scratch
+    .venv/bin/python bench/bench_updates.py --breakdown   # then: where an update's time goes
 
 `--url` must name a scratch PostgreSQL database: its `public` schema is dropped and recreated.
 
@@ -13,16 +14,23 @@ temporary directory or on the PostgreSQL database given). Each simulated client 
 consent, the 17 questions, the 8 partner preferences and the review to the confirmation. A third run sends
 /help through Yuelao as often: the cost of the middlewares alone (principal, FSM state, transaction), the
 floor under any handler. Prints throughput, p50/p99 per update and the ratio.
+
+`--breakdown` then runs the three again with timers wrapped around the parts of an update (SQL statements,
+the unit of work's own cost, the handler, the fake Bot API of the test harness, field crypto) and counts the
+statements and the database driver's round trips per update; the timers add a little to every part.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -32,13 +40,19 @@ if str(ROOT) not in sys.path:
 
 from aiogram import Dispatcher, Router  # noqa: E402
 from aiogram.methods import TelegramMethod  # noqa: E402
-from aiogram.types import Message, Update  # noqa: E402
+from aiogram.types import Message, TelegramObject, Update  # noqa: E402
+from sqlalchemy import event  # noqa: E402
+from sqlalchemy.ext.asyncio import AsyncSession  # noqa: E402
 
 from bot.app import create_dispatcher  # noqa: E402
+from bot.middlewares.database import DatabaseMiddleware  # noqa: E402
+from bot.middlewares.trace import HandlerNameMiddleware  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from domain.clock import FakeClock  # noqa: E402
 from storage.database import Database  # noqa: E402
 from storage.keys import KeyMaterial, generate_master_key  # noqa: E402
+from storage.sealing import FieldCrypto  # noqa: E402
+from storage.sqlite_driver import LeanConnection  # noqa: E402
 from tests.botclient import RecordingSession, make_bot  # noqa: E402
 from tests.db_fixtures import reset_postgres_schema  # noqa: E402
 from tests.journey_walk import PacedClient, register  # noqa: E402
@@ -146,7 +160,149 @@ def summary(name: str, timings: list[float]) -> float:
     return throughput
 
 
-async def main(clients: int, url: str | None) -> int:
+SQL = "SQL statements (SQLAlchemy + driver round trip)"
+UNIT_OF_WORK = "unit of work (session, BEGIN/COMMIT, pool)"
+HANDLER = "handler code (conversation, texts, keyboards, Bot calls)"
+HARNESS = "test harness: fake Bot API (checks, results)"
+CRYPTO = "field crypto (AES-GCM, HMAC)"
+REST = "aiogram dispatch, middlewares, routing (the rest)"
+
+
+class Breakdown:
+    """Wall time of an update's parts, each measured exclusive of the parts nested in it."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.statements = 0
+        self.round_trips = 0
+        self._open: list[str] = []
+
+    def add(self, part: str, seconds: float) -> None:
+        self.seconds[part] = self.seconds.get(part, 0.0) + seconds
+
+    def timed(self, part: str, function: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+        @functools.wraps(function)
+        async def wrapper(*args: Any, **kwargs: Any) -> Any:
+            outer = self._open[-1] if self._open else None
+            self._open.append(part)
+            started = time.perf_counter()
+            try:
+                return await function(*args, **kwargs)
+            finally:
+                elapsed = time.perf_counter() - started
+                self._open.pop()
+                self.add(part, elapsed)
+                if outer is not None:
+                    self.add(outer, -elapsed)
+
+        return wrapper
+
+    def timed_sync(self, part: str, function: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(function)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                elapsed = time.perf_counter() - started
+                self.add(part, elapsed)
+                if self._open:
+                    self.add(self._open[-1], -elapsed)
+
+        return wrapper
+
+    @contextmanager
+    def installed(self) -> Iterator[None]:
+        """Wrap the timers around the classes involved (this process only), and take them off again."""
+        breakdown = self
+
+        async def unit_of_work(
+            middleware: DatabaseMiddleware,
+            handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+            event_: TelegramObject,
+            data: dict[str, Any],
+        ) -> Any:
+            inner = 0.0
+
+            async def timed_handler(inner_event: TelegramObject, inner_data: dict[str, Any]) -> Any:
+                nonlocal inner
+                started = time.perf_counter()
+                try:
+                    return await handler(inner_event, inner_data)
+                finally:
+                    inner += time.perf_counter() - started
+
+            started = time.perf_counter()
+            try:
+                return await original["db"](middleware, timed_handler, event_, data)
+            finally:
+                breakdown.add(UNIT_OF_WORK, time.perf_counter() - started - inner)
+
+        async def round_trip(connection: LeanConnection, function: Callable[[], Any]) -> Any:
+            breakdown.round_trips += 1
+            return await original["run"](connection, function)
+
+        def count_statement(*_: Any) -> None:
+            breakdown.statements += 1
+
+        original: dict[str, Any] = {"db": DatabaseMiddleware.__call__, "run": LeanConnection._run}
+        patches: list[tuple[Any, str, Any]] = [
+            (DatabaseMiddleware, "__call__", unit_of_work),
+            (HandlerNameMiddleware, "__call__", self.timed(HANDLER, HandlerNameMiddleware.__call__)),
+            (RecordingSession, "make_request", self.timed(HARNESS, RecordingSession.make_request)),
+            (LeanConnection, "_run", round_trip),
+            *(
+                (AsyncSession, name, self.timed(SQL, getattr(AsyncSession, name)))
+                for name in ("execute", "scalar", "scalars", "get")
+            ),
+            *(
+                (FieldCrypto, name, self.timed_sync(CRYPTO, getattr(FieldCrypto, name)))
+                for name in ("seal", "open", "blind_index")
+            ),
+        ]
+        saved = [(target, name, target.__dict__[name]) for target, name, _ in patches]
+        for target, name, replacement in patches:
+            setattr(target, name, replacement)
+        original_open = Database.open.__func__  # type: ignore[attr-defined]
+
+        async def open_counting(cls: type[Database], *args: Any, **kwargs: Any) -> Database:
+            database: Database = await original_open(cls, *args, **kwargs)
+            event.listen(database.engine.sync_engine, "before_cursor_execute", count_statement)
+            return database
+
+        Database.open = classmethod(open_counting)  # type: ignore[method-assign, assignment]
+        try:
+            yield
+        finally:
+            Database.open = classmethod(original_open)  # type: ignore[method-assign, assignment]
+            for target, name, value in saved:
+                setattr(target, name, value)
+
+    def report(self, name: str, timings: list[float], *, sqlite: bool) -> None:
+        total, count = sum(timings), len(timings)
+        per_update = {part: seconds / count for part, seconds in self.seconds.items()}
+        per_update[REST] = (total - sum(self.seconds.values())) / count
+        trips = f" and {self.round_trips / count:.2f} driver round trips" if sqlite else ""
+        print(f"{name}: {total / count * 1000:.2f} ms per update; {self.statements / count:.2f} SQL statements{trips}")
+        for part, seconds in sorted(per_update.items(), key=lambda item: -item[1]):
+            print(f"    {part:<58} {seconds * 1000:6.3f} ms  {seconds * count / total * 100:5.1f}%")
+
+
+async def breakdown(clients: int, url: str | None) -> None:
+    scenarios: list[tuple[str, Callable[[Path], Awaitable[list[float]]]]] = [
+        ("Yuelao client journey", lambda path: run_yuelao(clients, path, url)),
+        ("Yuelao middlewares, /help", lambda path: run_floor(clients * 38, path, url)),
+        ("aiogram echo bot", lambda _: run_echo(clients * 38)),
+    ]
+    with tempfile.TemporaryDirectory() as scratch:
+        for number, (name, scenario) in enumerate(scenarios):
+            parts = Breakdown()
+            with parts.installed():
+                timings = await scenario(Path(scratch) / f"breakdown{number}")
+            parts.report(name, timings, sqlite=url is None)
+
+
+async def main(clients: int, url: str | None, with_breakdown: bool = False) -> int:
     with tempfile.TemporaryDirectory() as scratch:
         # A short warm-up of both paths (imports, catalogs, first queries), not measured.
         await run_yuelao(1, Path(scratch) / "warmup", url)
@@ -163,6 +319,9 @@ async def main(clients: int, url: str | None) -> int:
     verdict = "meets" if ratio >= TARGET_RATIO else "misses"
     print(f"ratio Yuelao / echo: {ratio:.2f}x ({verdict} the {TARGET_RATIO}x target)")
     print(f"ratio Yuelao middlewares alone / echo: {floor_rate / echo_rate:.2f}x")
+    if with_breakdown:
+        print("\nWhere the time goes (instrumented runs; the timers add a little to every part)")
+        await breakdown(clients, url)
     return 0
 
 
@@ -170,5 +329,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=20, help="simulated clients registering (about 45 updates each)")
     parser.add_argument("--url", help="a scratch PostgreSQL database (its schema is dropped and recreated)")
+    parser.add_argument("--breakdown", action="store_true", help="then show where an update's time goes")
     arguments = parser.parse_args()
-    sys.exit(asyncio.run(main(arguments.clients, arguments.url)))
+    sys.exit(asyncio.run(main(arguments.clients, arguments.url, arguments.breakdown)))

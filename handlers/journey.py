@@ -81,6 +81,7 @@ from handlers.keyboards import (
     contact_keyboard,
     fields_keyboard,
     greeting_keyboard,
+    label,
     menu_keyboard,
     preferences_keyboard,
     profile_keyboard,
@@ -88,7 +89,7 @@ from handlers.keyboards import (
     review_keyboard,
 )
 from handlers.phones import normalise_phone, normalise_shared_contact
-from handlers.texts import option_label, problem_text, progress_line, question, quote, region_label, step_title
+from handlers.texts import problem_text, progress_line, question, quote, region_label, step_title
 from storage.records import ClientProfile, PartnerPreferences
 from storage.repositories.profiles import ProfileChanges
 from storage.unit_of_work import UnitOfWork
@@ -532,7 +533,7 @@ class Conversation:
             names = []
             for locale in self.i18n.available_locales:
                 with self.i18n.use_locale(locale):
-                    names.append(option_label(step.name, code))
+                    names.append(label(step.name, code))
             labels[code] = names
         return labels
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from enum import StrEnum
+from functools import lru_cache
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
@@ -16,7 +17,7 @@ from aiogram.utils.i18n import gettext as _
 from domain.intake import Kind, Step
 from domain.profile import MAX_PHOTOS
 from domain.regions import POPULAR_CITIES
-from handlers.texts import option_label, skip_label
+from handlers.texts import current_locale, option_label, skip_label
 
 TICK = "✅ "
 
@@ -34,6 +35,9 @@ class InlineKeyboardBuilder:
 
     def button(self, *, text: str, callback_data: CallbackData) -> None:
         self._buttons.append(InlineKeyboardButton(text=text, callback_data=callback_data.pack()))
+
+    def add(self, button: InlineKeyboardButton) -> None:
+        self._buttons.append(button)
 
     def adjust(self, *sizes: int) -> None:
         self._sizes = sizes or (1,)
@@ -148,49 +152,56 @@ def question_keyboard(
     if step.kind is Kind.CHOICE:
         for position, code in enumerate(options):
             if shown is None or code in shown:
-                builder.button(
-                    text=option_label(step.name, code),
-                    callback_data=AnswerButton(step=step.name, op=Op.PICK, value=str(position)),
-                )
+                builder.add(answer_button(label(step.name, code), step.name, Op.PICK, str(position)))
         rows += _rows(len(shown if shown is not None else options), 2 if len(options) <= 4 else 1)
     elif step.kind is Kind.REGION:
         places = list(shown) if shown is not None else list(POPULAR_CITIES)
         for code in places:
-            builder.button(
-                text=option_label(step.name, code),
-                callback_data=AnswerButton(step=step.name, op=Op.PLACE, value=code),
-            )
+            builder.add(answer_button(label(step.name, code), step.name, Op.PLACE, code))
         rows += _rows(len(places), 2)
     elif step.kind is Kind.MULTI:
-        visible = [code for code in options if shown is None or code in shown]
-        for code in visible:
+        visible = [(position, code) for position, code in enumerate(options) if shown is None or code in shown]
+        for position, code in visible:
             mark = TICK if code in picked else ""
-            builder.button(
-                text=mark + option_label(step.name, code),
-                callback_data=AnswerButton(step=step.name, op=Op.TOGGLE, value=str(list(options).index(code))),
-            )
+            builder.add(answer_button(mark + label(step.name, code), step.name, Op.TOGGLE, str(position)))
         columns = 3 if len(visible) > 8 else 2
         rows += _rows(len(visible), columns)
-        builder.button(text=_("Done"), callback_data=AnswerButton(step=step.name, op=Op.DONE))
+        builder.add(answer_button(_("Done"), step.name, Op.DONE))
         rows.append(1)
     elif step.kind is Kind.PHOTOS and photo_count > 0:
-        builder.button(
-            text=_("Done ({count} of {limit})").format(count=photo_count, limit=MAX_PHOTOS),
-            callback_data=AnswerButton(step=step.name, op=Op.DONE),
-        )
-        builder.button(text=_("Remove my photos"), callback_data=AnswerButton(step=step.name, op=Op.CLEAR))
+        done = _("Done ({count} of {limit})").format(count=photo_count, limit=MAX_PHOTOS)
+        builder.add(answer_button(done, step.name, Op.DONE))
+        builder.add(answer_button(_("Remove my photos"), step.name, Op.CLEAR))
         rows += [1, 1]
     navigation = 0
     if can_go_back:
-        builder.button(text=_("« Back"), callback_data=AnswerButton(step=step.name, op=Op.BACK))
+        builder.add(answer_button(_("« Back"), step.name, Op.BACK))
         navigation += 1
     if step.optional:
-        builder.button(text=skip_label(step), callback_data=AnswerButton(step=step.name, op=Op.SKIP))
+        builder.add(answer_button(skip_label(step), step.name, Op.SKIP))
         navigation += 1
     if navigation:
         rows.append(navigation)
     builder.adjust(*rows)
     return builder.as_markup()
+
+
+def label(step: str, code: str) -> str:
+    """`texts.option_label` in the update's language, looked up once per language, step and option."""
+    return _label(current_locale(), step, code)
+
+
+@lru_cache(maxsize=4096)
+def _label(locale: str, step: str, code: str) -> str:
+    # Called in the gettext context of `locale`; the catalogs do not change while the process runs.
+    return option_label(step, code)
+
+
+@lru_cache(maxsize=4096)
+def answer_button(text: str, step: str, op: Op, value: str = "") -> InlineKeyboardButton:
+    """A button under a question. Built once per text and callback data and then shared: packing the callback
+    data and validating the button are most of what a question's keyboard costs (the button is immutable)."""
+    return InlineKeyboardButton(text=text, callback_data=AnswerButton(step=step, op=op, value=value).pack())
 
 
 def _rows(count: int, columns: int) -> list[int]:

@@ -10,10 +10,10 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
-from storage.unit_of_work import UnitOfWork
 
 from bot.middlewares.principal import VISITOR_LOCALE_KEY
 from domain.identity import Principal
+from storage.unit_of_work import UnitOfWork
 
 router = Router(name="language")
 

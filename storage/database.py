@@ -28,6 +28,7 @@ from storage.errors import SchemaNotCurrentError
 from storage.keys import KeyMaterial
 from storage.migrate import check_known_revision, head_revision, upgrade_connection
 from storage.sealing import FieldCrypto
+from storage.session import UnitSession
 from storage.unit_of_work import StorageContext, UnitOfWork
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ class Database:
 
     def __init__(self, engine: AsyncEngine, context: StorageContext) -> None:
         self.engine = engine
-        self.session_factory = async_sessionmaker(engine, expire_on_commit=False)
+        self.session_factory = async_sessionmaker(engine, expire_on_commit=False, sync_session_class=UnitSession)
         self.context = context
         self._fsm_storage: DatabaseFSMStorage | None = None
 

@@ -19,6 +19,7 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from storage.errors import UnsupportedDatabaseError
+from storage.sqlite_driver import LeanConnection, lean_connector
 
 SQLITE_DRIVER = "sqlite+aiosqlite"
 POSTGRES_DRIVER = "postgresql+asyncpg"
@@ -58,6 +59,7 @@ def create_engine(url: str, **engine_options: Any) -> AsyncEngine:
         engine_options.setdefault("pool_pre_ping", True)
         return create_async_engine(parsed, **engine_options)
     database_file.parent.mkdir(parents=True, exist_ok=True)
+    engine_options.setdefault("async_creator", lean_connector(str(database_file)))
     engine = create_async_engine(parsed, **engine_options)
     _configure_sqlite(engine)
     return engine
@@ -80,7 +82,9 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         options = connection.get_execution_options()
         if options.get("isolation_level") == "AUTOCOMMIT":
             return
-        if options.get(READ_ONLY_OPTION):
-            connection.exec_driver_sql("BEGIN")
+        statement = "BEGIN" if options.get(READ_ONLY_OPTION) else "BEGIN IMMEDIATE"
+        driver_connection = connection.connection.driver_connection
+        if isinstance(driver_connection, LeanConnection):
+            driver_connection.defer_begin(statement)  # sent with the transaction's first statement
         else:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            connection.exec_driver_sql(statement)

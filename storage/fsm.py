@@ -7,19 +7,24 @@
   one, each call is a short transaction of its own.
 - Rows written in a unit of work with a `principal_id` carry that account id, and crypto-shredding the
   account deletes them. Rows can also be deleted by StorageKey with `delete`.
-- Writes are upserts: no in-memory state, safe across processes.
+- Writes are upserts: no in-memory state between transactions, safe across processes.
+- Within one unit of work a row is read once, both columns at a time, and what the transaction wrote is
+  remembered (in its session, dropped on any rollback): aiogram reads the state before the handler, the
+  handler reads the data and writes either, and each of those would otherwise be a statement. A row whose
+  state and data both become empty is deleted.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
-from sqlalchemy import and_, delete, func, select
+from sqlalchemy import CursorResult, Executable, bindparam, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,11 +33,47 @@ from storage.crypto.blind_index import FSM_STORAGE_KEY
 from storage.models.fsm import FsmStateRow
 from storage.records import ConversationState
 from storage.sealing import FieldCrypto, RecordSpec
+from storage.session import TRANSACTION_CACHES
 
 if TYPE_CHECKING:
     from storage.database import Database
+    from storage.unit_of_work import UnitOfWork
 
 FSM_STATES = RecordSpec(FsmStateRow, ConversationState, row_id="key_index")
+COLUMNS = ("state", "data")
+OTHER_COLUMN = {"state": "data", "data": "state"}
+
+# key index -> the sealed columns known in this transaction (a column missing: not read yet), or None: no row.
+SealedRow = dict[str, bytes | None]
+ROWS_CACHE = "yuelao.fsm_rows"
+TRANSACTION_CACHES.append(ROWS_CACHE)
+
+# The statements of the update path, built once (Core, on the table: no ORM work per call).
+_TABLE = FSM_STATES.table
+_READ_ROW = select(_TABLE.c.state, _TABLE.c.data).where(_TABLE.c.key_index == bindparam("key_index"))
+_UPSERTS: dict[tuple[str, str], Executable] = {}
+
+
+def _upsert(dialect_name: str, column: str) -> Executable:
+    """INSERT ... ON CONFLICT DO UPDATE of one column, for the dialect; parameters: the row's values."""
+    statement = _UPSERTS.get((dialect_name, column))
+    if statement is None:
+        insert = pg_insert if dialect_name == "postgresql" else sqlite_insert
+        values = insert(_TABLE).values(
+            key_index=bindparam("key_index"),
+            account_id=bindparam("account_id"),
+            updated_at=bindparam("updated_at"),
+            **{column: bindparam(column)},
+        )
+        statement = _UPSERTS[(dialect_name, column)] = values.on_conflict_do_update(
+            index_elements=[_TABLE.c.key_index],
+            set_={
+                column: values.excluded[column],
+                "updated_at": values.excluded.updated_at,
+                "account_id": func.coalesce(values.excluded.account_id, _TABLE.c.account_id),
+            },
+        )
+    return statement
 
 
 def storage_key_text(key: StorageKey) -> str:
@@ -52,6 +93,17 @@ def fsm_key_index(crypto: FieldCrypto, key: StorageKey) -> bytes:
     return crypto.blind_index(FSM_STORAGE_KEY, storage_key_text(key))
 
 
+def remember_row(session: AsyncSession, index: bytes, sealed: tuple[bytes | None, bytes | None] | None) -> None:
+    """Record a row read elsewhere in this transaction (state and data as stored, or None: no row)."""
+    rows: dict[bytes, SealedRow | None] = session.info.setdefault(ROWS_CACHE, {})
+    rows[index] = None if sealed is None else {"state": sealed[0], "data": sealed[1]}
+
+
+def forget_cached_rows(session: AsyncSession) -> None:
+    """After deleting FSM rows behind the storage's back (shredding): read them again when asked."""
+    session.info.pop(ROWS_CACHE, None)
+
+
 class DatabaseFSMStorage(BaseStorage):
     def __init__(self, database: Database) -> None:
         self._database = database
@@ -60,6 +112,11 @@ class DatabaseFSMStorage(BaseStorage):
 
     def key_index(self, key: StorageKey) -> bytes:
         return fsm_key_index(self._crypto, key)
+
+    def key_index_within(self, uow: UnitOfWork, key: StorageKey) -> bytes | None:
+        """The row key of `key` if this storage works inside `uow` (the open unit of work of its database), so
+        that a row read by another query of `uow` (`AccountsRepository.find_member`) serves it; else None."""
+        return self.key_index(key) if self._database.current_unit_of_work() is uow else None
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state
@@ -81,55 +138,90 @@ class DatabaseFSMStorage(BaseStorage):
         indexes = [self.key_index(key) for key in keys]
         if not indexes:
             return 0
-        async with self._session(read_only=False) as (session, _):
-            rows = await session.scalars(
+        async with self._session() as (session, _, rows):
+            deleted = await session.scalars(
                 delete(FsmStateRow).where(FsmStateRow.key_index.in_(indexes)).returning(FsmStateRow.key_index)
             )
-            return len(rows.all())
+            count = len(deleted.all())
+            rows.update(dict.fromkeys(indexes))
+            return count
 
     async def close(self) -> None:
         """Nothing to release: the Database owns the engine and is closed by its owner."""
 
     @asynccontextmanager
-    async def _session(self, *, read_only: bool) -> AsyncIterator[tuple[AsyncSession, UUID | None]]:
+    async def _session(
+        self, *, read_only: bool = False
+    ) -> AsyncIterator[tuple[AsyncSession, UUID | None, dict[bytes, SealedRow | None]]]:
+        """The unit of work's session, principal and row cache; outside one, a short transaction of its own."""
         uow = self._database.current_unit_of_work()
         if uow is not None:
-            yield uow.session, uow.principal_id
+            yield uow.session, uow.principal_id, uow.session.info.setdefault(ROWS_CACHE, {})
             return
         async with self._database.session_scope(read_only=read_only) as session:
-            yield session, None
+            yield session, None, {}
+
+    async def _row(self, session: AsyncSession, rows: dict[bytes, SealedRow | None], index: bytes) -> SealedRow | None:
+        """The row's sealed columns, read (both at once) unless this transaction knows them already."""
+        if index in rows:
+            known = rows[index]
+            if known is None or len(known) == len(COLUMNS):
+                return known
+        found = (await session.execute(_READ_ROW, {"key_index": index})).first()
+        row = None if found is None else {"state": found.state, "data": found.data}
+        rows[index] = row
+        return row
 
     async def _read(self, key: StorageKey, column: str) -> Any:
         index = self.key_index(key)
-        async with self._session(read_only=True) as (session, _):
-            sealed = await session.scalar(select(getattr(FsmStateRow, column)).where(FsmStateRow.key_index == index))
+        async with self._session(read_only=True) as (session, _, rows):
+            row = await self._row(session, rows, index)
+        sealed = None if row is None else row[column]
         return FSM_STATES.open_column(self._crypto, self._system_key, column, index, sealed)
 
     async def _write(self, key: StorageKey, column: str, value: Any) -> None:
         index = self.key_index(key)
         sealed = FSM_STATES.seal_column(self._crypto, self._system_key, column, index, value)
         now = self._database.context.clock.now()
-        async with self._session(read_only=False) as (session, principal_id):
+        async with self._session() as (session, principal_id, rows):
             if sealed is None:
-                exists = await session.scalar(select(FsmStateRow.key_index).where(FsmStateRow.key_index == index))
-                if exists is None:
-                    return
-            insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-            statement = insert(FsmStateRow).values(
-                key_index=index, account_id=principal_id, updated_at=now, **{column: sealed}
-            )
+                await self._clear(session, rows, index, column, principal_id, now)
+                return
             await session.execute(
-                statement.on_conflict_do_update(
-                    index_elements=[FsmStateRow.key_index],
-                    set_={
-                        column: statement.excluded[column],
-                        "updated_at": statement.excluded.updated_at,
-                        "account_id": func.coalesce(statement.excluded.account_id, FsmStateRow.account_id),
-                    },
-                )
+                _upsert(session.get_bind().dialect.name, column),
+                {"key_index": index, "account_id": principal_id, "updated_at": now, column: sealed},
             )
-            await session.execute(
-                delete(FsmStateRow).where(
-                    and_(FsmStateRow.key_index == index, FsmStateRow.state.is_(None), FsmStateRow.data.is_(None))
-                )
+            known = rows.get(index)
+            if known is None:
+                # A new row has nothing in the other column; an existing one not read yet is still unknown.
+                known = rows[index] = {OTHER_COLUMN[column]: None} if index in rows else {}
+            known[column] = sealed
+
+    async def _clear(
+        self,
+        session: AsyncSession,
+        rows: dict[bytes, SealedRow | None],
+        index: bytes,
+        column: str,
+        principal_id: UUID | None,
+        now: datetime,
+    ) -> None:
+        """Empty one column; the row goes when the other one is empty too."""
+        row = await self._row(session, rows, index)
+        if row is None:
+            return
+        other = OTHER_COLUMN[column]
+        if row.get(other) is None:
+            deleted = await session.execute(
+                delete(_TABLE).where(_TABLE.c.key_index == index, _TABLE.c[other].is_(None))
             )
+            if cast(CursorResult[Any], deleted).rowcount:
+                rows[index] = None
+                return
+            # Another transaction filled the other column since it was read: keep the row, empty this column.
+            row.pop(other, None)
+        values: dict[str, Any] = {column: None, "updated_at": now}
+        if principal_id is not None:
+            values["account_id"] = principal_id
+        await session.execute(update(_TABLE).where(_TABLE.c.key_index == index).values(values))
+        row[column] = None

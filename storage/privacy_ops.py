@@ -15,11 +15,12 @@ from aiogram.fsm.storage.base import StorageKey
 from sqlalchemy import Table, delete, or_, select, update
 
 from storage.errors import NotFoundError
-from storage.fsm import FSM_STATES, fsm_key_index
+from storage.fsm import FSM_STATES, forget_cached_rows, fsm_key_index
 from storage.models import metadata
 from storage.models.accounts import AccountRow
 from storage.models.base import SHRED_WITH_ACCOUNT
 from storage.models.fsm import FsmStateRow
+from storage.repositories.profiles import forget_profile_rows
 from storage.unit_of_work import UnitOfWork
 
 EXPORT_FORMAT = "yuelao-export/1"
@@ -56,6 +57,8 @@ async def shred_account(
     indexes = [fsm_key_index(uow.context.crypto, key) for key in fsm_keys]
     if indexes:
         await session.execute(delete(FsmStateRow).where(FsmStateRow.key_index.in_(indexes)))
+    forget_cached_rows(session)
+    forget_profile_rows(session)
     await session.execute(
         update(AccountRow)
         .where(AccountRow.id == account_id)

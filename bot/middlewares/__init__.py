@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from aiogram import Dispatcher
 from aiogram.utils.i18n import I18n
-from storage.database import Database
 
+from bot.middlewares.conversation_state import ConversationStateMiddleware, EventIsolationMiddleware
 from bot.middlewares.database import DatabaseMiddleware
 from bot.middlewares.dedupe import DedupeMiddleware
 from bot.middlewares.flood import FloodMiddleware
@@ -14,6 +14,7 @@ from bot.middlewares.principal import PrincipalMiddleware
 from bot.middlewares.trace import HandlerNameMiddleware, UpdateLogMiddleware
 from domain.clock import Clock
 from domain.flood import FloodGuard
+from storage.database import Database
 
 
 def install(
@@ -25,15 +26,20 @@ def install(
     flood_guard: FloodGuard,
     admin_ids: frozenset[int],
 ) -> None:
-    """Outer middlewares run before filters: log, dedupe, DB session, identity, locale, flood control.
+    """Outer middlewares run before filters: log, dedupe, events isolation, DB session, identity, conversation
+    state, locale, flood control.
 
-    aiogram's own error and FSM middlewares come first; the error middleware wraps everything, so a failing
-    handler's unit of work is rolled back before the error handler runs.
+    aiogram's own error middleware comes first and wraps everything, so a failing handler's unit of work is
+    rolled back before the error handler runs. aiogram's FSM middleware is replaced by the two halves in
+    `conversation_state` (the Dispatcher is built with `disable_fsm=True`), so the state is read in the
+    update's transaction.
     """
     dp.update.outer_middleware(UpdateLogMiddleware(clock))
     dp.update.outer_middleware(DedupeMiddleware())
+    dp.update.outer_middleware(EventIsolationMiddleware(dp.fsm))
     dp.update.outer_middleware(DatabaseMiddleware(database))
     dp.update.outer_middleware(PrincipalMiddleware(admin_ids, i18n.default_locale))
+    dp.update.outer_middleware(ConversationStateMiddleware())
     dp.update.outer_middleware(LocaleMiddleware(i18n, i18n_key=None))
     dp.update.outer_middleware(FloodMiddleware(flood_guard, clock))
     for observer_name, observer in dp.observers.items():

@@ -11,6 +11,7 @@ from aiogram.types import TelegramObject, User
 
 from bot.i18n import locale_from_language_code
 from domain.identity import Channel, Principal
+from storage.fsm import DatabaseFSMStorage
 from storage.unit_of_work import UnitOfWork
 
 VISITOR_LOCALE_KEY = "locale"
@@ -36,24 +37,30 @@ class PrincipalMiddleware(BaseMiddleware):
         channel = Channel(data.get("channel", Channel.TELEGRAM))
         external_id = str(user.id)
         uow: UnitOfWork = data["uow"]
-        account = await uow.accounts.find_by_external(channel.value, external_id)
+        state = data.get("state")
+        conversation = None
+        if isinstance(state, FSMContext) and isinstance(state.storage, DatabaseFSMStorage):
+            conversation = state.storage.key_index_within(uow, state.key)
+        # One query: the account, its staff role, its profile row and the update's conversation state (which the
+        # next middleware reads), all kept for this transaction.
+        found = await uow.accounts.find_member(channel.value, external_id, conversation=conversation)
         is_admin = channel is Channel.TELEGRAM and user.id in self._admin_ids
-        if account is not None:
+        if found is not None:
+            account, role = found
             # Conversation state written in this update is tagged with the account, so shredding removes it.
             uow.principal_id = account.id
-            member = await uow.staff.get(account.id)
             return Principal(
                 channel=channel,
                 external_id=external_id,
                 locale=account.locale,
                 account_id=account.id,
                 is_admin=is_admin,
-                roles=frozenset({member.role}) if member is not None and member.active else frozenset(),
+                roles=frozenset() if role is None else frozenset({role}),
             )
         return Principal(
             channel=channel,
             external_id=external_id,
-            locale=await self._visitor_locale(user, data.get("state")),
+            locale=await self._visitor_locale(user, state),
             is_admin=is_admin,
         )
 

@@ -22,13 +22,15 @@ FSM_STORAGE_KEY = "fsm_states.key"
 class BlindIndex:
     """The index function of one column."""
 
-    __slots__ = ("_key",)
+    __slots__ = ("_keyed",)
 
     def __init__(self, key: bytes) -> None:
-        self._key = key
+        self._keyed = hmac.new(key, digestmod=hashlib.sha256)  # keyed once; each digest starts from a copy
 
     def digest(self, value: str) -> bytes:
-        return hmac.new(self._key, value.encode("utf-8"), hashlib.sha256).digest()
+        mac = self._keyed.copy()
+        mac.update(value.encode("utf-8"))
+        return mac.digest()
 
 
 class BlindIndexer:

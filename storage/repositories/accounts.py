@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import ColumnElement, select, update
+from sqlalchemy import ColumnElement, Row, and_, bindparam, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -15,12 +16,47 @@ from storage.crypto.aead import DataKey
 from storage.crypto.blind_index import ACCOUNT_EXTERNAL_ID
 from storage.data_keys import StoredKey
 from storage.errors import AccountDeletedError, NotFoundError
+from storage.fsm import FSM_STATES, remember_row
 from storage.models.accounts import AccountRow, DataKeyRow
+from storage.models.staff import StaffMemberRow
 from storage.records import Account
 from storage.repositories.base import Repository
+from storage.repositories.profiles import PROFILES, PrefixedRow, profile_columns, remember_profile_row
 from storage.sealing import RecordSpec
 
 ACCOUNTS = RecordSpec(AccountRow, Account, row_id="id")
+
+# Built once, in Core on the tables: the lookup runs on every update, and a prebuilt Core statement skips
+# statement construction, cache-key generation and ORM loading. Besides the account it reads what nearly every
+# update reads next: the conversation-state row and the client's profile row. It starts from a one-row anchor
+# so that the conversation state comes back even for a visitor who has no account.
+_ACCOUNTS = ACCOUNTS.table
+_KEYS = DataKeyRow.__table__
+_STAFF = StaffMemberRow.__table__
+_FSM = FSM_STATES.table
+_PROFILES = PROFILES.table
+_ANCHOR = select(literal(1).label("anchor")).subquery("anchor")
+_FIND_MEMBER = select(
+    *_ACCOUNTS.c,
+    _KEYS.c.id.label("key_id"),
+    _KEYS.c.master_key_id,
+    _KEYS.c.wrapped_key,
+    _STAFF.c.role,
+    _STAFF.c.active,
+    _FSM.c.key_index.label("fsm_key_index"),
+    _FSM.c.state.label("fsm_state"),
+    _FSM.c.data.label("fsm_data"),
+    *profile_columns(),
+).select_from(
+    _ANCHOR.outerjoin(
+        _ACCOUNTS,
+        and_(_ACCOUNTS.c.channel == bindparam("channel"), _ACCOUNTS.c.external_id_index == bindparam("index")),
+    )
+    .outerjoin(_KEYS, _KEYS.c.account_id == _ACCOUNTS.c.id)
+    .outerjoin(_STAFF, _STAFF.c.account_id == _ACCOUNTS.c.id)
+    .outerjoin(_FSM, _FSM.c.key_index == bindparam("fsm_index"))
+    .outerjoin(_PROFILES, _PROFILES.c.account_id == _ACCOUNTS.c.id)
+)
 
 
 class AccountsRepository(Repository):
@@ -42,10 +78,36 @@ class AccountsRepository(Repository):
         return {row.id: await self._record(row) for row in rows}
 
     async def find_by_external(self, channel: str, external_id: str) -> Account | None:
+        found = await self.find_member(channel, external_id)
+        return None if found is None else found[0]
+
+    async def find_member(
+        self, channel: str, external_id: str, *, conversation: bytes | None = None
+    ) -> tuple[Account, str | None] | None:
+        """The account of (channel, external id) and its staff role if it is an active staff member.
+
+        One query for the account, its data key, its staff row and its client profile row (remembered for this
+        transaction: `uow.profiles.get` of this account then costs no statement): the principal lookup of every
+        update. `conversation`: the key index of the update's conversation-state row
+        (`DatabaseFSMStorage.key_index_within`), read by the same query and remembered the same way.
+        """
         require_choice("channel", channel, CHANNELS)
         index = self._crypto.blind_index(ACCOUNT_EXTERNAL_ID, external_id)
-        account = await self._find(AccountRow.channel == channel, AccountRow.external_id_index == index)
-        return account if account is not None and account.external_id == external_id else None
+        parameters = {"channel": channel, "index": index, "fsm_index": conversation}
+        row = (await self._session.execute(_FIND_MEMBER, parameters)).one()
+        if conversation is not None:
+            found = row.fsm_key_index is not None
+            remember_row(self._session, conversation, (row.fsm_state, row.fsm_data) if found else None)
+        if row.id is None:
+            return None
+        profile = PrefixedRow(row) if row.profile_account_id is not None else None
+        remember_profile_row(self._session, row.id, profile)
+        if row.key_id is not None:
+            self._keys.remember(row.id, StoredKey(row.key_id, row.master_key_id, row.wrapped_key))
+        account = await self._record(row)
+        if account.external_id != external_id:
+            return None
+        return account, row.role if row.active else None
 
     async def create(self, channel: str, external_id: str, *, locale: str, now: datetime) -> Account:
         """A new account with a new data key. A duplicate (channel, external id) fails at flush."""
@@ -136,6 +198,6 @@ class AccountsRepository(Repository):
             self._keys.remember(row.id, StoredKey(key_id, master_key_id, wrapped))
         return await self._record(row)
 
-    async def _record(self, row: AccountRow) -> Account:
+    async def _record(self, row: AccountRow | Row[Any]) -> Account:
         key = None if row.external_id is None else await self._keys.for_account(row.id)
         return ACCOUNTS.decode(self._crypto, key, row)

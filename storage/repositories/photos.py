@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID, uuid4
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from storage.errors import NotFoundError
 from storage.models.clients import PhotoRow
@@ -14,6 +14,8 @@ from storage.repositories.base import Repository
 from storage.sealing import RecordSpec
 
 PHOTOS = RecordSpec(PhotoRow, Photo, row_id="id")
+_TABLE = PHOTOS.table
+_COUNT = select(func.count()).select_from(_TABLE).where(_TABLE.c.account_id == bindparam("account_id"))
 
 
 class PhotosRepository(Repository):
@@ -45,9 +47,7 @@ class PhotosRepository(Repository):
         return [PHOTOS.decode(self._crypto, key, row) for row in rows]
 
     async def count_for(self, account_id: UUID) -> int:
-        count = await self._session.scalar(
-            select(func.count()).select_from(PhotoRow).where(PhotoRow.account_id == account_id)
-        )
+        count = await self._session.scalar(_COUNT, {"account_id": account_id})
         return int(count or 0)
 
     async def remove(self, photo_id: UUID) -> None:

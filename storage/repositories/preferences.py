@@ -6,6 +6,8 @@ import dataclasses
 from datetime import datetime
 from uuid import UUID
 
+from sqlalchemy import bindparam, insert, select, update
+
 from storage.choices import EDUCATION_LEVELS, GENDERS, WANTS_CHILDREN, require_choice
 from storage.errors import NotFoundError
 from storage.models.clients import ClientProfileRow, PartnerPreferencesRow
@@ -16,10 +18,18 @@ from storage.sealing import RecordSpec
 PREFERENCES = RecordSpec(PartnerPreferencesRow, PartnerPreferences, row_id="account_id")
 LIST_FIELDS = ("regions", "marital", "must_have")
 
+# Built once, in Core on the tables (see storage/repositories/profiles.py).
+_TABLE = PREFERENCES.table
+_PROFILES = ClientProfileRow.__table__
+_GET = select(_TABLE).where(_TABLE.c.account_id == bindparam("_account_id"))
+_UPDATE = update(_TABLE).where(_TABLE.c.account_id == bindparam("_account_id")).returning(*_TABLE.c)
+_INSERT = insert(_TABLE).returning(*_TABLE.c)
+_PROFILE_EXISTS = select(_PROFILES.c.account_id).where(_PROFILES.c.account_id == bindparam("_account_id"))
+
 
 class PreferencesRepository(Repository):
     async def get(self, account_id: UUID) -> PartnerPreferences | None:
-        row = await self._session.get(PartnerPreferencesRow, account_id)
+        row = (await self._session.execute(_GET, {"_account_id": account_id})).first()
         return None if row is None else PREFERENCES.decode(self._crypto, None, row)
 
     async def save(self, preferences: PartnerPreferences, *, now: datetime) -> PartnerPreferences:
@@ -31,15 +41,11 @@ class PreferencesRepository(Repository):
             codes = getattr(preferences, name)
             if not (isinstance(codes, list) and all(isinstance(code, str) for code in codes)):
                 raise ValueError(f"{name} must be a list of codes")
-        if await self._session.get(ClientProfileRow, preferences.account_id) is None:
-            raise NotFoundError("client profile", preferences.account_id)
         values = dataclasses.asdict(preferences) | {"updated_at": now}
-        row = await self._session.get(PartnerPreferencesRow, preferences.account_id)
-        if row is None:
-            row = PartnerPreferencesRow(**values)
-            self._session.add(row)
-        else:
-            for name, value in values.items():
-                setattr(row, name, value)
-        await self._session.flush()
+        account_id = values.pop("account_id")
+        row = (await self._session.execute(_UPDATE, {"_account_id": account_id, **values})).first()
+        if row is None:  # the first save: the client needs a profile
+            if (await self._session.execute(_PROFILE_EXISTS, {"_account_id": account_id})).first() is None:
+                raise NotFoundError("client profile", account_id)
+            row = (await self._session.execute(_INSERT, {"account_id": account_id, **values})).one()
         return PREFERENCES.decode(self._crypto, None, row)

@@ -8,7 +8,8 @@ from datetime import date, datetime
 from typing import Any, TypedDict, Unpack
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import Row, bindparam, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.choices import (
     EDUCATION_LEVELS,
@@ -26,9 +27,51 @@ from storage.models.clients import ClientProfileRow
 from storage.records import ClientProfile, MatchFacts
 from storage.repositories.base import Repository
 from storage.sealing import RecordSpec
+from storage.session import TRANSACTION_CACHES
 
 PROFILES = RecordSpec(ClientProfileRow, ClientProfile, row_id="account_id")
+
+# The statements of the update path, built once, in Core on the table: an ORM load of this wide row costs
+# more than the query itself. `_UPDATE` sets the columns named in its parameters.
+_TABLE = PROFILES.table
+_GET = select(_TABLE).where(_TABLE.c.account_id == bindparam("_account_id"))
+_UPDATE = update(_TABLE).where(_TABLE.c.account_id == bindparam("_account_id")).returning(*_TABLE.c)
+_INSERT = insert(_TABLE).returning(*_TABLE.c)
 MATCH_FACT_FIELDS = tuple(f.name for f in dataclasses.fields(MatchFacts))
+
+# account id -> the profile row as read or written in this transaction (None: no profile). The principal
+# lookup of each update reads the client's profile row in its own query (`AccountsRepository.find_member`),
+# and `update` gets the new row back from its UPDATE, so the journey's reads cost no statement. Every write
+# to client_profiles goes through this repository, which keeps the entry current, or through shredding,
+# which forgets them all; any rollback drops them too (storage/session.py).
+PROFILE_ROWS = "yuelao.profile_rows"
+TRANSACTION_CACHES.append(PROFILE_ROWS)
+PROFILE_COLUMN_PREFIX = "profile_"
+
+
+class PrefixedRow:
+    """The profile columns of a wider row (the principal lookup), read as `row.<column>`."""
+
+    __slots__ = ("_mapping",)
+
+    def __init__(self, row: Row[Any]) -> None:
+        self._mapping = row._mapping
+
+    def __getattr__(self, name: str) -> Any:
+        return self._mapping[PROFILE_COLUMN_PREFIX + name]
+
+
+def profile_columns() -> list[Any]:
+    """The profile columns, labelled for a query that joins them to others (see `PrefixedRow`)."""
+    return [column.label(PROFILE_COLUMN_PREFIX + column.name) for column in _TABLE.c]
+
+
+def remember_profile_row(session: AsyncSession, account_id: UUID, row: Row[Any] | PrefixedRow | None) -> None:
+    session.info.setdefault(PROFILE_ROWS, {})[account_id] = row
+
+
+def forget_profile_rows(session: AsyncSession) -> None:
+    session.info.pop(PROFILE_ROWS, None)
 
 
 class ProfileChanges(TypedDict, total=False):
@@ -92,22 +135,27 @@ class ProfilesRepository(Repository):
             raise NotFoundError("account", account_id)
         if account.deleted_at is not None:
             raise AccountDeletedError(account_id)
-        row = ClientProfileRow(
-            account_id=account_id,
-            status=status,
-            tier=tier,
-            personality=[],
-            hobbies=[],
-            created_at=now,
-            updated_at=now,
-            activated_at=now if status == "active" else None,
-        )
-        self._session.add(row)
-        await self._session.flush()
+        values = {
+            "account_id": account_id,
+            "status": status,
+            "tier": tier,
+            "personality": [],
+            "hobbies": [],
+            "created_at": now,
+            "updated_at": now,
+            "activated_at": now if status == "active" else None,
+        }
+        row = (await self._session.execute(_INSERT, values)).one()
+        remember_profile_row(self._session, account_id, row)
         return PROFILES.decode(self._crypto, None, row)
 
     async def get(self, account_id: UUID) -> ClientProfile | None:
-        row = await self._session.get(ClientProfileRow, account_id)
+        known: dict[UUID, Row[Any] | PrefixedRow | None] = self._session.info.get(PROFILE_ROWS, {})
+        if account_id in known:
+            row = known[account_id]
+        else:
+            row = (await self._session.execute(_GET, {"_account_id": account_id})).first()
+            remember_profile_row(self._session, account_id, row)
         return None if row is None else await self._record(row)
 
     async def require(self, account_id: UUID) -> ClientProfile:
@@ -120,19 +168,27 @@ class ProfilesRepository(Repository):
         """Change some fields. `birth_year` follows `birth_date` unless given; a first activation is dated."""
         values: dict[str, Any] = dict(changes)
         validate_changes(values)
-        row = await self._session.get(ClientProfileRow, account_id)
-        if row is None:
-            raise NotFoundError("client profile", account_id)
         birth_date = values.get("birth_date")
         if "birth_date" in values and "birth_year" not in values:
             values["birth_year"] = None if birth_date is None else birth_date.year
-        if values.get("status") == "active" and row.activated_at is None and "activated_at" not in values:
-            values["activated_at"] = now
         values["updated_at"] = now
         key = await self._keys.for_account(account_id)
-        PROFILES.apply(self._crypto, key, row, values)
-        await self._session.flush()
+        row = await self._update_row(account_id, PROFILES.encode(self._crypto, key, account_id, values))
+        if row is None:
+            raise NotFoundError("client profile", account_id)
+        if values.get("status") == "active" and row.activated_at is None and "activated_at" not in values:
+            row = await self._update_row(account_id, {"activated_at": now})  # the first activation
+            assert row is not None
         return PROFILES.decode(self._crypto, key, row)
+
+    async def _update_row(self, account_id: UUID, columns: dict[str, Any]) -> Row[Any] | None:
+        """UPDATE ... RETURNING the whole row: one statement, and the row to decode comes back with it."""
+        row: Row[Any] | None = (await self._session.execute(_UPDATE, {"_account_id": account_id, **columns})).first()
+        if row is not None:
+            remember_profile_row(self._session, account_id, row)
+        else:
+            self._session.info.get(PROFILE_ROWS, {}).pop(account_id, None)
+        return row
 
     async def find_by_phone(self, phone: str) -> list[ClientProfile]:
         """Profiles registered with this phone number (pass it normalised, E.164, as the domain does)."""
@@ -166,7 +222,7 @@ class ProfilesRepository(Repository):
         query = query.order_by(ClientProfileRow.account_id)
         return [MatchFacts(**row._asdict()) for row in await self._session.execute(query)]
 
-    async def _record(self, row: ClientProfileRow) -> ClientProfile:
+    async def _record(self, row: ClientProfileRow | Row[Any] | PrefixedRow) -> ClientProfile:
         return PROFILES.decode(self._crypto, await self._keys.for_account(row.account_id), row)
 
     async def _records(self, rows: Sequence[ClientProfileRow]) -> list[ClientProfile]:

@@ -1,0 +1,160 @@
+"""aiosqlite with one thread round trip per statement, and none for a transaction's BEGIN.
+
+aiosqlite runs each SQLite connection on a thread of its own and every call on it (make a cursor, execute,
+fetch, close the cursor, commit) is a trip to that thread and back through the event loop: a few dozen
+microseconds each, several times what the statement itself costs. SQLAlchemy's adapter makes four trips per
+statement. `LeanConnection` is an `aiosqlite.Connection` whose cursors execute, fetch every row and close
+in one trip, and which sends a transaction's `BEGIN` together with its first statement (a transaction that
+runs no statement costs no trip at all, and so does the pool's rollback of a connection with nothing open).
+The SQLite calls, their order and the transactions are unchanged.
+
+SQLAlchemy's async adapter fetches every row of a statement right after executing it anyway (we use no
+server-side cursors), so fetching them in the same trip changes no behaviour.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Awaitable, Callable, Sequence
+from functools import partial
+from typing import Any
+
+import aiosqlite
+
+Description = tuple[tuple[Any, ...], ...] | None
+Outcome = tuple[Description, int, int | None, list[Any]]
+
+
+def _run_statement(
+    connection: sqlite3.Connection, begin: str | None, sql: str, parameters: Any, many: bool
+) -> Outcome:
+    """On the connection's thread: BEGIN if one is pending, the statement, all its rows."""
+    if begin is not None:
+        connection.execute(begin)
+    cursor = connection.cursor()
+    try:
+        if many:
+            cursor.executemany(sql, parameters)
+        elif parameters is None:
+            cursor.execute(sql)
+        else:
+            cursor.execute(sql, parameters)
+        description = cursor.description
+        rows = cursor.fetchall() if description else []
+        return description, cursor.rowcount, cursor.lastrowid, rows
+    finally:
+        cursor.close()
+
+
+class LeanCursor:
+    """The DBAPI cursor SQLAlchemy's aiosqlite adapter drives: one trip per `execute`, rows kept here."""
+
+    __slots__ = ("_connection", "_rows", "arraysize", "description", "lastrowid", "rowcount")
+
+    def __init__(self, connection: LeanConnection) -> None:
+        self._connection = connection
+        self._rows: list[Any] = []
+        self.arraysize = 1
+        self.description: Description = None
+        self.rowcount = -1
+        self.lastrowid: int | None = None
+
+    async def __aenter__(self) -> LeanCursor:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    async def execute(self, sql: str, parameters: Sequence[Any] | None = None) -> LeanCursor:
+        outcome = await self._connection.run_statement(sql, parameters, many=False)
+        self.description, self.rowcount, self.lastrowid, self._rows = outcome
+        return self
+
+    async def executemany(self, sql: str, parameters: Sequence[Sequence[Any]]) -> LeanCursor:
+        outcome = await self._connection.run_statement(sql, parameters, many=True)
+        self.description, self.rowcount, self.lastrowid, self._rows = outcome
+        return self
+
+    async def fetchall(self) -> list[Any]:
+        rows, self._rows = self._rows, []
+        return rows
+
+    async def fetchone(self) -> Any:
+        return self._rows.pop(0) if self._rows else None
+
+    async def fetchmany(self, size: int | None = None) -> list[Any]:
+        count = self.arraysize if size is None else size
+        rows, self._rows = self._rows[:count], self._rows[count:]
+        return rows
+
+    async def close(self) -> None:
+        self._rows = []
+
+
+class LeanConnection(aiosqlite.Connection):
+    """An aiosqlite connection (same thread, same queue) with `LeanCursor`s and a deferred BEGIN."""
+
+    def __init__(self, connector: Callable[[], sqlite3.Connection]) -> None:
+        super().__init__(connector, iter_chunk_size=64)
+        self._thread.daemon = True  # as SQLAlchemy does for aiosqlite: never keep the process alive
+        self._pending_begin: str | None = None
+        # Trips sent and trips the thread has finished. Each counter is written by one thread only; they
+        # differ while a call is still running there, e.g. after the awaiting task was cancelled.
+        self._sent = 0
+        self._finished = 0
+
+    def defer_begin(self, statement: str) -> None:
+        """Start a transaction with `statement` ("BEGIN IMMEDIATE", "BEGIN") in the trip of the next statement.
+
+        A BEGIN that fails (the write lock stayed busy past the busy timeout) fails that statement instead.
+        """
+        self._pending_begin = statement
+
+    async def run_statement(self, sql: str, parameters: Any, *, many: bool) -> Outcome:
+        begin, self._pending_begin = self._pending_begin, None
+        outcome: Outcome = await self._run(partial(_run_statement, self._conn, begin, sql, parameters, many))
+        return outcome
+
+    async def _run(self, function: Callable[[], Any]) -> Any:
+        """One trip to the connection's thread (aiosqlite's queue, so calls keep their order)."""
+        self._sent += 1
+        return await self._execute(partial(self._counted, function))  # type: ignore[no-untyped-call]
+
+    def _counted(self, function: Callable[[], Any]) -> Any:
+        try:
+            return function()
+        finally:
+            self._finished += 1
+
+    def _may_be_in_transaction(self) -> bool:
+        """In a transaction, or a call still running on the thread might be opening one."""
+        return self._sent != self._finished or self._conn.in_transaction
+
+    def cursor(self) -> LeanCursor:  # type: ignore[override]
+        return LeanCursor(self)
+
+    async def commit(self) -> None:
+        self._pending_begin = None  # a transaction that ran nothing has nothing to commit
+        if self._may_be_in_transaction():
+            await self._run(self._conn.commit)
+
+    async def rollback(self) -> None:
+        """Roll back; no trip when nothing is open (SQLAlchemy's pool resets every connection it gets back)."""
+        self._pending_begin = None
+        if self._may_be_in_transaction():
+            await self._run(self._conn.rollback)
+
+
+def lean_connector(database: str, **options: Any) -> Callable[[], Awaitable[LeanConnection]]:
+    """An `async_creator` for `create_async_engine`: SQLite file `database`, `sqlite3.connect` options.
+
+    Every SQLite call runs on the connection's own thread; the event loop only reads `in_transaction`, a flag
+    that sqlite3 lets any thread read, and only when no call is running there.
+    """
+
+    async def connect() -> LeanConnection:
+        connection = LeanConnection(partial(sqlite3.connect, database, **options))
+        await connection  # starts the thread and opens the file on it
+        return connection
+
+    return connect
