@@ -1,4 +1,5 @@
-"""Yuelao command line: run the bot, migrate the database, rotate keys, bootstrap staff, export a client."""
+"""Yuelao command line: run the bot, migrate the database, rotate keys, bootstrap staff, export a client,
+seed demo clients."""
 
 from __future__ import annotations
 
@@ -29,6 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
     admin_add.add_argument("telegram_id", type=int)
     export = commands.add_parser("export", help="print everything held about one Telegram user as JSON")
     export.add_argument("telegram_id", type=int)
+    seed = commands.add_parser("seed-demo", help="add synthetic demo clients (web chat demo) and exit")
+    seed.add_argument("--count", type=int, default=500, help="demo clients demo-1..demo-N (existing ones are kept)")
+    seed.add_argument("--force", action="store_true", help="seed even though BOT_TOKEN is set")
     return parser
 
 
@@ -86,6 +90,24 @@ async def _export(settings: Settings, telegram_id: int) -> int:
     return 0
 
 
+async def _seed_demo(settings: Settings, count: int) -> int:
+    import time
+
+    from bot.runner import opened_app
+    from domain.clock import SystemClock
+    from domain.demo import demo_people
+    from storage.demo_pool import seed_demo_in_batches
+
+    clock = SystemClock()
+    async with opened_app(settings, clock) as (_dp, database, _keys, _i18n):
+        now = clock.now()
+        started = time.perf_counter()
+        people = demo_people(count, today=now.date(), currency=settings.currency)
+        created = await seed_demo_in_batches(database, people, now)
+    print(f"demo clients created: {created} (of {count}; {time.perf_counter() - started:.1f} s)")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -101,6 +123,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "export":
             return asyncio.run(_export(settings, args.telegram_id))
+        if args.command == "seed-demo":
+            if args.count < 0:
+                print("yuelao: --count must not be negative", file=sys.stderr)
+                return 2
+            if settings.bot_token is not None and not args.force:
+                print(
+                    "yuelao: BOT_TOKEN is set: demo clients do not belong in a real bot (--force to seed anyway)",
+                    file=sys.stderr,
+                )
+                return 2
+            return asyncio.run(_seed_demo(settings, args.count))
         from bot.runner import run
 
         asyncio.run(run(settings))

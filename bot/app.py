@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiogram import Dispatcher, Router
 from aiogram.dispatcher.event.handler import FilterObject, HandlerObject
@@ -19,6 +20,7 @@ from domain.clock import Clock, SystemClock
 from domain.flood import FloodGuard
 from handlers import get_routers
 from storage.database import Database
+from storage.matching_source import MatchPool
 
 
 def create_dispatcher(
@@ -37,6 +39,7 @@ def create_dispatcher(
         database=database,
         clock=clock,
         i18n=i18n,
+        match_pool=MatchPool(timezone=ZoneInfo(settings.timezone)),
     )
     middlewares.install(
         dp,

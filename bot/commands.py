@@ -12,6 +12,7 @@ def menu_commands() -> list[BotCommand]:
     """The commands for the current locale (call inside `i18n.use_locale`)."""
     return [
         BotCommand(command="start", description=_("Begin or continue")),
+        BotCommand(command="matches", description=_("Today's suggestions")),
         BotCommand(command="profile", description=_("Your profile: view, change, pause")),
         BotCommand(command="preferences", description=_("The partner you hope to meet")),
         BotCommand(command="mydata", description=_("Get all your data as a file")),

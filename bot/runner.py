@@ -21,11 +21,13 @@ from aiohttp import web
 from bot.app import create_dispatcher
 from bot.commands import register_commands
 from bot.delivery.service import Background, BackgroundSettings
+from bot.demo import seed_demo_once
 from bot.i18n import create_i18n
 from bot.settings import Settings, SettingsError
 from bot.webchat import WebChatHub, create_webchat_app, create_webchat_bot
 from domain.clock import Clock, SystemClock
 from domain.delivery import RateLimits
+from handlers.matching.jobs import arm_daily_offer, register_matching_jobs
 from storage.database import Database
 from storage.keys import KeyMaterial, load_key_material
 
@@ -87,11 +89,14 @@ async def run(settings: Settings) -> None:
     async with opened_app(settings, clock) as (dp, database, keys, i18n):
         background = background_for(settings, database, clock)
         dp["background"] = background
+        register_matching_jobs(background.registry, pool=dp["match_pool"], settings=settings, i18n=i18n)
+        await arm_daily_offer(database, settings, clock)
         if settings.webhook_url:
             await _serve_webhook(settings, dp, i18n, background)
         elif settings.bot_token is not None:
             await poll_telegram(settings, dp, i18n, background=background)
         else:
+            await seed_demo_once(settings, database, clock)
             await _serve_webchat(settings, dp, keys, clock, background)
 
 

@@ -59,6 +59,17 @@ class Settings(BaseSettings):
     delivery_group_per_minute: float = Field(default=20.0, gt=0)
     scheduler_grace_seconds: int = Field(default=3600, ge=0)
 
+    # Matching
+    max_daily_exposure: int = Field(default=20, ge=1, description="askers a profile is shown to per day")
+    daily_suggestions_hour: int = Field(default=10, ge=0, le=23, description="local hour of the daily offer")
+    demo_pool_size: int = Field(default=500, ge=0, description="demo clients seeded into an empty web chat demo")
+    demo_answer_seconds: int = Field(default=20, ge=0, description="how long a demo client takes to answer")
+
+    # Staff
+    staff_invite_hours: int = Field(default=24, ge=1)
+    handoff_claim_minutes: int = Field(default=10, ge=1)
+    handoff_escalation_minutes: int = Field(default=30, ge=1)
+
     @field_validator("bot_token")
     @classmethod
     def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:

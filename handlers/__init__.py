@@ -9,6 +9,7 @@ from __future__ import annotations
 from aiogram import Router
 
 from handlers import errors, fallback, intake, language, mydata, profile, review, service, start
+from handlers.matching import router as matching
 from handlers.routing import fresh_router
 
 
@@ -19,6 +20,7 @@ def get_routers() -> list[Router]:
         service.router,
         start.router,
         language.router,
+        matching.router,
         profile.router,
         mydata.router,
         review.router,

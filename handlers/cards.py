@@ -36,7 +36,20 @@ SHORT_BUDGET = 300
 def public_caption(profile: ProfileData, today: date) -> str:
     """Photo caption: name, age, city, height, education, occupation (always under 1024 characters)."""
     lines = [_("<b>Your profile as other clients will see it</b>"), ""]
-    name = quote_clipped(profile.display_name or "?", SHORT_BUDGET)
+    lines += public_facts(profile, today, name=profile.display_name or "?")
+    return "\n".join(lines)[:CAPTION_LIMIT]
+
+
+def first_name(display_name: str | None) -> str:
+    """The name shown to other clients: the first word of the display name (never a full name)."""
+    words = (display_name or "").split()
+    return words[0] if words else "?"
+
+
+def public_facts(profile: ProfileData, today: date, *, name: str) -> list[str]:
+    """Name and age, city, height and education, occupation: the public lines of a profile."""
+    lines = []
+    name = quote_clipped(name, SHORT_BUDGET)
     age = profile.age(today)
     lines.append(_("<b>{name}</b>, {age}").format(name=name, age=age if age is not None else "?"))
     if profile.region_code:
@@ -50,7 +63,7 @@ def public_caption(profile: ProfileData, today: date) -> str:
         lines.append("📏 " + " · ".join(facts))
     if profile.occupation:
         lines.append("💼 " + quote_clipped(profile.occupation, SHORT_BUDGET))
-    return "\n".join(lines)[:CAPTION_LIMIT]
+    return lines
 
 
 def about_section(profile: ProfileData) -> str:

@@ -94,6 +94,7 @@ class ReviewButton(CallbackData, prefix="rev"):
 
 
 class MenuAction(StrEnum):
+    MATCHES = "matches"
     PROFILE = "profile"
     PREFERENCES = "prefs"
     MY_DATA = "mydata"
@@ -236,12 +237,13 @@ def fields_keyboard(steps: Sequence[Step], titles: Sequence[str]) -> InlineKeybo
 
 def menu_keyboard() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
+    builder.button(text=_("💘 My suggestions"), callback_data=MenuButton(action=MenuAction.MATCHES))
     builder.button(text=_("👤 My profile"), callback_data=MenuButton(action=MenuAction.PROFILE))
     builder.button(text=_("💞 Partner preferences"), callback_data=MenuButton(action=MenuAction.PREFERENCES))
     builder.button(text=_("📄 My data"), callback_data=MenuButton(action=MenuAction.MY_DATA))
     builder.button(text=_("❓ Help"), callback_data=MenuButton(action=MenuAction.HELP))
     builder.button(text=_("🗑 Delete my data"), callback_data=MenuButton(action=MenuAction.DELETE))
-    builder.adjust(2, 2, 1)
+    builder.adjust(1, 2, 2, 1)
     return builder.as_markup()
 
 

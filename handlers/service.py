@@ -20,6 +20,7 @@ def help_text() -> str:
     return _(
         "Here is what I can do:\n"
         "/start: begin or continue your registration\n"
+        "/matches: today's suggestions\n"
         "/profile: see or change your profile, pause or resume suggestions\n"
         "/preferences: the partner you hope to meet\n"
         "/mydata: get everything we hold about you, as a file\n"

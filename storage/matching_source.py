@@ -1,22 +1,21 @@
 """Storage to matcher: the clear match facts and partner preferences of clients, as `domain.matching` values.
 
 The matcher reads only what is kept in the clear (docs/privacy.md): `ProfilesRepository.match_facts` and the
-preferences decrypt nothing. Typical use, in the bot's composition root and in the handlers:
+preferences decrypt nothing. The bot keeps one `MatchPool` per process (the composition root builds it):
 
-    async with database.unit_of_work() as uow:          # at start-up
-        index = await build_match_index(uow)
-    ...
-    await refresh_match_index(uow, index, account_id)   # after a profile, its preferences or status changed
-    inactive = await unreachable_among(uow, candidate_ids)
+    index = await pool.current(uow)   # built on first use, then brought up to date with what changed
 
-The exclusions (suggested, passed, introduced, blocked, reported) and the exposure counts have no tables
-yet; the matching handlers bring them (see docs/matching.md).
+`current` re-reads only the clients whose profile or preferences changed since the last call (on any
+instance: the change times are in the database), so edits, pauses and new registrations show up in the
+next suggestion without the handlers having to tell the index. Deleted clients leave with their rows; the
+handlers drop an id whose profile is gone (`MatchPool.forget`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import UTC, tzinfo
+import asyncio
+from collections.abc import Collection, Iterable, Sequence
+from datetime import UTC, datetime, timedelta, tzinfo
 from uuid import UUID
 
 from domain.matching.index import MatchIndex
@@ -68,19 +67,16 @@ def to_match_profile(
 
 
 async def load_match_profiles(
-    uow: UnitOfWork, *, statuses: Sequence[str] = MATCHABLE, timezone: tzinfo = UTC
+    uow: UnitOfWork,
+    *,
+    statuses: Sequence[str] = MATCHABLE,
+    timezone: tzinfo = UTC,
+    account_ids: Collection[UUID] | None = None,
 ) -> list[MatchProfile[UUID]]:
-    """Every client in `statuses` with their preferences.
-
-    The facts come in one query; the preferences repository reads one client at a time (`get`), so this
-    makes one more query per client: fine at start-up for thousands, slow for a million (a bulk read of
-    preferences is what `PreferencesRepository` lacks; see docs/matching.md).
-    """
-    found = []
-    for facts in await uow.profiles.match_facts(statuses=statuses):
-        preferences = await uow.preferences.get(facts.account_id)
-        found.append(to_match_profile(facts, preferences, timezone=timezone))
-    return found
+    """Every client in `statuses` (among `account_ids` when given) with their preferences, in two queries."""
+    facts = await uow.profiles.match_facts(statuses=statuses, account_ids=account_ids)
+    preferences = await uow.preferences.get_many(account_ids)
+    return [to_match_profile(row, preferences.get(row.account_id), timezone=timezone) for row in facts]
 
 
 async def load_match_profile(uow: UnitOfWork, account_id: UUID, *, timezone: tzinfo = UTC) -> MatchProfile[UUID] | None:
@@ -127,3 +123,41 @@ async def unreachable_among(uow: UnitOfWork, account_ids: Iterable[UUID]) -> set
     wanted = set(account_ids)
     accounts = await uow.accounts.get_many(wanted)
     return {i for i in wanted if i not in accounts or accounts[i].unreachable or accounts[i].is_deleted}
+
+
+class MatchPool:
+    """The process's match index, kept current from the database.
+
+    `overlap`: how far back each refresh looks before the previous one, so a change committed late by a
+    slow transaction (its `updated_at` is the time it was made, not committed) is still picked up.
+    """
+
+    def __init__(self, *, timezone: tzinfo = UTC, overlap: timedelta = timedelta(minutes=2)) -> None:
+        self.timezone = timezone
+        self.overlap = overlap
+        self._index: MatchIndex[UUID] | None = None
+        self._synced_at: datetime | None = None
+        self._lock = asyncio.Lock()
+
+    async def current(self, uow: UnitOfWork) -> MatchIndex[UUID]:
+        async with self._lock:
+            now = uow.context.clock.now()
+            if self._index is None or self._synced_at is None:
+                self._index = MatchIndex.build(await load_match_profiles(uow, timezone=self.timezone))
+            else:
+                changed = await uow.profiles.changed_since(self._synced_at - self.overlap)
+                if changed:
+                    loaded = await load_match_profiles(uow, account_ids=changed, timezone=self.timezone)
+                    fresh = {profile.id: profile for profile in loaded}
+                    for account_id in changed:
+                        if account_id in fresh:
+                            self._index.upsert(fresh[account_id])
+                        else:
+                            self._index.discard(account_id)
+            self._synced_at = now
+            return self._index
+
+    def forget(self, account_id: UUID) -> None:
+        """Drop a client the database no longer holds as matchable (deleted since the last refresh)."""
+        if self._index is not None:
+            self._index.discard(account_id)

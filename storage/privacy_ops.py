@@ -95,6 +95,10 @@ async def export_account(uow: UnitOfWork, account_id: UUID) -> dict[str, object]
         "partner_preferences": _plain(await uow.preferences.get(account_id)),
         "photos": _plain(await uow.photos.list_for(account_id)),
         "staff_member": _plain(staff),
+        "suggestions_shown_to_me": _plain(await uow.suggestions.list_for_asker(account_id)),
+        "introductions": _plain(await uow.introductions.list_for(account_id)),
+        "reports_i_made": _plain(await uow.reports.list_by(account_id)),
+        "case_stages": _plain(await uow.case_stages.history(account_id)),
         "audit_log": _plain(audit),
         "conversation_state": [
             {"state": entry.state, "data": _plain(entry.data or {}), "updated_at": _plain(entry.updated_at)}

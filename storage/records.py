@@ -21,6 +21,7 @@ class Account:
     unreachable: bool
     unreachable_since: datetime | None
     deleted_at: datetime | None
+    demo: bool = False  # a synthetic client of the demo pool: never sent messages, answers by itself
 
     @property
     def is_deleted(self) -> bool:
@@ -139,3 +140,57 @@ class ConversationState:
     state: str | None
     data: dict[str, object] | None
     updated_at: datetime
+
+
+@dataclass(frozen=True)
+class SuggestionRecord:
+    """One candidate in one asker's list (see storage/models/matching.py)."""
+
+    id: UUID
+    asker_id: UUID
+    candidate_id: UUID
+    source: str
+    offered_on: date | None
+    position: int
+    score: float | None
+    reasons: list[dict[str, object]]
+    note: str | None
+    decision: str | None
+    decided_at: datetime | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Introduction:
+    id: UUID
+    first_id: UUID
+    second_id: UUID
+    state: str
+    first_shares_at: datetime | None
+    second_shares_at: datetime | None
+    created_at: datetime
+    connected_at: datetime | None
+    closed_at: datetime | None
+
+    def other(self, account_id: UUID) -> UUID:
+        """The other person of the pair."""
+        return self.second_id if account_id == self.first_id else self.first_id
+
+    def includes(self, account_id: UUID) -> bool:
+        return account_id in (self.first_id, self.second_id)
+
+    def shares(self, account_id: UUID) -> bool:
+        """Whether `account_id` agreed to share their contact."""
+        shared = self.first_shares_at if account_id == self.first_id else self.second_shares_at
+        return shared is not None
+
+
+@dataclass(frozen=True)
+class Report:
+    id: UUID
+    reporter_id: UUID
+    reported_id: UUID
+    reason: str
+    comment: str | None
+    state: str
+    created_at: datetime

@@ -16,6 +16,12 @@ from storage.repositories.accounts import AccountsRepository
 from storage.repositories.audit import AuditRepository
 from storage.repositories.base import RepositoryContext
 from storage.repositories.consents import ConsentsRepository
+from storage.repositories.matching import (
+    CaseStagesRepository,
+    IntroductionsRepository,
+    ReportsRepository,
+    SuggestionsRepository,
+)
 from storage.repositories.photos import PhotosRepository
 from storage.repositories.preferences import PreferencesRepository
 from storage.repositories.profiles import ProfilesRepository
@@ -75,6 +81,22 @@ class UnitOfWork:
     @cached_property
     def audit(self) -> AuditRepository:
         return AuditRepository(self._repositories)
+
+    @cached_property
+    def suggestions(self) -> SuggestionsRepository:
+        return SuggestionsRepository(self._repositories)
+
+    @cached_property
+    def introductions(self) -> IntroductionsRepository:
+        return IntroductionsRepository(self._repositories)
+
+    @cached_property
+    def reports(self) -> ReportsRepository:
+        return ReportsRepository(self._repositories)
+
+    @cached_property
+    def case_stages(self) -> CaseStagesRepository:
+        return CaseStagesRepository(self._repositories)
 
     async def flush(self) -> None:
         """Send pending writes now (to see database errors early); the transaction stays open."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import Boolean, CheckConstraint, LargeBinary, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, LargeBinary, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.choices import CHANNELS, LOCALES
@@ -34,6 +34,7 @@ class AccountRow(Base):
     unreachable: Mapped[bool] = mapped_column(Boolean, default=False)
     unreachable_since: Mapped[datetime | None]
     deleted_at: Mapped[datetime | None]
+    demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class DataKeyRow(Base):

@@ -109,12 +109,15 @@ class AccountsRepository(Repository):
             return None
         return account, row.role if row.active else None
 
-    async def create(self, channel: str, external_id: str, *, locale: str, now: datetime) -> Account:
-        """A new account with a new data key. A duplicate (channel, external id) fails at flush."""
+    async def create(
+        self, channel: str, external_id: str, *, locale: str, now: datetime, demo: bool = False
+    ) -> Account:
+        """A new account with a new data key. A duplicate (channel, external id) fails at flush.
+        `demo`: a synthetic client of the demo pool (never sent messages)."""
         require_choice("channel", channel, CHANNELS)
         require_choice("locale", locale, LOCALES)
         row = AccountRow(
-            id=uuid4(), channel=channel, locale=locale, created_at=now, last_seen_at=now, unreachable=False
+            id=uuid4(), channel=channel, locale=locale, created_at=now, last_seen_at=now, unreachable=False, demo=demo
         )
         self._session.add(row)
         key = self._keys.create_for_account(row.id, now)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Collection
 from datetime import datetime
 from uuid import UUID
 
@@ -31,6 +32,14 @@ class PreferencesRepository(Repository):
     async def get(self, account_id: UUID) -> PartnerPreferences | None:
         row = (await self._session.execute(_GET, {"_account_id": account_id})).first()
         return None if row is None else PREFERENCES.decode(self._crypto, None, row)
+
+    async def get_many(self, account_ids: Collection[UUID] | None = None) -> dict[UUID, PartnerPreferences]:
+        """The preferences of many clients in one query (of every client when `account_ids` is None)."""
+        query = select(_TABLE)
+        if account_ids is not None:
+            query = query.where(_TABLE.c.account_id.in_(list(account_ids)))
+        rows = (await self._session.execute(query)).all()
+        return {row.account_id: PREFERENCES.decode(self._crypto, None, row) for row in rows}
 
     async def save(self, preferences: PartnerPreferences, *, now: datetime) -> PartnerPreferences:
         """Create or replace the client's preferences (the client needs a profile first)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import Any, TypedDict, Unpack
 from uuid import UUID
@@ -23,7 +23,7 @@ from storage.choices import (
 from storage.crypto.blind_index import CLIENT_PHONE
 from storage.errors import AccountDeletedError, NotFoundError
 from storage.models.accounts import AccountRow
-from storage.models.clients import ClientProfileRow
+from storage.models.clients import ClientProfileRow, PartnerPreferencesRow
 from storage.records import ClientProfile, MatchFacts
 from storage.repositories.base import Repository
 from storage.sealing import RecordSpec
@@ -210,17 +210,31 @@ class ProfilesRepository(Repository):
         return await self._records((await self._session.scalars(query)).all())
 
     async def match_facts(
-        self, *, statuses: Sequence[str] = ("active",), gender: str | None = None
+        self,
+        *,
+        statuses: Sequence[str] = ("active",),
+        gender: str | None = None,
+        account_ids: Collection[UUID] | None = None,
     ) -> list[MatchFacts]:
-        """The clear, coarse facts the matcher compares, for every profile in `statuses`; decrypts nothing."""
+        """The clear, coarse facts the matcher compares, for every profile in `statuses` (and among
+        `account_ids` when given); decrypts nothing."""
         for status in statuses:
             require_choice("status", status, PROFILE_STATUSES)
         columns = [getattr(ClientProfileRow, name) for name in MATCH_FACT_FIELDS]
         query = select(*columns).where(ClientProfileRow.status.in_(list(statuses)))
         if gender is not None:
             query = query.where(ClientProfileRow.gender == gender)
+        if account_ids is not None:
+            query = query.where(ClientProfileRow.account_id.in_(list(account_ids)))
         query = query.order_by(ClientProfileRow.account_id)
         return [MatchFacts(**row._asdict()) for row in await self._session.execute(query)]
+
+    async def changed_since(self, since: datetime) -> set[UUID]:
+        """Clients whose profile or partner preferences changed after `since` (what the match index must
+        refresh)."""
+        profiles = select(ClientProfileRow.account_id).where(ClientProfileRow.updated_at > since)
+        preferences = select(PartnerPreferencesRow.account_id).where(PartnerPreferencesRow.updated_at > since)
+        return set((await self._session.scalars(profiles.union(preferences))).all())
 
     async def _record(self, row: ClientProfileRow | Row[Any] | PrefixedRow) -> ClientProfile:
         return PROFILES.decode(self._crypto, await self._keys.for_account(row.account_id), row)

@@ -123,6 +123,7 @@ async def test_a_whole_registration_in_english(
 
     assert client.last_text().startswith("Thank you, Li Wei! Your registration is complete.")
     assert client.last_buttons() == [
+        "💘 My suggestions",
         "👤 My profile",
         "💞 Partner preferences",
         "📄 My data",
@@ -160,7 +161,7 @@ async def test_a_whole_registration_in_chinese(zh_client: PacedClient, app_datab
     await register(zh_client, "zh")
 
     assert zh_client.last_text().startswith("谢谢您,王芳!您的资料登记已完成。")
-    assert zh_client.last_buttons()[0] == "👤 我的资料"
+    assert zh_client.last_buttons()[:2] == ["💘 我的推荐", "👤 我的资料"]
     db = await stored(app_database, zh_client)
     assert db.account is not None and db.account.locale == "zh"
     profile = db.profile

@@ -1,0 +1,40 @@
+"""The demo pool on start-up: an embedded web chat demo on an empty database gets synthetic clients once, so a
+newcomer sees real suggestions. Never on Telegram, never twice, never when anyone is registered already."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from bot.settings import Settings
+from domain.clock import Clock
+from domain.demo import demo_people
+from storage.database import Database
+from storage.demo_pool import has_clients, seed_demo_in_batches
+
+log = logging.getLogger("yuelao")
+
+
+def demo_allowed(settings: Settings) -> bool:
+    """The web chat demo only: no Telegram token, no webhook, and a pool size above 0."""
+    return settings.demo_pool_size > 0 and settings.bot_token is None and not settings.webhook_url
+
+
+async def seed_demo_once(settings: Settings, database: Database, clock: Clock) -> int:
+    """Seed `settings.demo_pool_size` demo clients when allowed and no client or demo client exists yet;
+    returns how many were created (0 when nothing was done)."""
+    if not demo_allowed(settings):
+        return 0
+    async with database.unit_of_work() as uow:
+        if await has_clients(uow):
+            return 0
+    now = clock.now()
+    people = demo_people(settings.demo_pool_size, today=now.date(), currency=settings.currency)
+    started = time.perf_counter()
+    created = await seed_demo_in_batches(database, people, now)
+    log.info(
+        "seeded %d demo clients for the web chat demo in %.1f s (DEMO_POOL_SIZE=0 disables this)",
+        created,
+        time.perf_counter() - started,
+    )
+    return created

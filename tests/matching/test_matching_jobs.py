@@ -1,0 +1,99 @@
+"""Matching's scheduled jobs with the fake clock: demo clients answer interest like people, and the daily
+offer tells clients with nothing pending about their new suggestions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from aiogram import Bot, Dispatcher
+
+from bot.scheduling.registry import JobRegistry
+from bot.scheduling.runner import DueJobRunner
+from bot.settings import Settings
+from domain.clock import FakeClock
+from domain.demo import demo_people
+from handlers.matching.jobs import arm_daily_offer, next_offer_at, register_matching_jobs
+from handlers.matching.service import DAILY_OFFER
+from storage.database import Database
+from storage.demo_pool import seed_demo
+from storage.repositories.delivery import ScheduledJobsRepository
+from tests.botclient import ErrorLogCapture, RecordingSession
+from tests.journey_walk import paced, register
+from tests.matching.chat import account_of, deliver, outbox_for
+
+
+def runner_for(dp: Dispatcher, settings: Settings, database: Database, clock: FakeClock) -> DueJobRunner:
+    registry = JobRegistry()
+    register_matching_jobs(registry, pool=dp["match_pool"], settings=settings, i18n=dp["i18n"])
+    return DueJobRunner(database, registry, clock)
+
+
+async def test_a_demo_client_answers_interest_and_shares_contact(
+    dp: Dispatcher,
+    bot: Bot,
+    session: RecordingSession,
+    error_log: ErrorLogCapture,
+    app_database: Database,
+    settings: Settings,
+    clock: FakeClock,
+) -> None:
+    async with app_database.unit_of_work() as uow:
+        await seed_demo(uow, demo_people(40, today=clock.now().date()), clock.now())
+    li = paced(dp, bot, session, error_log, user_id=6_001)
+    await register(li, "en")
+
+    await li.send("/matches")
+    assert "🧪 <i>Demo profile: a made-up person for trying the service.</i>" in li.last_text()
+    await li.click("💚 Interested")
+    runner = runner_for(dp, dp["settings"], app_database, clock)
+    assert (await runner.run_due()).ran == 0  # the demo client takes a moment, like a person
+    assert await deliver(app_database, li) == []
+
+    clock.advance(timedelta(seconds=settings.demo_answer_seconds + 1))
+    assert (await runner.run_due()).ran == 1
+    (introduction,) = await deliver(app_database, li)
+    assert introduction.text.startswith("🎉 <b>It's a match!</b>")
+    await li.click("🤝 Share my contact")
+    contact = li.last_text()
+    assert "agreed to share contacts" in contact
+    assert "uses the agency's web chat: your counselor will pass your messages on." in contact
+    async with app_database.unit_of_work(read_only=True) as uow:
+        (made,) = await uow.introductions.list_for(await account_of(app_database, li))
+        assert made.state == "connected"
+
+
+async def test_the_daily_offer_tells_clients_with_nothing_pending_once_a_day(
+    dp: Dispatcher,
+    bot: Bot,
+    session: RecordingSession,
+    error_log: ErrorLogCapture,
+    app_database: Database,
+    settings: Settings,
+    clock: FakeClock,
+) -> None:
+    async with app_database.unit_of_work() as uow:
+        await seed_demo(uow, demo_people(40, today=clock.now().date()), clock.now())
+    li = paced(dp, bot, session, error_log, user_id=6_002)
+    wang = paced(dp, bot, session, error_log, user_id=6_003, language_code="zh")
+    await register(li, "en")
+    await register(wang, "zh")
+    await li.send("/matches")  # Li already has today's list waiting: not offered again
+
+    await arm_daily_offer(app_database, settings, clock)
+    due = next_offer_at(settings, clock.now())
+    assert due.hour == settings.daily_suggestions_hour
+    runner = runner_for(dp, settings, app_database, clock)
+    clock.advance(due - clock.now())
+    assert (await runner.run_due()).ran == 1
+
+    (offer,) = await deliver(app_database, wang)
+    assert offer.text == "☀️ 早上好!今天为您准备了 3 位新的推荐对象。"
+    assert await outbox_for(app_database, li) == []
+    await wang.click("💘 查看我的推荐")
+    assert wang.last_buttons() == ["💚 感兴趣", "跳过", "⚠️ 举报"]
+
+    # The next day's offer is armed; running again today changes nothing.
+    async with app_database.unit_of_work(read_only=True) as uow:
+        tomorrow = await ScheduledJobsRepository(uow.session).get(DAILY_OFFER, (due + timedelta(days=1)).date().isoformat())
+    assert tomorrow is not None and tomorrow.due_at == due + timedelta(days=1)
+    assert (await runner.run_due()).ran == 0
