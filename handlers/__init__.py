@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import errors, fallback, intake, language, mydata, profile, review, service, start
+from handlers import errors, fallback, intake, language, mydata, profile, review, service, staff, start
 from handlers.matching import router as matching
 from handlers.routing import fresh_router
 
@@ -18,6 +18,7 @@ def get_routers() -> list[Router]:
     templates = [
         errors.router,
         service.router,
+        staff.router,
         start.router,
         language.router,
         matching.router,

@@ -16,6 +16,7 @@ from storage.repositories.accounts import AccountsRepository
 from storage.repositories.audit import AuditRepository
 from storage.repositories.base import RepositoryContext
 from storage.repositories.consents import ConsentsRepository
+from storage.repositories.invites import InvitesRepository
 from storage.repositories.matching import (
     CaseStagesRepository,
     IntroductionsRepository,
@@ -73,6 +74,10 @@ class UnitOfWork:
     @cached_property
     def staff(self) -> StaffRepository:
         return StaffRepository(self._repositories)
+
+    @cached_property
+    def invites(self) -> InvitesRepository:
+        return InvitesRepository(self._repositories)
 
     @cached_property
     def consents(self) -> ConsentsRepository:

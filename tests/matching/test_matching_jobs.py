@@ -94,6 +94,7 @@ async def test_the_daily_offer_tells_clients_with_nothing_pending_once_a_day(
 
     # The next day's offer is armed; running again today changes nothing.
     async with app_database.unit_of_work(read_only=True) as uow:
-        tomorrow = await ScheduledJobsRepository(uow.session).get(DAILY_OFFER, (due + timedelta(days=1)).date().isoformat())
+        next_day = (due + timedelta(days=1)).date().isoformat()
+        tomorrow = await ScheduledJobsRepository(uow.session).get(DAILY_OFFER, next_day)
     assert tomorrow is not None and tomorrow.due_at == due + timedelta(days=1)
     assert (await runner.run_due()).ran == 0

@@ -1,0 +1,189 @@
+"""The agency's staff: roles, the areas of authority, who may do what, and the service standard.
+
+The agency works in three areas of authority (docs/staff.md): personnel, business and finance. Each
+permission belongs to one area, and `PERMISSIONS` says which role holds which. Checks raise
+`PermissionDenied` naming what is missing, so the bot can say so politely; they never look at anything but
+codes, so the exception carries no personal data.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from importlib import resources
+
+
+class Role(StrEnum):
+    OWNER = "owner"  # the agency's owner or administrator (ADMIN_IDS are owners)
+    MANAGER = "manager"
+    COUNSELOR = "counselor"
+    CUSTOMER_SERVICE = "customer_service"
+    FINANCE = "finance"
+
+
+class Area(StrEnum):
+    PERSONNEL = "personnel"
+    BUSINESS = "business"
+    FINANCE = "finance"
+
+
+class Permission(StrEnum):
+    # Personnel
+    VIEW_STAFF = "view_staff"
+    INVITE_STAFF = "invite_staff"
+    CHANGE_ROLES = "change_roles"
+    DEACTIVATE_STAFF = "deactivate_staff"
+    VIEW_KPIS = "view_kpis"
+    # Business
+    VIEW_CLIENTS = "view_clients"
+    ASSIGN_CLIENTS = "assign_clients"
+    SUPERVISE_QUALITY = "supervise_quality"
+    HANDLE_COMPLAINTS = "handle_complaints"
+    # Finance
+    MANAGE_FEES = "manage_fees"
+    RECORD_PAYMENTS = "record_payments"
+    VIEW_LEDGER = "view_ledger"
+
+    @property
+    def area(self) -> Area:
+        return AREAS[self]
+
+
+AREAS: dict[Permission, Area] = {
+    Permission.VIEW_STAFF: Area.PERSONNEL,
+    Permission.INVITE_STAFF: Area.PERSONNEL,
+    Permission.CHANGE_ROLES: Area.PERSONNEL,
+    Permission.DEACTIVATE_STAFF: Area.PERSONNEL,
+    Permission.VIEW_KPIS: Area.PERSONNEL,
+    Permission.VIEW_CLIENTS: Area.BUSINESS,
+    Permission.ASSIGN_CLIENTS: Area.BUSINESS,
+    Permission.SUPERVISE_QUALITY: Area.BUSINESS,
+    Permission.HANDLE_COMPLAINTS: Area.BUSINESS,
+    Permission.MANAGE_FEES: Area.FINANCE,
+    Permission.RECORD_PAYMENTS: Area.FINANCE,
+    Permission.VIEW_LEDGER: Area.FINANCE,
+}
+
+_PERSONNEL = frozenset(p for p, area in AREAS.items() if area is Area.PERSONNEL)
+_BUSINESS = frozenset(p for p, area in AREAS.items() if area is Area.BUSINESS)
+_FINANCE = frozenset(p for p, area in AREAS.items() if area is Area.FINANCE)
+
+# The permission table: what each role may do.
+PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.OWNER: frozenset(Permission),
+    Role.MANAGER: _PERSONNEL | _BUSINESS,
+    Role.COUNSELOR: frozenset({Permission.VIEW_CLIENTS}),
+    Role.CUSTOMER_SERVICE: frozenset({Permission.VIEW_CLIENTS, Permission.HANDLE_COMPLAINTS}),
+    Role.FINANCE: _FINANCE,
+}
+
+# Permissions that show client data: only after the member has acknowledged the service standard.
+CLIENT_DATA: frozenset[Permission] = frozenset(
+    {Permission.VIEW_CLIENTS, Permission.ASSIGN_CLIENTS, Permission.SUPERVISE_QUALITY, Permission.HANDLE_COMPLAINTS}
+)
+
+# Which roles a role may give (by invite or role change), and so which members it may manage.
+GRANTABLE: dict[Role, frozenset[Role]] = {
+    Role.OWNER: frozenset(Role),
+    Role.MANAGER: frozenset({Role.COUNSELOR, Role.CUSTOMER_SERVICE}),
+    Role.COUNSELOR: frozenset(),
+    Role.CUSTOMER_SERVICE: frozenset(),
+    Role.FINANCE: frozenset(),
+}
+
+
+class Refusal(StrEnum):
+    NOT_STAFF = "not_staff"  # a client or visitor
+    MISSING_PERMISSION = "missing_permission"  # the role does not hold `permission`
+    STANDARD_PENDING = "standard_pending"  # client data before the service standard was acknowledged
+    ROLE_NOT_GRANTABLE = "role_not_grantable"  # giving `role` is above the actor's authority
+    MEMBER_OUTRANKS = "member_outranks"  # the member's role `role` is above the actor's authority
+    SELF = "self"  # one's own role or access cannot be changed by oneself
+
+
+class PermissionDenied(Exception):  # noqa: N818 (the name the design uses; it is a refusal, not an error)
+    """A refusal: why, and what is missing (`permission`, or the `role` that is out of reach)."""
+
+    def __init__(self, refusal: Refusal, *, permission: Permission | None = None, role: Role | None = None) -> None:
+        self.refusal = refusal
+        self.permission = permission
+        self.role = role
+        super().__init__(refusal, permission, role)
+
+    def __str__(self) -> str:
+        missing = self.permission or self.role
+        return self.refusal.value if missing is None else f"{self.refusal.value}: {missing.value}"
+
+    @property
+    def area(self) -> Area | None:
+        return None if self.permission is None else self.permission.area
+
+
+def parse_role(value: str) -> Role | None:
+    """A role from its code (as typed after /invite or carried by a button); None if there is no such role."""
+    try:
+        return Role(value.strip().lower())
+    except ValueError:
+        return None
+
+
+def needs_standard(role: Role) -> bool:
+    """Everyone but the owner acknowledges the service standard (the owner is the one who sets it)."""
+    return role is not Role.OWNER
+
+
+def allows(role: Role | None, permission: Permission) -> bool:
+    return role is not None and permission in PERMISSIONS[role]
+
+
+def ensure_staff(role: Role | None) -> Role:
+    if role is None:
+        raise PermissionDenied(Refusal.NOT_STAFF)
+    return role
+
+
+def ensure(role: Role | None, permission: Permission, *, standard_acknowledged: bool = True) -> Role:
+    """The role holds `permission`; for client data, the service standard was acknowledged too."""
+    role = ensure_staff(role)
+    if permission not in PERMISSIONS[role]:
+        raise PermissionDenied(Refusal.MISSING_PERMISSION, permission=permission)
+    if permission in CLIENT_DATA and needs_standard(role) and not standard_acknowledged:
+        raise PermissionDenied(Refusal.STANDARD_PENDING, permission=permission)
+    return role
+
+
+def ensure_personnel(role: Role | None, permission: Permission) -> Role:
+    """A personnel check (`permission` must be one of the personnel area)."""
+    if permission.area is not Area.PERSONNEL:
+        raise ValueError(f"{permission.value} is not a personnel permission")
+    return ensure(role, permission)
+
+
+def ensure_can_grant(actor: Role | None, role: Role) -> None:
+    """The actor may give `role` to someone (an invite, a role change)."""
+    if role not in GRANTABLE[ensure_staff(actor)]:
+        raise PermissionDenied(Refusal.ROLE_NOT_GRANTABLE, role=role)
+
+
+def ensure_can_manage(actor: Role | None, member_role: Role, *, is_self: bool) -> None:
+    """The actor may change the role or the access of a member whose role is `member_role`."""
+    actor = ensure_staff(actor)
+    if is_self:
+        raise PermissionDenied(Refusal.SELF)
+    if member_role not in GRANTABLE[actor]:
+        raise PermissionDenied(Refusal.MEMBER_OUTRANKS, role=member_role)
+
+
+# --- The service standard -------------------------------------------------------------------------------
+
+STANDARD_LOCALES = ("en", "zh")
+
+
+def service_standard(locale: str) -> str:
+    """The agency's service standard in `locale` (English when there is no text in that language).
+
+    The agency edits `domain/data/service_standard.<locale>.md`; it is read on every call, so an edit shows
+    without a restart.
+    """
+    chosen = locale if locale in STANDARD_LOCALES else "en"
+    standard = resources.files("domain.data").joinpath(f"service_standard.{chosen}.md")
+    return standard.read_text(encoding="utf-8").strip()
