@@ -124,6 +124,11 @@ class DemoPerson:
         )
 
 
+def with_article(noun: str) -> str:
+    """"an engineer", "a teacher" (by the first letter, which is right for the occupations listed here)."""
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
+
+
 def demo_external_id(number: int) -> str:
     return f"{DEMO_EXTERNAL_PREFIX}{number}"
 
@@ -234,7 +239,7 @@ EN_HOBBY_LINES = (
     "I spend my evenings on {hobbies}.",
 )
 ZH_HOBBY_LINES = ("业余时间喜欢{hobbies}。", "周末一般会{hobbies}。", "平时爱好{hobbies}。")
-EN_WORK_LINES = ("I work as a {job} in {city}.", "I am a {job} and have lived in {city} for a few years.")
+EN_WORK_LINES = ("I work as {job} in {city}.", "I am {job} and have lived in {city} for a few years.")
 ZH_WORK_LINES = ("我在{city}做{job}。", "我是一名{job}，在{city}生活了几年。")
 EN_WISHES = (
     "I am looking for someone kind and honest to build a home with.",
@@ -388,7 +393,7 @@ def _about(
         return "".join(parts)
     parts = (
         rng.choice(EN_OPENINGS).format(traits=_english_list(traits)),
-        rng.choice(EN_WORK_LINES).format(job=job.lower(), city=city),
+        rng.choice(EN_WORK_LINES).format(job=with_article(job.lower()), city=city),
         rng.choice(EN_HOBBY_LINES).format(hobbies=_english_list(liked)),
         rng.choice(EN_WISHES),
     )

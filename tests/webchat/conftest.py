@@ -1,7 +1,8 @@
 """Fixtures to run the web chat for real: a server for any Dispatcher, and headless Chromium to open it.
 
-`webchat_url`: ``url = await webchat_url(dp, clock=clock, **workflow_data)`` serves `dp` through the web chat
-on 127.0.0.1 and a free port and returns the page's URL; everything is stopped after the test.
+`webchat_url`: ``url = await webchat_url(dp, clock=clock, background=None, **workflow_data)`` serves `dp`
+through the web chat on 127.0.0.1 and a free port and returns the page's URL; with a `background` (outbox
+worker and scheduler) it is started on the web chat's bot. Everything is stopped after the test.
 
 `chromium`: a Playwright `Browser` (Debian's /usr/bin/chromium); `browser_page`: a `Page` in a fresh context
 (its own localStorage, so its own web user) with an English locale, failing the test on an uncaught script
@@ -22,6 +23,7 @@ import pytest
 from aiogram import Bot, Dispatcher
 from aiohttp import web
 
+from bot.delivery.service import Background
 from bot.webchat import WebChatHub, create_webchat_app, create_webchat_bot, run_webchat
 from domain.clock import Clock, FakeClock
 
@@ -46,18 +48,30 @@ WebChatUrl = Callable[..., Awaitable[str]]
 @pytest.fixture
 async def webchat_url(tmp_path: Path) -> AsyncIterator[WebChatUrl]:
     started: list[tuple[web.AppRunner, Bot]] = []
+    backgrounds: list[Background] = []
 
-    async def start(dispatcher: Dispatcher, *, clock: Clock | None = None, **workflow_data: Any) -> str:
+    async def start(
+        dispatcher: Dispatcher,
+        *,
+        clock: Clock | None = None,
+        background: Background | None = None,
+        **workflow_data: Any,
+    ) -> str:
         hub = WebChatHub(tmp_path / f"webchat-{len(started)}", secrets.token_bytes(32))
         bot = create_webchat_bot(hub, clock or FakeClock())
         runner = await run_webchat(create_webchat_app(dispatcher, bot, hub, **workflow_data), "127.0.0.1", 0)
         started.append((runner, bot))
+        if background is not None:
+            await background.start({"web": bot})
+            backgrounds.append(background)
         host, port = runner.addresses[0][:2]
         return f"http://{host}:{port}/"
 
     try:
         yield start
     finally:
+        for background in backgrounds:
+            await background.stop()
         for runner, bot in reversed(started):
             await runner.cleanup()
             await bot.session.close()

@@ -1,0 +1,64 @@
+"""The matching promise in the web chat: a newcomer registers, opens their suggestions, says Interested to a
+demo client who fits, is introduced, agrees to share contacts and receives the contact. The outbox worker
+and the scheduler run for real on the web chat's bot (demo clients answer at once in this test)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot.app import create_dispatcher
+from bot.runner import background_for
+from bot.settings import Settings
+from domain.clock import SystemClock
+from domain.demo import demo_people
+from handlers.matching.jobs import register_matching_jobs
+from storage.database import Database
+from storage.demo_pool import seed_demo
+from storage.models.matching import IntroductionRow
+from tests.webchat.conftest import WebChatUrl
+
+try:
+    from playwright.async_api import Page
+
+    from tests.webchat.browser_walk import press, register_in_browser, see
+except ImportError:
+    if os.environ.get("CI"):
+        raise
+    pytest.skip("playwright is not installed", allow_module_level=True)
+
+pytestmark = pytest.mark.browser
+DELIVERED_WITHIN_MS = 15_000  # the demo answer runs as a job, then the worker delivers it
+
+
+async def test_a_newcomer_is_introduced_and_receives_the_contact(
+    webchat_url: WebChatUrl, browser_page: Page, app_database: Database, tmp_path: Path
+) -> None:
+    clock = SystemClock()
+    settings = Settings(
+        _env_file=None, data_dir=tmp_path / "data", throttle_rate=100, throttle_burst=100, demo_answer_seconds=0
+    )
+    async with app_database.unit_of_work() as uow:
+        await seed_demo(uow, demo_people(60, today=clock.now().date()), clock.now())
+    dp = create_dispatcher(settings, database=app_database, clock=clock)
+    background = background_for(settings, app_database, clock)
+    register_matching_jobs(background.registry, pool=dp["match_pool"], settings=settings, i18n=dp["i18n"])
+    page = browser_page
+    await page.goto(await webchat_url(dp, clock=clock, background=background))
+
+    await register_in_browser(page)
+    await press(page, "✅ Confirm", then_see="Your registration is complete")
+    await press(page, "💘 My suggestions", then_see="Why we suggest them")
+    await see(page, "Demo profile: a made-up person")
+
+    await press(page, "💚 Interested", then_see="I will let you know if")
+    await see(page, "It's a match!", timeout=DELIVERED_WITHIN_MS)
+    await press(page, "🤝 Share my contact", then_see="agreed to share contacts")
+    await see(page, "uses the agency's web chat: your counselor will pass your messages on.")
+
+    async with app_database.unit_of_work(read_only=True) as uow:
+        states = (await uow.session.scalars(select(IntroductionRow.state))).all()
+    assert states == ["connected"]
