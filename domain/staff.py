@@ -38,6 +38,9 @@ class Permission(StrEnum):
     ASSIGN_CLIENTS = "assign_clients"
     SUPERVISE_QUALITY = "supervise_quality"
     HANDLE_COMPLAINTS = "handle_complaints"
+    SERVE_CLIENTS = "serve_clients"  # claim handoffs, talk with clients through the relay, notes, follow-ups
+    RECOMMEND = "recommend"  # propose a candidate to a client (a counselor's pick)
+    VIEW_CONTACTS = "view_contacts"  # see a client's phone number and Telegram username
     # Finance
     MANAGE_FEES = "manage_fees"
     RECORD_PAYMENTS = "record_payments"
@@ -58,6 +61,9 @@ AREAS: dict[Permission, Area] = {
     Permission.ASSIGN_CLIENTS: Area.BUSINESS,
     Permission.SUPERVISE_QUALITY: Area.BUSINESS,
     Permission.HANDLE_COMPLAINTS: Area.BUSINESS,
+    Permission.SERVE_CLIENTS: Area.BUSINESS,
+    Permission.RECOMMEND: Area.BUSINESS,
+    Permission.VIEW_CONTACTS: Area.BUSINESS,
     Permission.MANAGE_FEES: Area.FINANCE,
     Permission.RECORD_PAYMENTS: Area.FINANCE,
     Permission.VIEW_LEDGER: Area.FINANCE,
@@ -71,14 +77,24 @@ _FINANCE = frozenset(p for p, area in AREAS.items() if area is Area.FINANCE)
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OWNER: frozenset(Permission),
     Role.MANAGER: _PERSONNEL | _BUSINESS,
-    Role.COUNSELOR: frozenset({Permission.VIEW_CLIENTS}),
-    Role.CUSTOMER_SERVICE: frozenset({Permission.VIEW_CLIENTS, Permission.HANDLE_COMPLAINTS}),
+    Role.COUNSELOR: frozenset({Permission.VIEW_CLIENTS, Permission.SERVE_CLIENTS, Permission.RECOMMEND}),
+    Role.CUSTOMER_SERVICE: frozenset(
+        {Permission.VIEW_CLIENTS, Permission.HANDLE_COMPLAINTS, Permission.SERVE_CLIENTS}
+    ),
     Role.FINANCE: _FINANCE,
 }
 
 # Permissions that show client data: only after the member has acknowledged the service standard.
 CLIENT_DATA: frozenset[Permission] = frozenset(
-    {Permission.VIEW_CLIENTS, Permission.ASSIGN_CLIENTS, Permission.SUPERVISE_QUALITY, Permission.HANDLE_COMPLAINTS}
+    {
+        Permission.VIEW_CLIENTS,
+        Permission.ASSIGN_CLIENTS,
+        Permission.SUPERVISE_QUALITY,
+        Permission.HANDLE_COMPLAINTS,
+        Permission.SERVE_CLIENTS,
+        Permission.RECOMMEND,
+        Permission.VIEW_CONTACTS,
+    }
 )
 
 # Which roles a role may give (by invite or role change), and so which members it may manage.

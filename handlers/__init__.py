@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import errors, fallback, intake, language, mydata, profile, review, service, staff, start
+from handlers import errors, fallback, intake, language, mydata, operations, profile, review, service, staff, start
 from handlers.matching import router as matching
 from handlers.routing import fresh_router
 
@@ -19,6 +19,7 @@ def get_routers() -> list[Router]:
         errors.router,
         service.router,
         staff.router,
+        operations.router,
         start.router,
         language.router,
         matching.router,

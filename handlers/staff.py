@@ -34,7 +34,7 @@ from domain.staff import (
     service_standard,
 )
 from handlers.keyboards import InlineKeyboardBuilder
-from handlers.staff_access import Actor, Allowed, authorize, refusal_text, role_label, staff_role
+from handlers.staff_access import Actor, Allowed, refusal_for, refusal_text, role_label, staff_role
 from handlers.texts import current_locale, quote, quote_clipped
 from storage.records import StaffMember
 from storage.unit_of_work import UnitOfWork
@@ -445,28 +445,20 @@ async def reactivate(
 # --- Refusals: whatever the filters above turned away ------------------------------------------------------
 
 
-async def _refusal(principal: Principal | None, uow: UnitOfWork, permission: Permission | None) -> str:
-    try:
-        await authorize(principal, uow, permission)
-    except PermissionDenied as denied:
-        return refusal_text(denied, staff_role(principal))
-    return _("This button is no longer active.")
-
-
 @router.message(Command(*COMMAND_PERMISSIONS))
 async def refuse_command(
     message: Message, command: CommandObject, uow: UnitOfWork, principal: Principal | None = None
 ) -> None:
-    await message.answer(await _refusal(principal, uow, COMMAND_PERMISSIONS[command.command]))
+    await message.answer(await refusal_for(principal, uow, COMMAND_PERMISSIONS[command.command]))
 
 
 @router.callback_query(StaffButton.filter())
 async def refuse_button(
     callback: CallbackQuery, callback_data: StaffButton, uow: UnitOfWork, principal: Principal | None = None
 ) -> None:
-    await callback.answer(await _refusal(principal, uow, ACTION_PERMISSIONS[callback_data.action]), show_alert=True)
+    await callback.answer(await refusal_for(principal, uow, ACTION_PERMISSIONS[callback_data.action]), show_alert=True)
 
 
 @router.callback_query(StandardButton.filter())
 async def refuse_standard(callback: CallbackQuery, uow: UnitOfWork, principal: Principal | None = None) -> None:
-    await callback.answer(await _refusal(principal, uow, STANDARD_PERMISSION), show_alert=True)
+    await callback.answer(await refusal_for(principal, uow, STANDARD_PERMISSION), show_alert=True)

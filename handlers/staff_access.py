@@ -120,6 +120,9 @@ def permission_label(permission: Permission) -> str:
         Permission.ASSIGN_CLIENTS: _("assign clients"),
         Permission.SUPERVISE_QUALITY: _("supervise service quality"),
         Permission.HANDLE_COMPLAINTS: _("handle complaints"),
+        Permission.SERVE_CLIENTS: _("serve clients (handoffs, relay chat, notes)"),
+        Permission.RECOMMEND: _("recommend candidates to clients"),
+        Permission.VIEW_CONTACTS: _("see clients' phone numbers and usernames"),
         Permission.MANAGE_FEES: _("manage fees"),
         Permission.RECORD_PAYMENTS: _("record payments"),
         Permission.VIEW_LEDGER: _("see the ledger"),
@@ -153,3 +156,12 @@ def refusal_text(denied: PermissionDenied, role: Role | None) -> str:
     if denied.refusal is Refusal.SELF:
         return _("You cannot change your own role or access. Please ask another owner or manager.")
     return _("Sorry, you cannot do this.")
+
+
+async def refusal_for(principal: Principal | None, uow: UnitOfWork, permission: Permission | None) -> str:
+    """Why a staff command or button was turned away by its `Allowed` filter (or that the button is stale)."""
+    try:
+        await authorize(principal, uow, permission)
+    except PermissionDenied as denied:
+        return refusal_text(denied, staff_role(principal))
+    return _("This button is no longer active.")

@@ -38,8 +38,13 @@ def test_the_permission_table() -> None:
 
     assert PERMISSIONS[Role.OWNER] == set(Permission)
     assert PERMISSIONS[Role.MANAGER] == area(Area.PERSONNEL) | area(Area.BUSINESS)
-    assert PERMISSIONS[Role.COUNSELOR] == {Permission.VIEW_CLIENTS}
-    assert PERMISSIONS[Role.CUSTOMER_SERVICE] == {Permission.VIEW_CLIENTS, Permission.HANDLE_COMPLAINTS}
+    assert PERMISSIONS[Role.COUNSELOR] == {Permission.VIEW_CLIENTS, Permission.SERVE_CLIENTS, Permission.RECOMMEND}
+    assert PERMISSIONS[Role.CUSTOMER_SERVICE] == {
+        Permission.VIEW_CLIENTS,
+        Permission.HANDLE_COMPLAINTS,
+        Permission.SERVE_CLIENTS,
+    }
+    assert Permission.VIEW_CONTACTS not in PERMISSIONS[Role.COUNSELOR]  # counselors never see phones
     assert PERMISSIONS[Role.FINANCE] == area(Area.FINANCE)
     assert CLIENT_DATA.issubset(area(Area.BUSINESS))
 
