@@ -13,6 +13,7 @@ def menu_commands() -> list[BotCommand]:
     return [
         BotCommand(command="start", description=_("Begin or continue")),
         BotCommand(command="matches", description=_("Today's suggestions")),
+        BotCommand(command="dates", description=_("Your dates: propose, change, cancel")),
         BotCommand(command="profile", description=_("Your profile: view, change, pause")),
         BotCommand(command="preferences", description=_("The partner you hope to meet")),
         BotCommand(command="mydata", description=_("Get all your data as a file")),

@@ -70,6 +70,12 @@ class Settings(BaseSettings):
     handoff_claim_minutes: int = Field(default=10, ge=1)
     handoff_escalation_minutes: int = Field(default=30, ge=1)
 
+    # Dates
+    date_reminder_offsets_hours: list[int] = Field(default_factory=lambda: [24, 2], description="hours before")
+    feedback_after_hours: int = Field(default=3, ge=0, description="when feedback is asked after a date starts")
+    feedback_nudge_hours: int = Field(default=24, ge=1, description="one nudge when feedback is still missing")
+    late_cancellation_hours: int = Field(default=24, ge=0, description="a later cancellation is recorded")
+
     @field_validator("bot_token")
     @classmethod
     def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:

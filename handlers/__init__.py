@@ -9,6 +9,7 @@ from __future__ import annotations
 from aiogram import Router
 
 from handlers import errors, fallback, intake, language, mydata, operations, profile, review, service, staff, start
+from handlers.dates import router as dates
 from handlers.matching import router as matching
 from handlers.routing import fresh_router
 
@@ -23,6 +24,7 @@ def get_routers() -> list[Router]:
         start.router,
         language.router,
         matching.router,
+        dates.router,
         profile.router,
         mydata.router,
         review.router,

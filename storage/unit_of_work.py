@@ -16,6 +16,7 @@ from storage.repositories.accounts import AccountsRepository
 from storage.repositories.audit import AuditRepository
 from storage.repositories.base import RepositoryContext
 from storage.repositories.consents import ConsentsRepository
+from storage.repositories.dates import DatesRepository
 from storage.repositories.invites import InvitesRepository
 from storage.repositories.matching import (
     CaseStagesRepository,
@@ -102,6 +103,10 @@ class UnitOfWork:
     @cached_property
     def case_stages(self) -> CaseStagesRepository:
         return CaseStagesRepository(self._repositories)
+
+    @cached_property
+    def dates(self) -> DatesRepository:
+        return DatesRepository(self._repositories)
 
     async def flush(self) -> None:
         """Send pending writes now (to see database errors early); the transaction stays open."""
