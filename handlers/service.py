@@ -21,6 +21,7 @@ def help_text() -> str:
         "Here is what I can do:\n"
         "/start: begin or continue your registration\n"
         "/matches: today's suggestions\n"
+        "/dates: your dates: propose, reschedule or cancel\n"
         "/profile: see or change your profile, pause or resume suggestions\n"
         "/preferences: the partner you hope to meet\n"
         "/mydata: get everything we hold about you, as a file\n"

@@ -85,6 +85,8 @@ async def export_account(uow: UnitOfWork, account_id: UUID) -> dict[str, object]
             select(FsmStateRow).where(FsmStateRow.account_id == account_id).order_by(FsmStateRow.updated_at)
         )
     ).all()
+    dates = await uow.dates.list_for(account_id)
+    feedback = [await uow.dates.feedback(date.id, account_id) for date in dates]
     crypto, system_key = uow.context.crypto, uow.context.system_key
     conversation = [FSM_STATES.decode(crypto, system_key, row) for row in fsm_rows]
     export: dict[str, Any] = {
@@ -99,6 +101,8 @@ async def export_account(uow: UnitOfWork, account_id: UUID) -> dict[str, object]
         "introductions": _plain(await uow.introductions.list_for(account_id)),
         "reports_i_made": _plain(await uow.reports.list_by(account_id)),
         "case_stages": _plain(await uow.case_stages.history(account_id)),
+        "dates": _plain(dates),
+        "date_feedback_i_gave": _plain([f for f in feedback if f is not None]),
         "audit_log": _plain(audit),
         "conversation_state": [
             {"state": entry.state, "data": _plain(entry.data or {}), "updated_at": _plain(entry.updated_at)}

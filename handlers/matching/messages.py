@@ -15,6 +15,7 @@ from domain.delivery import MAX_CAPTION, MAX_TEXT, Attachment, OutboundMessage
 from domain.matching.decisions import ReportReason, Source
 from domain.profile import ProfileData, from_fields
 from handlers.cards import first_name, public_facts
+from handlers.dates.buttons import propose_date_button
 from handlers.matching.buttons import matches_buttons, share_buttons, suggestion_buttons
 from handlers.matching.reasons import reason_lines
 from handlers.texts import quote, quote_clipped
@@ -88,7 +89,7 @@ def introduction_card(
     return OutboundMessage(text=text, attachment=attachment, keyboard=share_buttons(introduction.id))
 
 
-def contact_message(other: ClientProfile, account: Account) -> OutboundMessage:
+def contact_message(introduction: Introduction, other: ClientProfile, account: Account) -> OutboundMessage:
     """The other's contact, once both agreed: a Telegram link by id (survives a changed username), the phone
     they gave, or the agency's relay for web chat clients."""
     name = name_of(other)
@@ -104,7 +105,7 @@ def contact_message(other: ClientProfile, account: Account) -> OutboundMessage:
     lines.append(
         _("Be kind, take your time, and tell your counselor how it goes. Never send money to anyone you meet here.")
     )
-    return OutboundMessage(text="\n".join(lines))
+    return OutboundMessage(text="\n".join(lines), keyboard=((propose_date_button(introduction.id),),))
 
 
 def waiting_for_other(other: ClientProfile | None) -> str:

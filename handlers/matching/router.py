@@ -303,6 +303,6 @@ async def introduction_answer(
     if introduction.state == IntroductionState.CONNECTED:
         contact = await matchmaker.contact_of(other_id)
         if contact is not None:
-            await send(conversation, messages.contact_message(*contact))
+            await send(conversation, messages.contact_message(introduction, *contact))
         return
     await conversation.send(messages.waiting_for_other(await conversation.uow.profiles.get(other_id)))

@@ -302,7 +302,7 @@ class Matchmaker:
             if me is not None and can_receive(my_account) and my_account is not None:
                 await self.notifier.to_client(
                     other,
-                    lambda: messages.contact_message(me, my_account),
+                    lambda: messages.contact_message(introduction, me, my_account),
                     dedupe_key=f"contact:{introduction.id}:{other}",
                 )
             await self.uow.audit.record(

@@ -81,6 +81,7 @@ async def test_two_people_who_fit_find_each_other_and_exchange_contacts(
     await li.click("🤝 Share my contact")
     contact = li.last_text()
     assert contact.startswith("🤝 <b>王芳 agreed to share contacts.</b>")
+    assert li.last_buttons() == ["📅 Propose a date"]
     assert f'href="tg://user?id={WANG}"' in contact
 
     (wang_contact,) = await deliver(app_database, wang)
