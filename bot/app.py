@@ -15,6 +15,7 @@ from aiogram.utils.i18n import I18n
 
 from bot import middlewares
 from bot.i18n import create_i18n
+from bot.router_guards import install_router_guards
 from bot.settings import Settings
 from domain.clock import Clock, SystemClock
 from domain.flood import FloodGuard
@@ -50,6 +51,7 @@ def create_dispatcher(
         admin_ids=frozenset(settings.admin_ids),
     )
     dp.include_routers(*get_routers())
+    install_router_guards(dp)
     run_sync_filters_inline(dp)
     return dp
 
