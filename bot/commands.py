@@ -18,6 +18,7 @@ def menu_commands() -> list[BotCommand]:
         BotCommand(command="preferences", description=_("The partner you hope to meet")),
         BotCommand(command="mydata", description=_("Get all your data as a file")),
         BotCommand(command="delete", description=_("Delete your data for good")),
+        BotCommand(command="human", description=_("Talk to a counselor")),
         BotCommand(command="help", description=_("What I can do")),
         BotCommand(command="language", description=_("Choose the language")),
         BotCommand(command="cancel", description=_("Stop what we are doing")),

@@ -10,6 +10,7 @@ from aiogram import Router
 
 from handlers import errors, fallback, intake, language, mydata, operations, profile, review, service, staff, start
 from handlers.dates import router as dates
+from handlers.handoff import router as handoff
 from handlers.matching import router as matching
 from handlers.routing import fresh_router
 
@@ -21,6 +22,7 @@ def get_routers() -> list[Router]:
         service.router,
         staff.router,
         operations.router,
+        handoff.router,
         start.router,
         language.router,
         matching.router,

@@ -100,6 +100,7 @@ class MenuAction(StrEnum):
     MY_DATA = "mydata"
     DELETE = "delete"
     HELP = "help"
+    HUMAN = "human"
     EDIT_PROFILE = "edit_profile"
     EDIT_PREFERENCES = "edit_prefs"
     PAUSE = "pause"
@@ -240,8 +241,9 @@ def menu_keyboard() -> InlineKeyboardMarkup:
     builder.button(text=_("💘 My suggestions"), callback_data=MenuButton(action=MenuAction.MATCHES))
     builder.button(text=_("👤 My profile"), callback_data=MenuButton(action=MenuAction.PROFILE))
     builder.button(text=_("💞 Partner preferences"), callback_data=MenuButton(action=MenuAction.PREFERENCES))
-    builder.button(text=_("📄 My data"), callback_data=MenuButton(action=MenuAction.MY_DATA))
+    builder.button(text=_("🙋 Talk to a counselor"), callback_data=MenuButton(action=MenuAction.HUMAN))
     builder.button(text=_("❓ Help"), callback_data=MenuButton(action=MenuAction.HELP))
+    builder.button(text=_("📄 My data"), callback_data=MenuButton(action=MenuAction.MY_DATA))
     builder.button(text=_("🗑 Delete my data"), callback_data=MenuButton(action=MenuAction.DELETE))
     builder.adjust(1, 2, 2, 1)
     return builder.as_markup()

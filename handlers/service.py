@@ -24,6 +24,7 @@ def help_text() -> str:
         "/dates: your dates: propose, reschedule or cancel\n"
         "/profile: see or change your profile, pause or resume suggestions\n"
         "/preferences: the partner you hope to meet\n"
+        "/human: talk to a counselor\n"
         "/mydata: get everything we hold about you, as a file\n"
         "/delete: delete your data for good\n"
         "/language: choose English or Chinese\n"

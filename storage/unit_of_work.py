@@ -15,8 +15,10 @@ from storage.data_keys import DataKeyRing
 from storage.repositories.accounts import AccountsRepository
 from storage.repositories.audit import AuditRepository
 from storage.repositories.base import RepositoryContext
+from storage.repositories.casework import AssignmentsRepository
 from storage.repositories.consents import ConsentsRepository
 from storage.repositories.dates import DatesRepository
+from storage.repositories.handoffs import HandoffsRepository
 from storage.repositories.invites import InvitesRepository
 from storage.repositories.matching import (
     CaseStagesRepository,
@@ -103,6 +105,14 @@ class UnitOfWork:
     @cached_property
     def case_stages(self) -> CaseStagesRepository:
         return CaseStagesRepository(self._repositories)
+
+    @cached_property
+    def assignments(self) -> AssignmentsRepository:
+        return AssignmentsRepository(self._repositories)
+
+    @cached_property
+    def handoffs(self) -> HandoffsRepository:
+        return HandoffsRepository(self._repositories)
 
     @cached_property
     def dates(self) -> DatesRepository:

@@ -126,8 +126,9 @@ async def test_a_whole_registration_in_english(
         "💘 My suggestions",
         "👤 My profile",
         "💞 Partner preferences",
-        "📄 My data",
+        "🙋 Talk to a counselor",
         "❓ Help",
+        "📄 My data",
         "🗑 Delete my data",
     ]
     db = await stored(app_database, client)

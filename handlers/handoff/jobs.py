@@ -1,0 +1,35 @@
+"""The handoff's scheduled jobs (ref_id: the handoff id in hex).
+
+    register_handoff_jobs(background.registry, settings=settings, i18n=i18n)   # before the start
+
+- `handoff.widen`, `HANDOFF_CLAIM_MINUTES` after a handoff that only the assigned counselor was told about:
+  offer it to everyone on duty (or the staff chat).
+- `handoff.escalate`, `HANDOFF_ESCALATION_MINUTES` after it opened: tell the managers.
+
+Each does nothing when the handoff was claimed or closed meanwhile (a claim also cancels both), and neither
+schedules itself again.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from aiogram.utils.i18n import I18n
+
+from bot.scheduling.registry import JobRegistry
+from bot.settings import Settings
+from domain.clock import Clock
+from domain.handoff import ESCALATE_JOB, WIDEN_JOB
+from handlers.handoff.service import escalate, widen
+from storage.unit_of_work import UnitOfWork
+
+
+def register_handoff_jobs(registry: JobRegistry, *, settings: Settings, i18n: I18n) -> None:
+    async def widen_job(uow: UnitOfWork, ref_id: str, clock: Clock) -> None:
+        await widen(uow, UUID(hex=ref_id), now=clock.now(), settings=settings, i18n=i18n)
+
+    async def escalate_job(uow: UnitOfWork, ref_id: str, clock: Clock) -> None:
+        await escalate(uow, UUID(hex=ref_id), now=clock.now(), settings=settings, i18n=i18n)
+
+    registry.register(WIDEN_JOB, widen_job)
+    registry.register(ESCALATE_JOB, escalate_job)
