@@ -32,11 +32,13 @@ from domain.dates import (
     zone_for,
 )
 from domain.delivery import OutboundMessage
+from domain.handoff import HandoffReason
 from domain.matching.decisions import IntroductionState
 from domain.pipeline import Stage
 from handlers.cards import first_name
 from handlers.dates import messages
 from handlers.dates.calendar_file import ics_bytes
+from handlers.handoff.service import open_handoff
 from handlers.matching.notify import Notifier
 from handlers.texts import quote
 from storage.records import Introduction
@@ -467,6 +469,15 @@ class DateKeeper:
 
         code = "no_show" if no_show else "complaint" if complaint else "rating"
         await self.notifier.to_counselors(build, dedupe_key=f"date-alert:{feedback.id}:{code}")
+        # And a counselor should talk with the client: into the handoff queue (a no-op when one is open).
+        await open_handoff(
+            self.uow,
+            client_id=feedback.author_id,
+            reason=HandoffReason.COMPLAINT if complaint else HandoffReason.LOW_RATING,
+            now=self.now(),
+            settings=self.settings,
+            i18n=self.i18n,
+        )
 
 
 def _plain(html_text: str) -> str:

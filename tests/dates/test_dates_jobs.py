@@ -326,6 +326,9 @@ async def test_feedback_that_alerts_the_counselor_and_the_one_nudge(
         assert await uow.case_stages.current(li_id) == "met"
         theirs = await uow.dates.feedback(date_id, wang_id)
         assert theirs is not None and theirs.no_show and theirs.meet_again is False and theirs.completed_at is None
+        # Both are in the counselors' queue: one handoff each, however many alerts their feedback raised.
+        assert [h.reason for h in await uow.handoffs.for_client(li_id)] == ["low_rating"]
+        assert [h.reason for h in await uow.handoffs.for_client(wang_id)] == ["low_rating"]
 
     # Wang has not finished (no comment, no Skip): one gentle nudge after 24 hours, never a second.
     runner = runner_for(dp, app_database, clock)
