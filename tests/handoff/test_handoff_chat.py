@@ -12,6 +12,7 @@ from domain.clock import FakeClock
 from domain.handoff import HandoffReason, HandoffState
 from storage.database import Database
 from storage.models.casework import RelayMessageRow
+from storage.privacy_ops import export_account
 from tests.handoff.conftest import account_of, add_member, deliver
 from tests.journey_walk import PacedClient, register
 
@@ -96,6 +97,9 @@ async def test_a_client_reaches_a_counselor_and_they_talk_through_the_bot(
         lines = await uow.handoffs.transcript(handoff.id)
         assert await uow.handoffs.transcript_for_client(client_id) == lines
         actions = [entry.action for entry in await uow.audit.list_for_subject(client_id)]
+        export = await export_account(uow, client_id)
+    assert [line["text"] for line in export["handoff_transcript"]] == [line.text for line in lines]  # type: ignore[attr-defined]
+    assert export["handoffs"][0]["rating"] == 4  # type: ignore[index]
     assert [(line.from_client, line.text) for line in lines] == [
         (True, "Hello, I cannot find my <suggestions>"),
         (False, "Hi Li! Press 💘 My suggestions in the menu."),
