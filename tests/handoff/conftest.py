@@ -11,25 +11,20 @@ from uuid import UUID
 
 import pytest
 from aiogram import Bot, Dispatcher
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
-from sqlalchemy import update
 
 from bot.scheduling.registry import JobRegistry
 from bot.scheduling.runner import DueJobRunner
 from bot.settings import Settings
 from domain.clock import FakeClock
-from domain.delivery import DeliveryState, OutboundMessage
 from handlers.handoff.jobs import register_handoff_jobs
 from storage.database import Database
 from storage.models.casework import ClientAssignmentRow
-from storage.models.delivery import OutboxMessageRow
-from storage.repositories.delivery import OutboxRepository
-from tests.botclient import BotClient, ErrorLogCapture, RecordingSession, ShownMessage
+from tests.botclient import ErrorLogCapture, RecordingSession
 from tests.journey_walk import PacedClient, paced
-from tests.matching.chat import account_of
+from tests.matching.chat import account_of, deliver
 from tests.staff.conftest import OWNER_ID, Member, add_member
 
-__all__ = ["OWNER_ID", "Member", "account_of", "add_member"]
+__all__ = ["OWNER_ID", "Member", "account_of", "add_member", "deliver"]
 
 
 @pytest.fixture
@@ -54,37 +49,6 @@ def runner(dp: Dispatcher, settings: Settings, app_database: Database, clock: Fa
     registry = JobRegistry()
     register_handoff_jobs(registry, settings=settings, i18n=dp["i18n"])
     return DueJobRunner(app_database, registry, clock)
-
-
-async def deliver(database: Database, person: BotClient) -> list[OutboundMessage]:
-    """Show the person what the delivery worker would send them now, and record each as sent (with its
-    message id), as the worker does."""
-    account_id = await account_of(database, person)
-    async with database.unit_of_work() as uow:
-        contents = await OutboxRepository.of(uow).contents_for_account(account_id)
-        fresh = [c for c in contents if c.state is DeliveryState.PENDING]
-        for content in fresh:
-            message_id = next(person.session._message_ids)
-            message = content.message
-            markup = (
-                InlineKeyboardMarkup(
-                    inline_keyboard=[
-                        [InlineKeyboardButton(text=b.text, callback_data=b.callback_data) for b in row]
-                        for row in message.keyboard
-                    ]
-                )
-                if message.keyboard
-                else None
-            )
-            person.view.messages[message_id] = ShownMessage(message_id, message.text, markup)
-            await uow.session.execute(
-                update(OutboxMessageRow)
-                .where(OutboxMessageRow.id == content.id)
-                .values(
-                    state=DeliveryState.SENT.value, sent_message_id=message_id, finished_at=database.context.clock.now()
-                )
-            )
-    return [c.message for c in fresh]
 
 
 async def assign(database: Database, client_id: UUID, counselor_id: UUID, now: datetime) -> None:

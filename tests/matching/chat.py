@@ -5,9 +5,11 @@ from __future__ import annotations
 from uuid import UUID
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from sqlalchemy import update
 
-from domain.delivery import OutboundMessage
+from domain.delivery import DeliveryState, OutboundMessage
 from storage.database import Database
+from storage.models.delivery import OutboxMessageRow
 from storage.repositories.delivery import OutboxRepository
 from tests.botclient import BotClient, ShownMessage
 
@@ -27,24 +29,31 @@ async def outbox_for(database: Database, client: BotClient) -> list[OutboundMess
 
 
 async def deliver(database: Database, client: BotClient) -> list[OutboundMessage]:
-    """Show the client what the delivery worker would send them (not yet shown), so they can press its
-    buttons; returns those messages."""
-    messages = await outbox_for(database, client)
-    delivered = getattr(client, "_delivered", 0)
-    fresh = messages[delivered:]
-    client._delivered = len(messages)  # type: ignore[attr-defined]
-    for message in fresh:
-        message_id = next(client.session._message_ids)  # the same numbering as the bot's own messages
-        markup = (
-            InlineKeyboardMarkup(
-                inline_keyboard=[
-                    [InlineKeyboardButton(text=b.text, callback_data=b.callback_data) for b in row]
-                    for row in message.keyboard
-                ]
+    """Show the client what the delivery worker would send them now (their pending outbox messages, so they
+    can press its buttons) and record each as sent with its message id, as the worker does (so a later
+    update can edit it); returns those messages."""
+    account_id = await account_of(database, client)
+    async with database.unit_of_work() as uow:
+        contents = await OutboxRepository.of(uow).contents_for_account(account_id)
+        fresh = [content for content in contents if content.state is DeliveryState.PENDING]
+        for content in fresh:
+            message = content.message
+            message_id = next(client.session._message_ids)  # the same numbering as the bot's own messages
+            markup = (
+                InlineKeyboardMarkup(
+                    inline_keyboard=[
+                        [InlineKeyboardButton(text=b.text, callback_data=b.callback_data) for b in row]
+                        for row in message.keyboard
+                    ]
+                )
+                if message.keyboard
+                else None
             )
-            if message.keyboard
-            else None
-        )
-        photo = message.attachment.file if message.attachment else None
-        client.view.messages[message_id] = ShownMessage(message_id, message.text, markup, photo=photo)
-    return fresh
+            photo = message.attachment.file if message.attachment else None
+            client.view.messages[message_id] = ShownMessage(message_id, message.text, markup, photo=photo)
+            await uow.session.execute(
+                update(OutboxMessageRow)
+                .where(OutboxMessageRow.id == content.id)
+                .values(state=DeliveryState.SENT.value, sent_message_id=message_id, finished_at=uow.context.clock.now())
+            )
+    return [content.message for content in fresh]
