@@ -27,6 +27,7 @@ from bot.settings import Settings, SettingsError
 from bot.webchat import WebChatHub, create_webchat_app, create_webchat_bot
 from domain.clock import Clock, SystemClock
 from domain.delivery import RateLimits
+from handlers.casework.jobs import start_casework_jobs
 from handlers.dates.jobs import register_date_jobs
 from handlers.handoff.jobs import register_handoff_jobs
 from handlers.matching.jobs import arm_daily_offer, register_matching_jobs
@@ -96,6 +97,7 @@ async def run(settings: Settings) -> None:
         background.on_unreachable = unreachable_notice(settings, i18n)
         register_date_jobs(background.registry, settings=settings, i18n=i18n)
         register_handoff_jobs(background.registry, settings=settings, i18n=i18n)
+        await start_casework_jobs(background.registry, database, settings=settings, clock=clock, i18n=i18n)
         await arm_daily_offer(database, settings, clock)
         if settings.webhook_url:
             await _serve_webhook(settings, dp, i18n, background)

@@ -69,6 +69,7 @@ class Settings(BaseSettings):
     staff_invite_hours: int = Field(default=24, ge=1)
     handoff_claim_minutes: int = Field(default=10, ge=1)
     handoff_escalation_minutes: int = Field(default=30, ge=1)
+    follow_up_digest_hour: int = Field(default=9, ge=0, le=23, description="counselors' daily follow-up digest")
 
     # Dates
     date_reminder_offsets_hours: list[int] = Field(default_factory=lambda: [24, 2], description="hours before")

@@ -6,7 +6,7 @@ This module holds the rules; the rows live in storage and the runner in bot/sche
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
 KIND_PATTERN = re.compile(r"^[a-z][a-z0-9_.:-]{0,63}$")
@@ -52,3 +52,12 @@ def validate_ref_id(ref_id: str) -> str:
     if not isinstance(ref_id, str) or not REF_ID_PATTERN.match(ref_id):
         raise ValueError("a job reference is 1-128 characters of A-Z a-z 0-9 _ . : -")
     return ref_id
+
+
+def next_daily_at(zone: tzinfo, hour: int, now: datetime) -> datetime:
+    """The next `hour`:00 in `zone` strictly after `now`: when a daily job (an offer, a digest) runs next."""
+    local = now.astimezone(zone)
+    due = datetime.combine(local.date(), time(hour), zone)
+    if due <= local:
+        due = datetime.combine(local.date() + timedelta(days=1), time(hour), zone)
+    return due

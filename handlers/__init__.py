@@ -9,6 +9,7 @@ from __future__ import annotations
 from aiogram import Router
 
 from handlers import errors, fallback, intake, language, mydata, operations, profile, review, service, staff, start
+from handlers.casework import router as casework
 from handlers.dates import router as dates
 from handlers.handoff import router as handoff
 from handlers.matching import router as matching
@@ -22,6 +23,7 @@ def get_routers() -> list[Router]:
         service.router,
         staff.router,
         operations.router,
+        casework.router,
         handoff.router,
         start.router,
         language.router,

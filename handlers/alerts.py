@@ -1,9 +1,13 @@
-"""Things counselors must hear about, raised by the client journey.
+"""Things counselors must hear about, raised by the client journey, and who looks after each client.
 
-`new_client_registered` is the one place a finished registration is announced: an audit entry (ids and an
-action code, no personal data) and, when the agency has a counselors' chat (`COUNSELOR_CHAT_ID`), an alert
-queued in the outbox in the same transaction as the activation. The delivery worker sends it within
-Telegram's limits; if the activation rolls back, so does the alert.
+`new_client_registered` is the one place a finished registration is announced, in the activation's
+transaction: an audit entry (ids and an action code, no personal data), the case stage "profile complete",
+an assigned counselor (the least loaded active counselor who accepted the service standard; none: the client
+stays unassigned for a manager to assign) and an alert queued in the outbox, to that counselor, or to the
+counselors' chat (`COUNSELOR_CHAT_ID`) when nobody was assigned. The delivery worker sends it within
+Telegram's limits; if the activation rolls back, so does all of it.
+
+`reassign_clients_of` hands a counselor's clients to the others (deactivation).
 """
 
 from __future__ import annotations
@@ -11,25 +15,117 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from domain.delivery import ChatAddress, OutboundMessage
+from aiogram.utils.i18n import get_i18n
+from aiogram.utils.i18n import gettext as _
+
+from domain.casework import least_loaded
+from domain.delivery import ChatAddress, InlineButton, OutboundMessage
 from domain.identity import Channel
+from domain.pipeline import Stage
+from domain.staff import Role
+from handlers.casework.buttons import CaseAction, CaseButton
+from storage.records import Account
 from storage.repositories.delivery import enqueue
 from storage.unit_of_work import UnitOfWork
 
 NEW_CLIENT_ACTION = "client.registered"
+ASSIGNED_ACTION = "client.assigned"
+REASSIGNED_ACTION = "client.reassigned"
+UNASSIGNED_ACTION = "client.unassigned"
+
+
+def _reachable(account: Account | None) -> bool:
+    return (
+        account is not None
+        and not account.is_deleted
+        and not account.demo
+        and not account.unreachable
+        and account.external_id is not None
+    )
+
+
+async def available_counselors(uow: UnitOfWork, *, excluding: UUID | None = None) -> list[UUID]:
+    """Active counselors who accepted the service standard, in joining order."""
+    members = await uow.staff.list(role=Role.COUNSELOR.value)
+    return [
+        m.account_id
+        for m in members
+        if m.active and m.standard_acknowledged_at is not None and m.account_id != excluding
+    ]
+
+
+async def choose_counselor(uow: UnitOfWork, *, excluding: UUID | None = None) -> UUID | None:
+    """The available counselor with the fewest active clients (None when there is nobody)."""
+    candidates = await available_counselors(uow, excluding=excluding)
+    return least_loaded(await uow.assignments.loads(candidates), candidates)
+
+
+async def enqueue_to_account(
+    uow: UnitOfWork, account_id: UUID, message: OutboundMessage, *, dedupe_key: str | None = None
+) -> bool:
+    """Queue `message` (already rendered) for an account's chat; False when the account cannot receive it."""
+    account = await uow.accounts.get(account_id)
+    if account is None or not _reachable(account) or account.external_id is None:
+        return False
+    chat = ChatAddress(Channel(account.channel), int(account.external_id))
+    await enqueue(uow, chat, message, account_id=account.id, dedupe_key=dedupe_key)
+    return True
 
 
 async def new_client_registered(
     uow: UnitOfWork, account_id: UUID, now: datetime, *, counselor_chat_id: int | None, alert_text: str
-) -> None:
-    """A client confirmed their profile and is now active: counselors should welcome them."""
+) -> UUID | None:
+    """A client confirmed their profile and is now active: assign a counselor, who should welcome them.
+    Returns the assigned counselor (None: nobody available, or the client already had one)."""
     await uow.audit.record(
         action=NEW_CLIENT_ACTION, now=now, actor_account_id=account_id, subject_account_id=account_id
     )
+    await uow.case_stages.advance(account_id, Stage.PROFILE_COMPLETE, cause="registration", now=now)
+    counselor = await uow.assignments.counselor_of(account_id)
+    assigned = None
+    if counselor is None:
+        counselor = assigned = await choose_counselor(uow)
+        if counselor is not None:
+            await uow.assignments.assign(account_id, counselor, now=now, by=None)
+            await uow.audit.record(
+                action=ASSIGNED_ACTION, now=now, actor_account_id=None, subject_account_id=account_id
+            )
+    dedupe_key = f"{NEW_CLIENT_ACTION}:{account_id}"
+    message = OutboundMessage(text=alert_text)
+    personal = OutboundMessage(text=alert_text, keyboard=_open_card_button(account_id))
+    if counselor is not None and await enqueue_to_account(uow, counselor, personal, dedupe_key=dedupe_key):
+        return assigned
     if counselor_chat_id is not None:
-        await enqueue(
-            uow,
-            ChatAddress(Channel.TELEGRAM, counselor_chat_id),
-            OutboundMessage(text=alert_text),
-            dedupe_key=f"{NEW_CLIENT_ACTION}:{account_id}",
-        )
+        await enqueue(uow, ChatAddress(Channel.TELEGRAM, counselor_chat_id), message, dedupe_key=dedupe_key)
+    return assigned
+
+
+def _open_card_button(client_id: UUID) -> tuple[tuple[InlineButton, ...], ...]:
+    """The client's card, for the assigned counselor: labelled in the agency's language, like the alert."""
+    try:
+        i18n = get_i18n()
+    except LookupError:  # outside an update (a script): no button
+        return ()
+    with i18n.use_locale(i18n.default_locale):
+        label = _("Open the card")
+    return ((InlineButton(text=label, callback_data=CaseButton(action=CaseAction.OPEN, client=client_id).pack()),),)
+
+
+async def reassign_clients_of(
+    uow: UnitOfWork, counselor_id: UUID, *, now: datetime, by: UUID | None
+) -> list[tuple[UUID, UUID | None]]:
+    """Hand every client of `counselor_id` to the least loaded other available counselor, one by one (so they
+    spread out); a client stays unassigned (for a manager to assign) when there is nobody. Each change is
+    audited; follow-up dates go with the client. Returns (client, new counselor or None)."""
+    moved: list[tuple[UUID, UUID | None]] = []
+    for assignment in await uow.assignments.clients_of(counselor_id):
+        client = assignment.client_id
+        successor = await choose_counselor(uow, excluding=counselor_id)
+        if successor is None:
+            await uow.assignments.unassign(client)
+            await uow.audit.record(action=UNASSIGNED_ACTION, now=now, actor_account_id=by, subject_account_id=client)
+        else:
+            await uow.assignments.assign(client, successor, now=now, by=by)
+            await uow.audit.record(action=REASSIGNED_ACTION, now=now, actor_account_id=by, subject_account_id=client)
+        moved.append((client, successor))
+    return moved

@@ -39,10 +39,13 @@ from aiogram.types import (
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
+from bot.delivery.sender import to_method
 from bot.settings import Settings
 from domain.answers import Invalid, Problem
 from domain.clock import Clock
 from domain.consent import NOTICE_VERSION
+from domain.delivery import ChatAddress, OutboundMessage
+from domain.identity import Channel
 from domain.intake import (
     FIRST_STEP,
     INTAKE_STEPS,
@@ -232,6 +235,10 @@ class Conversation:
 
     async def send(self, text: str, markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = None) -> None:
         await self.bot.send_message(self.chat_id, text, reply_markup=markup)
+
+    async def send_outbound(self, message: OutboundMessage) -> None:
+        """Send, in this chat and now, a message built as for the outbox (text or a captioned photo, buttons)."""
+        await self.bot(to_method(ChatAddress(Channel(self.channel), self.chat_id), message))
 
     async def send_keyboard_removal(self, text: str) -> None:
         await self.bot.send_message(self.chat_id, text, reply_markup=ReplyKeyboardRemove())
@@ -862,6 +869,12 @@ class Conversation:
         if await self.get_state() is not None:
             await self.clear_state()
         return profile
+
+    async def registered_account(self) -> UUID | None:
+        """The account of a client who finished registration; otherwise None, after resuming what they were
+        doing."""
+        profile = await self.registered_profile()
+        return None if profile is None else self.account_id
 
     async def show_profile(self, *, lead: str | None = None) -> None:
         profile = await self.registered_profile()

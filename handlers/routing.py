@@ -8,7 +8,11 @@ middlewares and sub-routers) into a new Router that the new Dispatcher can own.
 
 from __future__ import annotations
 
-from aiogram import Router
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware, Router
+from aiogram.types import TelegramObject
 
 
 def fresh_router(template: Router) -> Router:
@@ -29,3 +33,27 @@ def fresh_router(template: Router) -> Router:
     for sub_router in template.sub_routers:
         copy.include_router(fresh_router(sub_router))
     return copy
+
+
+class _Provide(BaseMiddleware):
+    def __init__(self, name: str, build: Callable[[dict[str, Any]], object]) -> None:
+        self._name = name
+        self._build = build
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        data[self._name] = self._build(data)
+        return await handler(event, data)
+
+
+def provide(router: Router, name: str, build: Callable[[dict[str, Any]], object]) -> None:
+    """Hand the message and callback handlers of `router` a per-update object as `name`, made by `build(data)`
+    (for instance a feature's service over the update's unit of work). An inner middleware: it runs only for
+    the handler that takes the update."""
+    middleware = _Provide(name, build)
+    router.message.middleware(middleware)
+    router.callback_query.middleware(middleware)

@@ -33,6 +33,7 @@ from domain.staff import (
     parse_role,
     service_standard,
 )
+from handlers.alerts import reassign_clients_of
 from handlers.keyboards import InlineKeyboardBuilder
 from handlers.staff_access import Actor, Allowed, refusal_for, refusal_text, role_label, staff_role
 from handlers.texts import current_locale, quote, quote_clipped
@@ -413,6 +414,7 @@ async def _set_access(
     member = await _target(callback, callback_data, uow)
     if member is None or not await _may_manage(callback, actor, member, None):
         return
+    moved: list[tuple[UUID, UUID | None]] = []
     if member.active != active:
         member = await uow.staff.set_active(member.account_id, active)
         await uow.audit.record(
@@ -421,11 +423,21 @@ async def _set_access(
             actor_account_id=actor.account_id,
             subject_account_id=member.account_id,
         )
+        if not active:
+            moved = await reassign_clients_of(uow, member.account_id, now=clock.now(), by=actor.account_id)
     if active:
         await callback.answer(_("Access restored."))
     else:
         await callback.answer(_("Deactivated: no more access to the staff tools."))
     await _show(callback, *_card_view(member, actor))
+    if moved and isinstance(callback.message, Message):
+        unassigned = sum(1 for _client, counselor in moved if counselor is None)
+        text = _("{count} clients of {name} were handed to other counselors.").format(
+            count=len(moved) - unassigned, name=_name(member)
+        )
+        if unassigned:
+            text += "\n" + _("{count} are waiting for a counselor: nobody else is available.").format(count=unassigned)
+        await callback.message.answer(text)
 
 
 @router.callback_query(*_action(StaffAction.DEACTIVATE))

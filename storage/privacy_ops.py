@@ -103,6 +103,8 @@ async def export_account(uow: UnitOfWork, account_id: UUID) -> dict[str, object]
         "case_stages": _plain(await uow.case_stages.history(account_id)),
         "dates": _plain(dates),
         "date_feedback_i_gave": _plain([f for f in feedback if f is not None]),
+        "counselor": _plain(await uow.assignments.get(account_id)),
+        "counselor_notes": _plain(await uow.notes.list_for(account_id)),
         "handoffs": _plain(await uow.handoffs.for_client(account_id)),
         "handoff_transcript": _plain(await uow.handoffs.transcript_for_client(account_id)),
         "audit_log": _plain(audit),

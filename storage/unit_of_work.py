@@ -15,7 +15,7 @@ from storage.data_keys import DataKeyRing
 from storage.repositories.accounts import AccountsRepository
 from storage.repositories.audit import AuditRepository
 from storage.repositories.base import RepositoryContext
-from storage.repositories.casework import AssignmentsRepository
+from storage.repositories.casework import AssignmentsRepository, NotesRepository
 from storage.repositories.consents import ConsentsRepository
 from storage.repositories.dates import DatesRepository
 from storage.repositories.handoffs import HandoffsRepository
@@ -111,12 +111,16 @@ class UnitOfWork:
         return AssignmentsRepository(self._repositories)
 
     @cached_property
-    def handoffs(self) -> HandoffsRepository:
-        return HandoffsRepository(self._repositories)
+    def notes(self) -> NotesRepository:
+        return NotesRepository(self._repositories)
 
     @cached_property
     def dates(self) -> DatesRepository:
         return DatesRepository(self._repositories)
+
+    @cached_property
+    def handoffs(self) -> HandoffsRepository:
+        return HandoffsRepository(self._repositories)
 
     async def flush(self) -> None:
         """Send pending writes now (to see database errors early); the transaction stays open."""

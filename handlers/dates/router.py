@@ -11,18 +11,16 @@ from __future__ import annotations
 
 import copy
 import secrets
-from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 from uuid import UUID
 
-from aiogram import BaseMiddleware, F, Router
+from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, TelegramObject
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.delivery.sender import to_method
 from domain.dates import (
     CALENDAR_DAYS,
     COMMENT_LIMIT,
@@ -35,8 +33,7 @@ from domain.dates import (
     find_venue,
     suggest_venues,
 )
-from domain.delivery import ChatAddress, InlineButton, OutboundMessage
-from domain.identity import Channel
+from domain.delivery import InlineButton
 from handlers.dates import messages, picker
 from handlers.dates.buttons import (
     DateAct,
@@ -54,6 +51,7 @@ from handlers.dates.calendar_file import ics_file
 from handlers.dates.service import DateKeeper, Refusal
 from handlers.journey import Conversation, install_conversation
 from handlers.matching.buttons import markup_of
+from handlers.routing import provide
 from handlers.texts import current_locale
 from storage.repositories.dates import DateRecord
 
@@ -72,37 +70,14 @@ class DateFlow(StatesGroup):
     comment = State()  # the optional comment of a date's feedback
 
 
-class DateKeeperMiddleware(BaseMiddleware):
-    """Inner middleware: hands each dates handler a `keeper` over the update's unit of work."""
-
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
-        data["keeper"] = DateKeeper(uow=data["uow"], settings=data["settings"], clock=data["clock"], i18n=data["i18n"])
-        return await handler(event, data)
-
-
-router.message.middleware(DateKeeperMiddleware())
-router.callback_query.middleware(DateKeeperMiddleware())
+provide(
+    router,
+    "keeper",
+    lambda data: DateKeeper(uow=data["uow"], settings=data["settings"], clock=data["clock"], i18n=data["i18n"]),
+)
 
 
 # --- helpers -------------------------------------------------------------------------------------------------
-async def send(conversation: Conversation, message: OutboundMessage) -> None:
-    chat = ChatAddress(Channel(conversation.channel), conversation.chat_id)
-    await conversation.bot(to_method(chat, message))
-
-
-async def _client(conversation: Conversation) -> UUID | None:
-    """The registered client's account, or None after resuming whatever they have not finished."""
-    profile = await conversation.registered_profile()
-    if profile is None or conversation.account_id is None:
-        return None
-    return conversation.account_id
-
-
 async def _edit(
     callback: CallbackQuery, conversation: Conversation, text: str, markup: InlineKeyboardMarkup | None
 ) -> None:
@@ -526,7 +501,7 @@ async def pick_slot(
     await callback.answer(_("🎉 Confirmed!"))
     await _clear_buttons(callback, conversation)
     zone = await keeper.zone_of(me)
-    await send(conversation, messages.confirmed(result, name, zone))
+    await conversation.send_outbound(messages.confirmed(result, name, zone))
     await conversation.bot.send_document(
         conversation.chat_id, ics_file(await keeper.ics_for(result, me)), caption=messages.calendar_caption()
     )
@@ -660,7 +635,7 @@ async def reason_fallback(message: Message, conversation: Conversation) -> None:
 # --- /dates ----------------------------------------------------------------------------------------------------
 @router.message(Command("dates"))
 async def list_dates(message: Message, conversation: Conversation, keeper: DateKeeper) -> None:
-    me = await _client(conversation)
+    me = await conversation.registered_account()
     if me is None:
         return
     now = keeper.now()
@@ -706,7 +681,7 @@ async def list_dates(message: Message, conversation: Conversation, keeper: DateK
             rows2 = ((InlineButton(text=_("✖️ Withdraw the proposal"), callback_data=withdraw),),)
             await conversation.send("\n".join(lines), markup_of(rows2))
         else:
-            await send(conversation, messages.proposal(record, await keeper.name_of(record.proposed_by), zone))
+            await conversation.send_outbound(messages.proposal(record, await keeper.name_of(record.proposed_by), zone))
     shown_past = sorted(past, key=lambda r: r.created_at, reverse=True)[:PAST_SHOWN]
     if shown_past:
         lines = [_("<b>Earlier</b>")]
@@ -761,7 +736,7 @@ async def feedback_button(
             return
         await callback.answer(_("Thank you!"))
         await _clear_buttons(callback, conversation)
-        await send(conversation, messages.feedback_again(record, name))
+        await conversation.send_outbound(messages.feedback_again(record, name))
         return
     if step is Feedback.NO_SHOW:
         if not await keeper.no_show(record, feedback):
@@ -780,7 +755,7 @@ async def feedback_button(
         await callback.answer()
         await _clear_buttons(callback, conversation)
         if result:
-            await send(conversation, messages.both_want_more(name))
+            await conversation.send_outbound(messages.both_want_more(name))
         await _ask_comment(conversation, record)
         return
     if step is Feedback.WRITE:
@@ -814,7 +789,7 @@ async def _ask_comment(conversation: Conversation, record: DateRecord) -> None:
     data[FEEDBACK_REF] = record.id.hex
     await conversation.set_state(DateFlow.comment)
     await conversation.set_data(data)
-    await send(conversation, messages.feedback_comment(record))
+    await conversation.send_outbound(messages.feedback_comment(record))
 
 
 @router.message(DateFlow.comment, F.text)
@@ -829,7 +804,7 @@ async def comment_typed(message: Message, conversation: Conversation, keeper: Da
         return
     record, feedback = found
     if text.startswith("/") or not text:
-        await send(conversation, messages.feedback_comment(record))
+        await conversation.send_outbound(messages.feedback_comment(record))
         return
     if len(text) > COMMENT_LIMIT:
         await conversation.send(
@@ -842,7 +817,7 @@ async def comment_typed(message: Message, conversation: Conversation, keeper: Da
     if not await keeper.comment(record, feedback, text):
         await conversation.send(_("Your feedback is already recorded. Thank you!"))
         return
-    await send(conversation, messages.feedback_complaint(record))
+    await conversation.send_outbound(messages.feedback_complaint(record))
 
 
 @router.message(DateFlow.comment)

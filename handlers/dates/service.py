@@ -13,10 +13,6 @@ from datetime import datetime, timedelta, tzinfo
 from enum import StrEnum
 from uuid import UUID
 
-from aiogram.utils.i18n import I18n
-
-from bot.settings import Settings
-from domain.clock import Clock
 from domain.dates import (
     DEMO_ACCEPT,
     FEEDBACK,
@@ -38,13 +34,12 @@ from domain.pipeline import Stage
 from handlers.cards import first_name
 from handlers.dates import messages
 from handlers.dates.calendar_file import ics_bytes
+from handlers.feature_service import FeatureService
 from handlers.handoff.service import open_handoff
-from handlers.matching.notify import Notifier
 from handlers.texts import quote
 from storage.records import Introduction
 from storage.repositories.dates import DateRecord, FeedbackRecord
 from storage.repositories.delivery import cancel, schedule
-from storage.unit_of_work import UnitOfWork
 
 LATE_WINDOW_BEFORE = timedelta(hours=3)
 LATE_WINDOW_AFTER = timedelta(hours=1)
@@ -63,18 +58,7 @@ class Refusal(StrEnum):
 
 
 @dataclass
-class DateKeeper:
-    uow: UnitOfWork
-    settings: Settings
-    clock: Clock
-    i18n: I18n
-
-    @property
-    def notifier(self) -> Notifier:
-        return Notifier(self.uow, self.i18n, self.settings)
-
-    def now(self) -> datetime:
-        return self.clock.now()
+class DateKeeper(FeatureService):
 
     # --- people ----------------------------------------------------------------------------------------------
     async def zone_of(self, account_id: UUID) -> tzinfo:

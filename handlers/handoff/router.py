@@ -29,7 +29,7 @@ from domain.clock import Clock
 from domain.delivery import OutboundMessage
 from domain.handoff import ClaimRefusal, Handoff, HandoffReason, HandoffState, claim_refusal, valid_rating
 from domain.identity import Channel, Principal
-from domain.staff import Permission, PermissionDenied, allows
+from domain.staff import Permission, allows
 from handlers.handoff import messages
 from handlers.handoff.messages import HandoffAction, HandoffButton, RateButton, parse_id
 from handlers.handoff.service import (
@@ -41,7 +41,7 @@ from handlers.handoff.service import (
     writing_for,
 )
 from handlers.keyboards import InlineKeyboardBuilder, MenuAction, MenuButton
-from handlers.staff_access import Actor, Allowed, authorize, refusal_text, staff_role
+from handlers.staff_access import Actor, Allowed, refusal_for, staff_role
 from storage.records import Account
 from storage.unit_of_work import UnitOfWork
 
@@ -527,7 +527,7 @@ async def other_end(
     principal: Principal | None = None,
 ) -> None:
     if staff_role(principal) is not None:  # staff without the permission (or before the standard)
-        await message.answer(await _refusal(principal, uow, COMMAND_PERMISSIONS["end"]))
+        await message.answer(await refusal_for(principal, uow, COMMAND_PERMISSIONS["end"]))
         return
     if principal is None or principal.account_id is None:
         await message.answer(_("You are not talking with a counselor right now. Send /start to begin."))
@@ -618,21 +618,13 @@ async def from_counselor_not_text(message: Message) -> None:
 # --- Refusals: whatever the filters above turned away ---------------------------------------------------
 
 
-async def _refusal(principal: Principal | None, uow: UnitOfWork, permission: Permission) -> str:
-    try:
-        await authorize(principal, uow, permission)
-    except PermissionDenied as denied:
-        return refusal_text(denied, staff_role(principal))
-    return _("This button is no longer active.")
-
-
 @router.message(Command("queue"))
 async def refuse_queue(message: Message, uow: UnitOfWork, principal: Principal | None = None) -> None:
-    await message.answer(await _refusal(principal, uow, COMMAND_PERMISSIONS["queue"]))
+    await message.answer(await refusal_for(principal, uow, COMMAND_PERMISSIONS["queue"]))
 
 
 @router.callback_query(HandoffButton.filter())
 async def refuse_button(
     callback: CallbackQuery, callback_data: HandoffButton, uow: UnitOfWork, principal: Principal | None = None
 ) -> None:
-    await callback.answer(await _refusal(principal, uow, ACTION_PERMISSIONS[callback_data.action]), show_alert=True)
+    await callback.answer(await refusal_for(principal, uow, ACTION_PERMISSIONS[callback_data.action]), show_alert=True)

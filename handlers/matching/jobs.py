@@ -10,7 +10,7 @@ away (`YYYY-MM-DD:<last id>`), then arms the next day.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -19,6 +19,7 @@ from aiogram.utils.i18n import I18n
 from bot.scheduling.registry import JobRegistry
 from bot.settings import Settings
 from domain.clock import Clock
+from domain.scheduling import next_daily_at
 from handlers.matching.service import DAILY_OFFER, DEMO_ANSWER, Matchmaker
 from storage.database import Database
 from storage.matching_source import MatchPool
@@ -30,12 +31,7 @@ DAILY_BATCH = 200
 
 def next_offer_at(settings: Settings, now: datetime) -> datetime:
     """The next moment the daily offer is due (strictly after `now`)."""
-    zone = ZoneInfo(settings.timezone)
-    local = now.astimezone(zone)
-    due = datetime.combine(local.date(), time(settings.daily_suggestions_hour), zone)
-    if due <= local:
-        due = datetime.combine(local.date() + timedelta(days=1), time(settings.daily_suggestions_hour), zone)
-    return due
+    return next_daily_at(ZoneInfo(settings.timezone), settings.daily_suggestions_hour, now)
 
 
 async def arm_daily_offer(database: Database, settings: Settings, clock: Clock) -> None:

@@ -1,8 +1,8 @@
 """Messages to people other than the one pressing: through the outbox, in the recipient's language.
 
-Demo clients, deleted and unreachable accounts receive nothing. Staff alerts go to the counselors' chat
-(`COUNSELOR_CHAT_ID`) in the agency's language; assignment of clients to counselors will route them to the
-assigned counselor instead.
+Demo clients, deleted and unreachable accounts receive nothing. Staff alerts about a client go to the client's
+assigned counselor (in the counselor's language), or to the counselors' chat (`COUNSELOR_CHAT_ID`, in the
+agency's language) when the client has none or the counselor cannot receive them.
 """
 
 from __future__ import annotations
@@ -49,6 +49,18 @@ class Notifier:
         chat = ChatAddress(Channel(account.channel), int(account.external_id))
         await enqueue(self.uow, chat, message, account_id=account.id, dedupe_key=dedupe_key)
         return True
+
+    async def to_assigned_counselor(
+        self, client_id: UUID, build: Callable[[], OutboundMessage], *, dedupe_key: str
+    ) -> bool:
+        """Queue `build()` for the client's active assigned counselor, else for the counselors' chat. The
+        chat's copy keeps `dedupe_key` itself, so an alert about two clients reaches the chat once."""
+        counselor = await self.uow.assignments.counselor_of(client_id)
+        member = None if counselor is None else await self.uow.staff.get(counselor)
+        personal = None if member is None else f"{dedupe_key}:{member.account_id}"
+        if member is not None and member.active and await self.to_client(member.account_id, build, dedupe_key=personal):
+            return True
+        return await self.to_counselors(build, dedupe_key=dedupe_key)
 
     async def to_counselors(self, build: Callable[[], OutboundMessage], *, dedupe_key: str) -> bool:
         chat_id = self.settings.counselor_chat_id

@@ -3,19 +3,14 @@ contact sharing. Thin: `Matchmaker` decides, `messages` renders."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
 from uuid import UUID
 
-from aiogram import BaseMiddleware, F, Router
+from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, TelegramObject
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.delivery.sender import to_method
-from domain.delivery import ChatAddress, OutboundMessage
-from domain.identity import Channel
 from domain.matching.decisions import MAX_REPORT_COMMENT, IntroductionState, ReportReason
 from domain.profile import Status
 from handlers.journey import Conversation, install_conversation
@@ -33,6 +28,7 @@ from handlers.matching.buttons import (
     suggestion_keyboard,
 )
 from handlers.matching.service import Answer, Matchmaker
+from handlers.routing import provide
 from storage.records import SuggestionRecord
 
 router = Router(name="matching")
@@ -45,28 +41,13 @@ class MatchReport(StatesGroup):
     comment = State()  # the client is describing "something else" about a reported profile
 
 
-class MatchmakerMiddleware(BaseMiddleware):
-    """Inner middleware: hands each matching handler a `matchmaker` over the update's unit of work."""
-
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
-        data["matchmaker"] = Matchmaker(
-            uow=data["uow"], pool=data["match_pool"], settings=data["settings"], clock=data["clock"], i18n=data["i18n"]
-        )
-        return await handler(event, data)
-
-
-router.message.middleware(MatchmakerMiddleware())
-router.callback_query.middleware(MatchmakerMiddleware())
-
-
-async def send(conversation: Conversation, message: OutboundMessage) -> None:
-    chat = ChatAddress(Channel(conversation.channel), conversation.chat_id)
-    await conversation.bot(to_method(chat, message))
+provide(
+    router,
+    "matchmaker",
+    lambda data: Matchmaker(
+        uow=data["uow"], pool=data["match_pool"], settings=data["settings"], clock=data["clock"], i18n=data["i18n"]
+    ),
+)
 
 
 async def _client(conversation: Conversation) -> UUID | None:
@@ -103,7 +84,7 @@ async def show_next(
     message = messages.suggestion_card(
         card.record, person.profile, matchmaker.today(), photo=person.photo, demo=person.demo
     )
-    await send(conversation, message)
+    await conversation.send_outbound(message)
 
 
 @router.message(Command("matches"))
@@ -184,7 +165,7 @@ async def answer_suggestion(
             if introduction is not None:
                 card = await matchmaker.introduction_message(introduction, record.asker_id)
                 if card is not None:
-                    await send(conversation, card)
+                    await conversation.send_outbound(card)
                 return
             name = messages.name_of(await conversation.uow.profiles.get(record.candidate_id))
             lead = _("I will let you know if {name} is interested too.").format(name=name)
@@ -303,6 +284,6 @@ async def introduction_answer(
     if introduction.state == IntroductionState.CONNECTED:
         contact = await matchmaker.contact_of(other_id)
         if contact is not None:
-            await send(conversation, messages.contact_message(introduction, *contact))
+            await conversation.send_outbound(messages.contact_message(introduction, *contact))
         return
     await conversation.send(messages.waiting_for_other(await conversation.uow.profiles.get(other_id)))

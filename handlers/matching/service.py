@@ -14,27 +14,25 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from enum import StrEnum
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from aiogram.utils.i18n import I18n
-
-from bot.settings import Settings
-from domain.clock import Clock
 from domain.delivery import OutboundMessage
+from domain.handoff import HandoffReason
 from domain.matching.decisions import Decision, IntroductionState, ReportReason, Source, compose_list, daily_quota
 from domain.matching.explain import reasons as explain_reasons
 from domain.matching.filters import would_accept
 from domain.matching.model import Suggestion
 from domain.pipeline import Stage
+from handlers.feature_service import FeatureService
+from handlers.handoff.service import open_handoff
 from handlers.matching import messages
-from handlers.matching.notify import Notifier, can_receive
+from handlers.matching.notify import can_receive
 from storage.matching_source import MatchPool, load_match_profile, unreachable_among
 from storage.records import Account, ClientProfile, Introduction, SuggestionRecord
 from storage.repositories.delivery import schedule
-from storage.unit_of_work import UnitOfWork
 
 DEMO_ANSWER = "matching.demo_answer"
 DAILY_OFFER = "matching.daily_offer"
@@ -66,22 +64,8 @@ class Card:
 
 
 @dataclass
-class Matchmaker:
-    uow: UnitOfWork
+class Matchmaker(FeatureService):
     pool: MatchPool
-    settings: Settings
-    clock: Clock
-    i18n: I18n
-
-    @property
-    def notifier(self) -> Notifier:
-        return Notifier(self.uow, self.i18n, self.settings)
-
-    def now(self) -> datetime:
-        return self.clock.now()
-
-    def today(self) -> date:
-        return self.now().astimezone(ZoneInfo(self.settings.timezone)).date()
 
     # --- the day's list ------------------------------------------------------------------------------------
     async def touch(self, account_id: UUID) -> None:
@@ -235,9 +219,19 @@ class Matchmaker:
             actor_account_id=record.asker_id,
             subject_account_id=record.candidate_id,
         )
-        await self.notifier.to_counselors(
+        await self.notifier.to_assigned_counselor(
+            record.asker_id,
             lambda: messages.complaint_alert(record.asker_id, record.candidate_id, reason),
             dedupe_key=f"report:{report.id}",
+        )
+        # A complaint deserves a person: the reporter joins the counselors' queue (once, if already waiting).
+        await open_handoff(
+            self.uow,
+            client_id=record.asker_id,
+            reason=HandoffReason.COMPLAINT,
+            now=self.now(),
+            settings=self.settings,
+            i18n=self.i18n,
         )
         return Answer.RECORDED
 
@@ -252,9 +246,10 @@ class Matchmaker:
         await self.uow.audit.record(
             action="match.introduced", now=now, actor_account_id=actor_id, subject_account_id=other_id
         )
-        await self.notifier.to_counselors(
-            lambda: messages.introduction_alert(introduction), dedupe_key=f"introduced:{introduction.id}"
-        )
+        for person in (actor_id, other_id):
+            await self.notifier.to_assigned_counselor(
+                person, lambda: messages.introduction_alert(introduction), dedupe_key=f"introduced:{introduction.id}"
+            )
         for demo in [p for p in (actor_id, other_id) if await self._is_demo(p)]:
             introduction = await self.uow.introductions.agree_to_share(introduction, demo, now)
         await self._tell_introduced(introduction, other_id)

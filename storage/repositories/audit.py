@@ -77,6 +77,28 @@ class AuditRepository(Repository):
         conditions = [] if before is None else [AuditLogRow.at < before]
         return await self._entries(limit, *conditions)
 
+    async def list_page(
+        self,
+        *,
+        actor_account_id: UUID | None = None,
+        subject_account_id: UUID | None = None,
+        limit: int = DEFAULT_LIMIT,
+        offset: int = 0,
+    ) -> list[AuditEntry]:
+        """One page of entries, newest first, optionally only one actor's and/or one subject's."""
+        conditions = []
+        if actor_account_id is not None:
+            conditions.append(AuditLogRow.actor_account_id == actor_account_id)
+        if subject_account_id is not None:
+            conditions.append(AuditLogRow.subject_account_id == subject_account_id)
+        query = select(AuditLogRow).where(*conditions)
+        rows = (
+            await self._session.scalars(
+                query.order_by(AuditLogRow.at.desc(), AuditLogRow.id.desc()).limit(limit).offset(offset)
+            )
+        ).all()
+        return await self._decode(rows)
+
     async def _entries(self, limit: int | None, *conditions: ColumnElement[bool]) -> list[AuditEntry]:
         query = select(AuditLogRow).where(*conditions)
         rows = (

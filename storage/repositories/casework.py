@@ -1,13 +1,52 @@
-"""Casework: who looks after each client (client_assignments) and counselors' notes (client_notes)."""
+"""Casework: who looks after each client and when to check in next (client_assignments), counselors' notes
+(client_notes, sealed under the client's key), and a counselor's manual stage changes (case_stages)."""
 
 from __future__ import annotations
 
-from uuid import UUID
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date, datetime
+from uuid import UUID, uuid4
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select, update
 
-from storage.models.casework import ClientAssignmentRow
+from domain.pipeline import Stage
+from storage.models.casework import ClientAssignmentRow, ClientNoteRow
+from storage.models.clients import ClientProfileRow
+from storage.models.matching import CaseStageRow
 from storage.repositories.base import Repository
+from storage.sealing import RecordSpec
+
+
+@dataclass(frozen=True)
+class Assignment:
+    client_id: UUID
+    counselor_id: UUID
+    assigned_at: datetime
+    assigned_by: UUID | None
+    follow_up_on: date | None
+
+
+@dataclass(frozen=True)
+class ClientNote:
+    id: UUID
+    client_id: UUID
+    author_id: UUID
+    text: str
+    created_at: datetime
+
+
+ASSIGNMENTS = RecordSpec(ClientAssignmentRow, Assignment, row_id="client_id")
+NOTES = RecordSpec(ClientNoteRow, ClientNote, row_id="id")
+
+
+def reference_range(reference: str) -> tuple[UUID, UUID] | None:
+    """The ids starting with a hex reference (the 8 characters staff see), as an inclusive range; None when
+    `reference` is not 4-32 hex digits."""
+    text = reference.strip().lower().replace("-", "")
+    if not 4 <= len(text) <= 32 or any(c not in "0123456789abcdef" for c in text):
+        return None
+    return UUID(hex=text.ljust(32, "0")), UUID(hex=text.ljust(32, "f"))
 
 
 class AssignmentsRepository(Repository):
@@ -16,3 +55,153 @@ class AssignmentsRepository(Repository):
         return await self._session.scalar(
             select(ClientAssignmentRow.counselor_id).where(ClientAssignmentRow.client_id == client_id)
         )
+
+    async def get(self, client_id: UUID) -> Assignment | None:
+        row = await self._session.get(ClientAssignmentRow, client_id, populate_existing=True)
+        return None if row is None else ASSIGNMENTS.decode(self._crypto, None, row)
+
+    async def assign(self, client_id: UUID, counselor_id: UUID, *, now: datetime, by: UUID | None) -> Assignment:
+        """Give the client to `counselor_id` (a new assignment, or a reassignment keeping the follow-up date)."""
+        row = await self._session.get(ClientAssignmentRow, client_id, populate_existing=True)
+        if row is None:
+            row = ClientAssignmentRow(client_id=client_id, counselor_id=counselor_id, assigned_at=now, assigned_by=by)
+            self._session.add(row)
+        else:
+            row.counselor_id, row.assigned_at, row.assigned_by = counselor_id, now, by
+        await self._session.flush()
+        return ASSIGNMENTS.decode(self._crypto, None, row)
+
+    async def unassign(self, client_id: UUID) -> bool:
+        return (
+            await self._execute_dml(delete(ClientAssignmentRow).where(ClientAssignmentRow.client_id == client_id)) > 0
+        )
+
+    async def set_follow_up(self, client_id: UUID, day: date | None) -> bool:
+        """Set (or clear, with None) the next follow-up date; False when the client is not assigned."""
+        changed = await self._execute_dml(
+            update(ClientAssignmentRow).where(ClientAssignmentRow.client_id == client_id).values(follow_up_on=day)
+        )
+        return changed > 0
+
+    async def clients_of(self, counselor_id: UUID) -> list[Assignment]:
+        """The counselor's clients, the nearest follow-up first (none last)."""
+        rows = (
+            await self._session.scalars(
+                select(ClientAssignmentRow)
+                .where(ClientAssignmentRow.counselor_id == counselor_id)
+                .order_by(
+                    ClientAssignmentRow.follow_up_on.is_(None),
+                    ClientAssignmentRow.follow_up_on,
+                    ClientAssignmentRow.assigned_at,
+                )
+                .execution_options(populate_existing=True)
+            )
+        ).all()
+        return [ASSIGNMENTS.decode(self._crypto, None, row) for row in rows]
+
+    async def of_clients(self, client_ids: Collection[UUID]) -> dict[UUID, Assignment]:
+        if not client_ids:
+            return {}
+        rows = (
+            await self._session.scalars(
+                select(ClientAssignmentRow)
+                .where(ClientAssignmentRow.client_id.in_(list(client_ids)))
+                .execution_options(populate_existing=True)
+            )
+        ).all()
+        return {row.client_id: ASSIGNMENTS.decode(self._crypto, None, row) for row in rows}
+
+    async def loads(self, counselor_ids: Collection[UUID]) -> dict[UUID, int]:
+        """How many active clients each counselor looks after."""
+        if not counselor_ids:
+            return {}
+        rows = await self._session.execute(
+            select(ClientAssignmentRow.counselor_id, func.count())
+            .join(ClientProfileRow, ClientProfileRow.account_id == ClientAssignmentRow.client_id)
+            .where(ClientAssignmentRow.counselor_id.in_(list(counselor_ids)), ClientProfileRow.status == "active")
+            .group_by(ClientAssignmentRow.counselor_id)
+        )
+        return {counselor: int(count) for counselor, count in rows.all()}
+
+    async def due_follow_ups(self, day: date) -> list[tuple[UUID, UUID, date]]:
+        """(counselor, client, follow-up date) for every follow-up due on `day` or earlier."""
+        rows = await self._session.execute(
+            select(ClientAssignmentRow.counselor_id, ClientAssignmentRow.client_id, ClientAssignmentRow.follow_up_on)
+            .where(ClientAssignmentRow.follow_up_on.is_not(None), ClientAssignmentRow.follow_up_on <= day)
+            .order_by(ClientAssignmentRow.counselor_id, ClientAssignmentRow.follow_up_on)
+        )
+        return [(counselor, client, due) for counselor, client, due in rows.all() if due is not None]
+
+    async def clients(
+        self, *, unassigned_only: bool = False, reference: str | None = None, limit: int = 200
+    ) -> list[UUID]:
+        """Registered clients (any status but draft or deleted), newest first: all of them, the unassigned
+        ones, or those whose id starts with `reference`."""
+        query = select(ClientProfileRow.account_id).where(ClientProfileRow.status.in_(("active", "paused")))
+        if unassigned_only:
+            assigned = select(ClientAssignmentRow.client_id)
+            query = query.where(ClientProfileRow.account_id.not_in(assigned))
+        if reference is not None:
+            bounds = reference_range(reference)
+            if bounds is None:
+                return []
+            query = query.where(ClientProfileRow.account_id.between(*bounds))
+        query = query.order_by(ClientProfileRow.activated_at.desc(), ClientProfileRow.account_id).limit(limit)
+        return list((await self._session.scalars(query)).all())
+
+    # --- the case pipeline, by hand --------------------------------------------------------------------------
+    async def set_stage(self, client_id: UUID, stage: Stage, *, cause: str, now: datetime) -> None:
+        """A counselor's stage change: recorded whatever the current stage (the rules are in domain.casework)."""
+        if len(cause) > 32:
+            raise ValueError("cause must be at most 32 characters")
+        self._session.add(
+            CaseStageRow(id=uuid4(), account_id=client_id, stage=stage.value, cause=cause, changed_at=now)
+        )
+        await self._session.flush()
+
+    async def current_stages(self, client_ids: Collection[UUID]) -> dict[UUID, tuple[Stage, datetime]]:
+        """Each client's current stage and since when (clients without a stage are left out)."""
+        if not client_ids:
+            return {}
+        rows = await self._session.execute(
+            select(CaseStageRow.account_id, CaseStageRow.stage, CaseStageRow.changed_at)
+            .where(CaseStageRow.account_id.in_(list(client_ids)))
+            .order_by(CaseStageRow.account_id, CaseStageRow.changed_at, CaseStageRow.id)
+        )
+        latest: dict[UUID, tuple[Stage, datetime]] = {}
+        for account_id, stage, changed_at in rows.all():
+            known = latest.get(account_id)
+            if known is None or changed_at >= known[1]:
+                latest[account_id] = (Stage(stage), changed_at)
+        return latest
+
+
+class NotesRepository(Repository):
+    async def add(self, client_id: UUID, *, author_id: UUID, text: str, now: datetime) -> ClientNote:
+        row = ClientNoteRow(id=uuid4(), client_id=client_id, author_id=author_id, created_at=now)
+        key = await self._keys.for_account(client_id)
+        NOTES.apply(self._crypto, key, row, {"text": text})
+        self._session.add(row)
+        await self._session.flush()
+        return NOTES.decode(self._crypto, key, row)
+
+    async def list_for(self, client_id: UUID, *, limit: int | None = None) -> list[ClientNote]:
+        """The client's notes, newest first."""
+        rows = (
+            await self._session.scalars(
+                select(ClientNoteRow)
+                .where(ClientNoteRow.client_id == client_id)
+                .order_by(ClientNoteRow.created_at.desc(), ClientNoteRow.id)
+                .limit(limit)
+            )
+        ).all()
+        if not rows:
+            return []
+        key = await self._keys.for_account(client_id)
+        return [NOTES.decode(self._crypto, key, row) for row in rows]
+
+    async def count_for(self, client_id: UUID) -> int:
+        count = await self._session.scalar(
+            select(func.count()).select_from(ClientNoteRow).where(ClientNoteRow.client_id == client_id)
+        )
+        return int(count or 0)

@@ -131,6 +131,7 @@ async def test_pass_report_and_stale_buttons(
         assert report.comment == "She asked me for money in her first message."
         assert wang_id in await uow.suggestions.excluded_for(li_id)
         assert li_id in await uow.suggestions.excluded_for(wang_id)
+        assert [h.reason for h in await uow.handoffs.for_client(li_id)] == ["complaint"]  # a counselor follows up
 
     # The old card's buttons, pressed again, and data naming someone else's suggestion: nothing happens.
     await li.press(forged.inline_keyboard[0][0].callback_data or "")

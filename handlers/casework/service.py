@@ -1,0 +1,384 @@
+"""Casework over one unit of work: whether a staff member may act on a client, the card, the list, stage
+changes, notes, follow-ups, curation and reassignment. The router only parses and renders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+
+from domain.casework import (
+    ClosingReason,
+    CurationProblem,
+    curation_problem,
+    may_open,
+    sees_every_client,
+    stage_cause,
+)
+from domain.delivery import InlineButton, OutboundMessage
+from domain.identity import Principal
+from domain.matching.decisions import Source
+from domain.matching.filters import mutually_acceptable
+from domain.pipeline import Stage
+from domain.staff import Permission, allows
+from handlers.alerts import ASSIGNED_ACTION, REASSIGNED_ACTION, available_counselors
+from handlers.casework import views
+from handlers.casework.buttons import CaseAction, CaseButton, Scope, short
+from handlers.feature_service import FeatureService
+from handlers.keyboards import InlineKeyboardBuilder
+from handlers.matching.buttons import matches_buttons
+from handlers.staff_access import Actor
+from storage.matching_source import MatchPool, load_match_profile
+from storage.records import ClientProfile, StaffMember, SuggestionRecord
+from storage.repositories.casework import Assignment
+
+CARD_OPENED = "client.card_opened"
+NOTE_ADDED = "client.note_added"
+STAGE_CHANGED = "client.stage_changed"
+FOLLOW_UP_SET = "client.follow_up_set"
+CURATED = "client.curated"
+PAGE_SIZE = 10
+REGISTERED = ("active", "paused")
+
+
+@dataclass(frozen=True)
+class InReach:
+    """A client the actor may act on: their profile and assignment, read afresh."""
+
+    client_id: UUID
+    profile: ClientProfile
+    assignment: Assignment | None
+
+
+@dataclass
+class Casework(FeatureService):
+    principal: Principal | None = None
+
+    # --- who may act on whom ----------------------------------------------------------------------------
+    async def reach(self, actor: Actor, client_id: UUID | None) -> InReach | str:
+        """The client, if the actor may act on them; otherwise the refusal to show (callback data and typed
+        references are never trusted: the assignment is read afresh)."""
+        profile = None if client_id is None else await self.uow.profiles.get(client_id)
+        if client_id is None or profile is None or profile.status not in REGISTERED:
+            return _("This client record is not available.")
+        assignment = await self.uow.assignments.get(client_id)
+        if not may_open(actor.role, actor.account_id, None if assignment is None else assignment.counselor_id):
+            return _("This client is not assigned to you (any more). Ask a manager if you need to help them.")
+        return InReach(client_id, profile, assignment)
+
+    async def actor_id(self, actor: Actor) -> UUID:
+        """The actor's account: an owner from ADMIN_IDS who never wrote to the bot gets one now, so the audit
+        log and notes always name who acted."""
+        if actor.account_id is not None:
+            return actor.account_id
+        assert self.principal is not None
+        account, _created = await self.uow.accounts.get_or_create(
+            self.principal.channel.value, self.principal.external_id, locale=self.principal.locale, now=self.now()
+        )
+        self.uow.principal_id = account.id
+        return account.id
+
+    async def audit(self, actor: Actor, action: str, client_id: UUID) -> None:
+        await self.uow.audit.record(
+            action=action, now=self.now(), actor_account_id=await self.actor_id(actor), subject_account_id=client_id
+        )
+
+    # --- the list ---------------------------------------------------------------------------------------
+    async def list_view(self, actor: Actor, scope: Scope, page: int) -> tuple[str, InlineKeyboardMarkup]:
+        today = self.today()
+        if scope is Scope.MINE:
+            assignments = [] if actor.account_id is None else await self.uow.assignments.clients_of(actor.account_id)
+            by_client = {a.client_id: a for a in assignments}
+            ids = list(by_client)
+            title = _("<b>Your clients</b> ({count})")
+        else:
+            ids = await self.uow.assignments.clients(unassigned_only=scope is Scope.UNASSIGNED)
+            by_client = await self.uow.assignments.of_clients(ids)
+            title = (
+                _("<b>All clients</b> ({count})") if scope is Scope.ALL else _("<b>Unassigned clients</b> ({count})")
+            )
+        stages = await self.uow.assignments.current_stages(ids)
+        order = {stage: i for i, stage in enumerate(Stage)}
+
+        def sort_key(client_id: UUID) -> tuple[int, bool, date, str]:
+            stage = stages.get(client_id, (Stage.NEW, None))[0]
+            follow = by_client[client_id].follow_up_on if client_id in by_client else None
+            return (order[stage], follow is None, follow or date.max, client_id.hex)
+
+        ids.sort(key=sort_key)
+        pages = max((len(ids) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+        page = min(max(page, 0), pages - 1)
+        shown = ids[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+        lines = [title.format(count=len(ids))]
+        builder = InlineKeyboardBuilder()
+        current: Stage | None = None
+        for client_id in shown:
+            stage = stages.get(client_id, (Stage.NEW, None))[0]
+            if stage is not current:
+                lines += ["", "<b>" + views.stage_label(stage) + "</b>"]
+                current = stage
+            profile = await self.uow.profiles.get(client_id)
+            follow = by_client[client_id].follow_up_on if client_id in by_client else None
+            lines.append(views.list_line(client_id, profile, follow, today))
+            builder.button(
+                text=f"{views.button_name(profile)} · {short(client_id)}",
+                callback_data=CaseButton(action=CaseAction.OPEN, client=client_id),
+            )
+        if not ids:
+            lines.append(_("Nobody here yet."))
+        sizes = [1] * len(shown)
+        navigation = 0
+        if page > 0:
+            builder.button(
+                text=_("« Newer"), callback_data=CaseButton(action=CaseAction.LIST, arg=str(page - 1), scope=scope)
+            )
+            navigation += 1
+        if page + 1 < pages:
+            builder.button(
+                text=_("More »"), callback_data=CaseButton(action=CaseAction.LIST, arg=str(page + 1), scope=scope)
+            )
+            navigation += 1
+        if navigation:
+            sizes.append(navigation)
+            lines.append(_("Page {page} of {pages}").format(page=page + 1, pages=pages))
+        if sees_every_client(actor.role):
+            for other, label in (
+                (Scope.MINE, _("My clients")),
+                (Scope.ALL, _("All clients")),
+                (Scope.UNASSIGNED, _("Unassigned")),
+            ):
+                if other is not scope:
+                    builder.button(text=label, callback_data=CaseButton(action=CaseAction.LIST, scope=other))
+            sizes.append(2)
+        if sizes:
+            builder.adjust(*sizes)
+        return "\n".join(lines), builder.as_markup()
+
+    # --- the card ---------------------------------------------------------------------------------------
+    async def card(self, actor: Actor, found: InReach) -> tuple[str, InlineKeyboardMarkup]:
+        """The client's card; every opening is audited."""
+        client_id, profile, assignment = found.client_id, found.profile, found.assignment
+        await self.audit(actor, CARD_OPENED, client_id)
+        today = self.today()
+        stages = await self.uow.assignments.current_stages([client_id])
+        stage, since = stages.get(client_id, (None, None))
+        counselor = None if assignment is None else await self.uow.staff.get(assignment.counselor_id)
+        contacts = allows(actor.role, Permission.VIEW_CONTACTS)
+        account = await self.uow.accounts.get(client_id) if contacts else None
+        header = views.card_header(
+            client_id,
+            profile,
+            stage=stage,
+            since=since,
+            counselor=counselor,
+            follow_up=None if assignment is None else assignment.follow_up_on,
+            today=today,
+            zone=self.zone,
+        )
+        sections = [
+            header,
+            views.profile_section(profile, today, contacts=contacts, account=account),
+            views.preferences_lines(await self.uow.preferences.get(client_id)),
+        ]
+        optional = [
+            await self._introductions(client_id),
+            await self._dates(client_id),
+            await self._notes(client_id),
+        ]
+        return views.fit(sections, optional), self.card_keyboard(actor, client_id)
+
+    async def _first_names(self, ids: list[UUID]) -> dict[UUID, ClientProfile | None]:
+        return {i: await self.uow.profiles.get(i) for i in ids}
+
+    async def _introductions(self, client_id: UUID) -> str:
+        introductions = await self.uow.introductions.list_for(client_id)
+        recent = list(reversed(introductions))[: views.SHOWN_EVENTS]
+        lines = []
+        for introduction in recent:
+            other = introduction.other(client_id)
+            when = views.local_time(introduction.created_at, self.zone)[:10]
+            who = views.client_reference(other, await self.uow.profiles.get(other))
+            lines.append(f"• {when} · {who} · {views.introduction_state_label(introduction.state)}")
+        return views.events_section(_("💞 <b>Introductions</b>"), lines, len(introductions))
+
+    async def _dates(self, client_id: UUID) -> str:
+        dates = await self.uow.dates.list_for(client_id)
+        recent = list(reversed(dates))[: views.SHOWN_EVENTS]
+        lines = []
+        for meeting in recent:
+            when = meeting.starts_at or (meeting.slots[0] if meeting.slots else meeting.created_at)
+            other = meeting.other(client_id)
+            who = views.client_reference(other, await self.uow.profiles.get(other))
+            lines.append(
+                f"• {views.local_time(when, self.zone)} · {who} · {views.date_state_label(str(meeting.state))}"
+            )
+        return views.events_section(_("📅 <b>Dates</b>"), lines, len(dates))
+
+    async def _notes(self, client_id: UUID) -> str:
+        notes = await self.uow.notes.list_for(client_id, limit=views.SHOWN_NOTES)
+        total = len(notes) if len(notes) < views.SHOWN_NOTES else await self.uow.notes.count_for(client_id)
+        authors: dict[UUID, StaffMember | None] = {}
+        lines = []
+        for note in notes:
+            if note.author_id not in authors:
+                authors[note.author_id] = await self.uow.staff.get(note.author_id)
+            lines.append(views.note_line(note.created_at, authors[note.author_id], note.text, self.zone))
+        return views.events_section(_("📝 <b>Notes</b>"), lines, total)
+
+    def card_keyboard(self, actor: Actor, client_id: UUID) -> InlineKeyboardMarkup:
+        builder = InlineKeyboardBuilder()
+        if allows(actor.role, Permission.SERVE_CLIENTS):
+            builder.button(text=_("📌 Stage"), callback_data=CaseButton(action=CaseAction.STAGES, client=client_id))
+            builder.button(text=_("📝 Add a note"), callback_data=CaseButton(action=CaseAction.NOTE, client=client_id))
+            builder.button(
+                text=_("⏰ Follow-up"), callback_data=CaseButton(action=CaseAction.FOLLOW_UP, client=client_id)
+            )
+        if allows(actor.role, Permission.RECOMMEND):
+            builder.button(
+                text=_("💌 Propose a candidate"), callback_data=CaseButton(action=CaseAction.CURATE, client=client_id)
+            )
+        if allows(actor.role, Permission.ASSIGN_CLIENTS):
+            builder.button(
+                text=_("👤 Reassign"), callback_data=CaseButton(action=CaseAction.REASSIGN, client=client_id)
+            )
+        builder.button(text=_("« My clients"), callback_data=CaseButton(action=CaseAction.LIST))
+        builder.adjust(3, 2, 1)
+        return builder.as_markup()
+
+    # --- changes ----------------------------------------------------------------------------------------
+    async def change_stage(
+        self, actor: Actor, client_id: UUID, stage: Stage, reason: ClosingReason | None = None
+    ) -> bool:
+        """Move the case (False: it is already there)."""
+        current = await self.uow.case_stages.current(client_id)
+        if stage is current:
+            return False
+        cause = stage_cause(stage, current, reason)
+        await self.uow.assignments.set_stage(client_id, stage, cause=cause, now=self.now())
+        await self.audit(actor, STAGE_CHANGED, client_id)
+        return True
+
+    async def add_note(self, actor: Actor, client_id: UUID, text: str) -> None:
+        author = await self.actor_id(actor)
+        await self.uow.notes.add(client_id, author_id=author, text=text, now=self.now())
+        await self.audit(actor, NOTE_ADDED, client_id)
+
+    async def set_follow_up(self, actor: Actor, client_id: UUID, day: date | None) -> bool:
+        if not await self.uow.assignments.set_follow_up(client_id, day):
+            return False
+        await self.audit(actor, FOLLOW_UP_SET, client_id)
+        return True
+
+    # --- curation ---------------------------------------------------------------------------------------
+    async def candidate_ideas(self, pool: MatchPool, client_id: UUID, k: int = 5) -> list[UUID]:
+        """The matcher's best candidates for the client right now (to help the counselor choose)."""
+        index = await pool.current(self.uow)
+        if client_id not in index:
+            return []
+        excluded = await self.uow.suggestions.excluded_for(client_id)
+        found = index.suggest(
+            client_id, k=k, excluded=excluded, max_exposure=self.settings.max_daily_exposure, day=self.today()
+        )
+        return [s.candidate_id for s in found]
+
+    async def find_candidates(self, reference: str) -> list[UUID]:
+        return await self.uow.assignments.clients(reference=reference, limit=3)
+
+    async def curation_check(self, client_id: UUID, candidate_id: UUID) -> CurationProblem | None:
+        client = await self.uow.profiles.get(client_id)
+        candidate = await self.uow.profiles.get(candidate_id)
+        account = await self.uow.accounts.get(candidate_id)
+        candidate_active = (
+            candidate is not None
+            and candidate.status == "active"
+            and account is not None
+            and not account.is_deleted
+            and not account.unreachable
+        )
+        already = (
+            candidate_id in await self.uow.suggestions.excluded_for(client_id)
+            or await self.uow.suggestions.for_pair(client_id, candidate_id) is not None
+        )
+        mine = await load_match_profile(self.uow, client_id, timezone=self.zone)
+        theirs = await load_match_profile(self.uow, candidate_id, timezone=self.zone)
+        acceptable = mine is not None and theirs is not None and mutually_acceptable(mine, theirs, day=self.today())
+        return curation_problem(
+            client_id,
+            candidate_id,
+            client_active=client is not None and client.status == "active",
+            candidate_active=candidate_active,
+            already=already,
+            acceptable=acceptable,
+        )
+
+    async def curate(self, actor: Actor, client_id: UUID, candidate_id: UUID, note: str) -> SuggestionRecord:
+        """Queue the pick at the front of the client's next list and tell the client."""
+        record = await self.uow.suggestions.add(
+            client_id, candidate_id, source=Source.COUNSELOR, note=note, now=self.now()
+        )
+        await self.audit(actor, CURATED, client_id)
+        await self.notifier.to_client(client_id, curation_notice, dedupe_key=f"curated:{record.id}")
+        return record
+
+    # --- reassignment -----------------------------------------------------------------------------------
+    async def counselors(self) -> list[tuple[StaffMember, int]]:
+        ids = await available_counselors(self.uow)
+        loads = await self.uow.assignments.loads(ids)
+        members = [await self.uow.staff.get(i) for i in ids]
+        return [(m, loads.get(m.account_id, 0)) for m in members if m is not None]
+
+    async def counselor_by_reference(self, reference: str) -> StaffMember | None:
+        matching = [m for m, _load in await self.counselors() if m.account_id.hex.startswith(reference)]
+        return matching[0] if len(matching) == 1 and reference else None
+
+    async def reassign(self, actor: Actor, found: InReach, counselor: StaffMember) -> bool:
+        before = None if found.assignment is None else found.assignment.counselor_id
+        if before == counselor.account_id:
+            return False
+        by = await self.actor_id(actor)
+        await self.uow.assignments.assign(found.client_id, counselor.account_id, now=self.now(), by=by)
+        await self.audit(actor, ASSIGNED_ACTION if before is None else REASSIGNED_ACTION, found.client_id)
+        name = views.client_reference(found.client_id, found.profile)
+        key = f"assigned:{found.client_id}:{counselor.account_id}:{self.now().isoformat()}"
+        await self.notifier.to_client(
+            counselor.account_id, lambda: assigned_notice(name, found.client_id), dedupe_key=key
+        )
+        if before is not None and before != by:
+            await self.notifier.to_client(before, lambda: taken_notice(name), dedupe_key=f"{key}:from")
+        return True
+
+
+def curation_notice() -> OutboundMessage:
+    return OutboundMessage(
+        text=_("💌 Your counselor has picked someone for you. They will be first in your next suggestions."),
+        keyboard=matches_buttons(),
+    )
+
+
+def assigned_notice(name: str, client_id: UUID) -> OutboundMessage:
+    button = InlineButton(
+        text=_("Open the card"), callback_data=CaseButton(action=CaseAction.OPEN, client=client_id).pack()
+    )
+    return OutboundMessage(
+        text=_("📋 A client was assigned to you: {client}. Send /clients to see all of yours.").format(client=name),
+        keyboard=((button,),),
+    )
+
+
+def taken_notice(name: str) -> OutboundMessage:
+    return OutboundMessage(text=_("📋 {client} is now looked after by another counselor.").format(client=name))
+
+
+def problem_text(problem: CurationProblem) -> str:
+    return {
+        CurationProblem.CLIENT_INACTIVE: _("This client is not active (paused or gone), so they get no suggestions."),
+        CurationProblem.SAME_PERSON: _("That is the client themself."),
+        CurationProblem.CANDIDATE_INACTIVE: _("That person is not an active client who can be suggested now."),
+        CurationProblem.ALREADY_SUGGESTED: _(
+            "These two were already suggested to each other, or one of them passed on or reported the other."
+        ),
+        CurationProblem.NOT_ACCEPTABLE: _("They do not meet each other's must-haves, so this pick is not possible."),
+    }[problem]

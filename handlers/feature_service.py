@@ -1,0 +1,40 @@
+"""What every feature's service (matching, dates, casework) works with in one update or job."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from aiogram.utils.i18n import I18n
+
+from bot.settings import Settings
+from domain.clock import Clock
+from handlers.matching.notify import Notifier
+from storage.unit_of_work import UnitOfWork
+
+
+@dataclass
+class FeatureService:
+    """The unit of work of the update or job, the settings, the clock and the catalogs; the agency's time zone
+    and day, and a `Notifier` for messages to other people (through the outbox, in their language)."""
+
+    uow: UnitOfWork
+    settings: Settings
+    clock: Clock
+    i18n: I18n
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.settings.timezone)
+
+    @property
+    def notifier(self) -> Notifier:
+        return Notifier(self.uow, self.i18n, self.settings)
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def today(self) -> date:
+        """The agency's calendar day."""
+        return self.now().astimezone(self.zone).date()
