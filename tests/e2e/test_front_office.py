@@ -62,8 +62,10 @@ async def test_invite_claim_talk_and_audit_in_the_web_chat(
     assert question.text.startswith("The conversation with Cora has ended.")
     await client.click("⭐⭐⭐⭐⭐")
 
+    # The owner (a manager's rights) sees who opened the client's data and when.
     client_id = await account_of(app_database, client)
-    cora_id = await account_of(app_database, cora)
-    async with app_database.unit_of_work(read_only=True) as uow:
-        trail = [(e.actor_account_id, e.action) for e in await uow.audit.list_for_subject(client_id, limit=None)]
-    assert (cora_id, "handoff.claimed") in trail
+    await owner.send(f"/audit {client_id.hex[:8]}")
+    trail = owner.last_text()
+    assert trail.startswith(f"<b>Audit log</b>: about Li <code>{client_id.hex[:8]}</code>")
+    assert "Cora (counselor) · took the client's request" in trail
+    assert "Cora (counselor) · ended the conversation" in trail
