@@ -28,6 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
     admin_commands = admin.add_subparsers(dest="admin_command", required=True)
     admin_add = admin_commands.add_parser("add", help="make a Telegram user an owner of the agency's bot")
     admin_add.add_argument("telegram_id", type=int)
+    admin_invite = admin_commands.add_parser("invite", help="print a one-time staff invitation (any channel)")
+    admin_invite.add_argument("role", choices=["owner", "manager", "counselor", "customer_service", "finance"])
     export = commands.add_parser("export", help="print everything held about one Telegram user as JSON")
     export.add_argument("telegram_id", type=int)
     seed = commands.add_parser("seed-demo", help="add synthetic demo clients (web chat demo) and exit")
@@ -74,6 +76,19 @@ async def _admin_add(settings: Settings, telegram_id: int) -> None:
     print("owner added")
 
 
+async def _admin_invite(settings: Settings, role: str) -> None:
+    from bot.runner import opened_app
+    from domain.clock import SystemClock
+
+    clock = SystemClock()
+    async with opened_app(settings, clock) as (_dp, database, _keys, _i18n), database.unit_of_work() as uow:
+        payload = await uow.invites.issue(role, created_by=None, now=clock.now(), hours=settings.staff_invite_hours)
+        await uow.audit.record(action="staff.invited", now=clock.now())
+    print(f"a one-time invitation for a new {role}, valid {settings.staff_invite_hours} h:")
+    print(f"  Telegram: https://t.me/<your bot's username>?start={payload}")
+    print(f"  web chat or Telegram: send /start {payload}")
+
+
 async def _export(settings: Settings, telegram_id: int) -> int:
     from bot.runner import opened_app
     from domain.clock import SystemClock
@@ -118,6 +133,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "rotate-keys":
             return asyncio.run(_rotate(settings, args.batch_size))
+        if args.command == "admin" and args.admin_command == "invite":
+            asyncio.run(_admin_invite(settings, args.role))
+            return 0
         if args.command == "admin":
             asyncio.run(_admin_add(settings, args.telegram_id))
             return 0

@@ -1,5 +1,6 @@
-"""The demo pool on start-up: an embedded web chat demo on an empty database gets synthetic clients once, so a
-newcomer sees real suggestions. Never on Telegram, never twice, never when anyone is registered already."""
+"""The embedded web chat demo on start-up: synthetic clients once, on an empty database, so a newcomer sees real
+suggestions (never on Telegram, never twice, never when anyone is registered already); and, while the agency
+has no staff at all, a one-time owner invitation to type in the web chat, so the staff side can be tried too."""
 
 from __future__ import annotations
 
@@ -38,3 +39,16 @@ async def seed_demo_once(settings: Settings, database: Database, clock: Clock) -
         time.perf_counter() - started,
     )
     return created
+
+
+async def owner_invite_for_webchat(settings: Settings, database: Database, clock: Clock) -> str | None:
+    """In the web chat (no Telegram), while nobody is on the staff: a one-time owner invitation, as the
+    `/start` payload to type; None otherwise. (On Telegram, owners come from ADMIN_IDS or `admin add`.)"""
+    if settings.bot_token is not None or settings.webhook_url:
+        return None
+    async with database.unit_of_work() as uow:
+        if await uow.staff.list(active_only=False):
+            return None
+        payload = await uow.invites.issue("owner", created_by=None, now=clock.now(), hours=settings.staff_invite_hours)
+        await uow.audit.record(action="staff.invited", now=clock.now())
+    return payload

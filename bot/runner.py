@@ -21,7 +21,7 @@ from aiohttp import web
 from bot.app import create_dispatcher
 from bot.commands import register_commands
 from bot.delivery.service import Background, BackgroundSettings
-from bot.demo import seed_demo_once
+from bot.demo import owner_invite_for_webchat, seed_demo_once
 from bot.i18n import create_i18n
 from bot.settings import Settings, SettingsError
 from bot.webchat import WebChatHub, create_webchat_app, create_webchat_bot
@@ -105,6 +105,13 @@ async def run(settings: Settings) -> None:
             await poll_telegram(settings, dp, i18n, background=background)
         else:
             await seed_demo_once(settings, database, clock)
+            owner_invite = await owner_invite_for_webchat(settings, database, clock)
+            if owner_invite is not None:
+                print(
+                    f"Nobody is on the staff yet: send /start {owner_invite} in the web chat to become the owner "
+                    f"(one person, valid {settings.staff_invite_hours} h).",
+                    flush=True,
+                )
             await _serve_webchat(settings, dp, keys, clock, background)
 
 

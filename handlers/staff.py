@@ -235,11 +235,10 @@ async def invite(
         await message.answer(refusal_text(denied, actor.role))
         return
     now = clock.now()
-    code = invites.new_code()
-    expires = invites.expires_at(now, settings.staff_invite_hours)
-    await uow.invites.create(code, role=role.value, created_by=actor.account_id, now=now, expires_at=expires)
+    payload = await uow.invites.issue(
+        role.value, created_by=actor.account_id, now=now, hours=settings.staff_invite_hours
+    )
     await uow.audit.record(action="staff.invited", now=now, actor_account_id=actor.account_id)
-    payload = invites.payload(code)
     lines = [
         _("An invitation for a new {role}, valid for {hours} hours and for one person only.").format(
             role=role_label(role), hours=settings.staff_invite_hours

@@ -11,6 +11,7 @@ from uuid import UUID, uuid4
 
 from sqlalchemy import select, update
 
+from domain import invites
 from storage.choices import STAFF_ROLES, require_choice
 from storage.models.staff_invites import STAFF_INVITE_CODE, StaffInviteRow
 from storage.repositories.base import Repository
@@ -43,6 +44,12 @@ class InvitesRepository(Repository):
         self._session.add(row)
         await self._session.flush()
         return _record(row)
+
+    async def issue(self, role: str, *, created_by: UUID | None, now: datetime, hours: int) -> str:
+        """A new invite for `role`, valid `hours`; returns its `/start` payload (shown once, never stored)."""
+        code = invites.new_code()
+        await self.create(code, role=role, created_by=created_by, now=now, expires_at=invites.expires_at(now, hours))
+        return invites.payload(code)
 
     async def find(self, code: str) -> StaffInvite | None:
         row = await self._session.scalar(select(StaffInviteRow).where(StaffInviteRow.code_index == self._index(code)))
