@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
 from domain.casework import (
@@ -20,13 +20,15 @@ from domain.casework import (
 )
 from domain.delivery import InlineButton, OutboundMessage
 from domain.identity import Principal
-from domain.matching.decisions import Source
+from domain.matching.decisions import IntroductionState, Source
 from domain.matching.filters import mutually_acceptable
 from domain.pipeline import Stage
 from domain.staff import Permission, allows
 from handlers.alerts import ASSIGNED_ACTION, REASSIGNED_ACTION, available_counselors
+from handlers.cards import first_name
 from handlers.casework import views
 from handlers.casework.buttons import CaseAction, CaseButton, Scope, short
+from handlers.dates.buttons import CounselorDate
 from handlers.feature_service import FeatureService
 from handlers.keyboards import InlineKeyboardBuilder
 from handlers.matching.buttons import matches_buttons
@@ -42,6 +44,8 @@ FOLLOW_UP_SET = "client.follow_up_set"
 CURATED = "client.curated"
 PAGE_SIZE = 10
 REGISTERED = ("active", "paused")
+MAX_DATE_IDEAS = 3
+NAME_IN_BUTTON = 24
 
 
 @dataclass(frozen=True)
@@ -188,7 +192,23 @@ class Casework(FeatureService):
             await self._dates(client_id),
             await self._notes(client_id),
         ]
-        return views.fit(sections, optional), self.card_keyboard(actor, client_id)
+        dates = await self._date_ideas(client_id) if allows(actor.role, Permission.SERVE_CLIENTS) else []
+        return views.fit(sections, optional), self.card_keyboard(actor, client_id, dates)
+
+    async def _date_ideas(self, client_id: UUID) -> list[tuple[InlineButton, str]]:
+        """For each connected pair of the client's without an open date: a button to propose one for them."""
+        ideas = []
+        for introduction in await self.uow.introductions.list_for(client_id):
+            if introduction.state != IntroductionState.CONNECTED.value:
+                continue
+            if await self.uow.dates.open_for_introduction(introduction.id) is not None:
+                continue
+            other = await self.uow.profiles.get(introduction.other(client_id))
+            side = 0 if introduction.first_id == client_id else 1
+            data = CounselorDate(introduction=introduction.id.hex, side=side).pack()
+            name = first_name(other.display_name if other else None)[:NAME_IN_BUTTON]
+            ideas.append((InlineButton(text=_("📅 Date with {name}").format(name=name), callback_data=data), name))
+        return ideas[:MAX_DATE_IDEAS]
 
     async def _first_names(self, ids: list[UUID]) -> dict[UUID, ClientProfile | None]:
         return {i: await self.uow.profiles.get(i) for i in ids}
@@ -228,7 +248,9 @@ class Casework(FeatureService):
             lines.append(views.note_line(note.created_at, authors[note.author_id], note.text, self.zone))
         return views.events_section(_("📝 <b>Notes</b>"), lines, total)
 
-    def card_keyboard(self, actor: Actor, client_id: UUID) -> InlineKeyboardMarkup:
+    def card_keyboard(
+        self, actor: Actor, client_id: UUID, dates: list[tuple[InlineButton, str]] | None = None
+    ) -> InlineKeyboardMarkup:
         builder = InlineKeyboardBuilder()
         if allows(actor.role, Permission.SERVE_CLIENTS):
             builder.button(text=_("📌 Stage"), callback_data=CaseButton(action=CaseAction.STAGES, client=client_id))
@@ -246,7 +268,11 @@ class Casework(FeatureService):
             )
         builder.button(text=_("« My clients"), callback_data=CaseButton(action=CaseAction.LIST))
         builder.adjust(3, 2, 1)
-        return builder.as_markup()
+        markup = builder.as_markup()
+        for button, _name in dates or []:  # one row each, above the way back
+            row = [InlineKeyboardButton(text=button.text, callback_data=button.callback_data)]
+            markup.inline_keyboard.insert(len(markup.inline_keyboard) - 1, row)
+        return markup
 
     # --- changes ----------------------------------------------------------------------------------------
     async def change_stage(

@@ -23,6 +23,14 @@ class ProposeDate(CallbackData, prefix="dstart"):
     introduction: str
 
 
+class CounselorDate(CallbackData, prefix="dcoun"):
+    """A counselor proposes a date on behalf of one of an introduction's pair (the client card shows it):
+    `side` 0 proposes for the introduction's first person, 1 for the second."""
+
+    introduction: str
+    side: int
+
+
 def propose_date_button(introduction_id: UUID) -> InlineButton:
     data = ProposeDate(introduction=introduction_id.hex).pack()
     return InlineButton(text=_("📅 Propose a date"), callback_data=data)

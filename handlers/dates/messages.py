@@ -121,6 +121,18 @@ def proposal_sent(record: DateRecord, name: str, zone: tzinfo) -> str:
     )
 
 
+def proposed_for_you(record: DateRecord, counselor: str, name: str, zone: tzinfo) -> OutboundMessage:
+    """To the client a counselor proposed a date for: what was proposed in their name."""
+    lines = [
+        _("💌 Your counselor {counselor} proposed a date with {name} for you:").format(counselor=counselor, name=name),
+        *slot_lines(record.slots, zone),
+        _("📍 Venue: {venue}").format(venue=venue_name(record)),
+        "",
+        _("I will tell you as soon as {name} answers; /dates shows it, to change or cancel.").format(name=name),
+    ]
+    return OutboundMessage(text="\n".join(lines))
+
+
 def declined(name: str, reason: str | None) -> OutboundMessage:
     text = _("{name} can't meet at the proposed times and withdrew the proposal.").format(name=name)
     return OutboundMessage(text=text + _reason_line(reason))

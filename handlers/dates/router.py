@@ -21,6 +21,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
+from domain.casework import may_open
 from domain.dates import (
     CALENDAR_DAYS,
     COMMENT_LIMIT,
@@ -34,8 +35,11 @@ from domain.dates import (
     suggest_venues,
 )
 from domain.delivery import InlineButton
+from domain.identity import Principal
+from domain.staff import Permission
 from handlers.dates import messages, picker
 from handlers.dates.buttons import (
+    CounselorDate,
     DateAct,
     DateButton,
     Draft,
@@ -52,8 +56,10 @@ from handlers.dates.service import DateKeeper, Refusal
 from handlers.journey import Conversation, install_conversation
 from handlers.matching.buttons import markup_of
 from handlers.routing import provide
-from handlers.texts import current_locale
+from handlers.staff_access import Actor, Allowed, refusal_for
+from handlers.texts import current_locale, quote
 from storage.repositories.dates import DateRecord
+from storage.unit_of_work import UnitOfWork
 
 router = Router(name="dates")
 install_conversation(router.message, router.callback_query)
@@ -140,6 +146,11 @@ def _slots(draft: dict[str, Any]) -> list[datetime]:
     return [datetime.fromisoformat(s) for s in draft.get("slots", [])]
 
 
+def _proposer(draft: dict[str, Any]) -> UUID:
+    """Whose proposal the draft is: the client themself, or the client a counselor proposes for."""
+    return UUID(hex=draft["people"][0])
+
+
 def _people(draft: dict[str, Any]) -> tuple[UUID, UUID]:
     first, second = draft["people"]
     return UUID(hex=first), UUID(hex=second)
@@ -173,14 +184,9 @@ async def _begin(
 async def _show_calendar(
     conversation: Conversation, keeper: DateKeeper, draft: dict[str, Any], callback: CallbackQuery | None = None
 ) -> None:
-    me = conversation.account_id
-    assert me is not None
-    zone = await keeper.zone_of(me)
-    name = await keeper.name_of(UUID(hex=draft["other"]))
+    zone = await keeper.zone_of(_proposer(draft))
     first, last = _range(keeper, zone)
-    text = _("📅 Pick a day for your date with {name}. Times are in your time zone ({zone}).").format(
-        name=name, zone=zone
-    )
+    text = await _calendar_text(keeper, draft, zone)
     shown = _slots(draft)
     month = shown[-1].astimezone(zone).date() if shown else first
     await conversation.set_state(DateFlow.slots)
@@ -189,6 +195,18 @@ async def _show_calendar(
         await _edit(callback, conversation, text, markup)
     else:
         await conversation.send(text, markup)
+
+
+async def _calendar_text(keeper: DateKeeper, draft: dict[str, Any], zone: tzinfo) -> str:
+    name = await keeper.name_of(UUID(hex=draft["other"]))
+    if draft.get("by"):
+        client = await keeper.name_of(_proposer(draft))
+        return _("📅 Pick a day for {client}'s date with {name}. Times are in {client}'s time zone ({zone}).").format(
+            client=client, name=name, zone=zone
+        )
+    return _("📅 Pick a day for your date with {name}. Times are in your time zone ({zone}).").format(
+        name=name, zone=zone
+    )
 
 
 def _range(keeper: DateKeeper, zone: tzinfo) -> tuple[date, date]:
@@ -241,8 +259,7 @@ async def _submit(
     venue_text: str | None,
     keep: bool = False,
 ) -> None:
-    me = conversation.account_id
-    assert me is not None
+    me = _proposer(draft)
     other = UUID(hex=draft["other"])
     name = await keeper.name_of(other)
     slots = _slots(draft)
@@ -284,6 +301,16 @@ async def _submit(
     await conversation.clear_state()
     zone = await keeper.zone_of(me)
     await conversation.send(messages.proposal_sent(result, name, zone))
+    counselor = draft.get("by")
+    if counselor:
+        by = await keeper.uow.staff.get(UUID(hex=counselor))
+        by_name = quote((by.display_name if by else None) or "—")
+        proposal = result
+        await keeper.notifier.to_client(
+            me,
+            lambda: messages.proposed_for_you(proposal, by_name, name, zone),
+            dedupe_key=f"date-for-you:{proposal.id}:{proposal.round}",
+        )
 
 
 # --- starting a proposal -------------------------------------------------------------------------------------
@@ -309,6 +336,47 @@ async def propose_date(
     await _show_calendar(conversation, keeper, draft)
 
 
+@router.callback_query(CounselorDate.filter(), Allowed(Permission.SERVE_CLIENTS))
+async def counselor_proposes(
+    callback: CallbackQuery,
+    callback_data: CounselorDate,
+    actor: Actor,
+    conversation: Conversation,
+    keeper: DateKeeper,
+) -> None:
+    """A counselor proposes a date for one of a connected pair: the same picker, in the counselor's chat; the
+    proposal goes out in the client's name and the client is told."""
+    introduction_id = parse_id(callback_data.introduction)
+    introduction = None if introduction_id is None else await keeper.uow.introductions.get(introduction_id)
+    if introduction is None or callback_data.side not in (0, 1) or actor.account_id is None:
+        await callback.answer(stale_button())
+        return
+    client = introduction.first_id if callback_data.side == 0 else introduction.second_id
+    if not may_open(actor.role, actor.account_id, await keeper.uow.assignments.counselor_of(client)):
+        await callback.answer(_("This client is not assigned to you."), show_alert=True)
+        return
+    other = introduction.other(client)
+    refusal = await keeper.may_propose(introduction)
+    if refusal is not None:
+        await callback.answer()
+        await conversation.send(refusal_text(refusal, await keeper.name_of(other)))
+        return
+    await callback.answer()
+    draft = await _begin(
+        conversation, keeper, mode="new", me=client, other=other, introduction=introduction.id, record=None
+    )
+    draft["by"] = actor.account_id.hex
+    await _save_draft(conversation, draft)
+    await _show_calendar(conversation, keeper, draft)
+
+
+@router.callback_query(CounselorDate.filter())
+async def counselor_proposes_refused(
+    callback: CallbackQuery, uow: UnitOfWork, principal: Principal | None = None
+) -> None:
+    await callback.answer(await refusal_for(principal, uow, Permission.SERVE_CLIENTS), show_alert=True)
+
+
 # --- the picker ----------------------------------------------------------------------------------------------
 @router.callback_query(DraftButton.filter())
 async def draft_button(
@@ -324,8 +392,7 @@ async def draft_button(
     ):
         await callback.answer(_("This calendar is no longer active. Start again from /dates."))
         return
-    me = conversation.account_id
-    zone = await keeper.zone_of(me)
+    zone = await keeper.zone_of(_proposer(draft))
     act, value = callback_data.act, callback_data.value
     if act is Draft.NOOP:
         await callback.answer()
@@ -358,10 +425,7 @@ async def draft_button(
             return
         await callback.answer()
         await conversation.set_state(DateFlow.slots)
-        name = await keeper.name_of(UUID(hex=draft["other"]))
-        text = _("📅 Pick a day for your date with {name}. Times are in your time zone ({zone}).").format(
-            name=name, zone=zone
-        )
+        text = await _calendar_text(keeper, draft, zone)
         await _edit(callback, conversation, text, picker.calendar_keyboard(draft["flow"], shown, first, last))
         return
     if act is Draft.DAY:
