@@ -85,6 +85,8 @@ async def retry(callback: CallbackQuery, callback_data: OutboxButton, uow: UnitO
     text, markup = await outbox_view(uow)
     if isinstance(callback.message, Message):
         await callback.message.edit_text(text, reply_markup=markup)
+    elif callback.from_user is not None:  # the old message is out of reach: show it anew
+        await callback.bot.send_message(callback.from_user.id, text, reply_markup=markup)  # type: ignore[union-attr]
 
 
 @router.message(Command("outbox"))

@@ -303,14 +303,17 @@ async def _submit(
     await conversation.send(messages.proposal_sent(result, name, zone))
     counselor = draft.get("by")
     if counselor:
-        by = await keeper.uow.staff.get(UUID(hex=counselor))
-        by_name = quote((by.display_name if by else None) or "—")
+        by = None if counselor == AGENCY else await keeper.uow.staff.get(UUID(hex=counselor))
+        by_name = quote(by.display_name) if by and by.display_name else _("at the agency")
         proposal = result
         await keeper.notifier.to_client(
             me,
             lambda: messages.proposed_for_you(proposal, by_name, name, zone),
             dedupe_key=f"date-for-you:{proposal.id}:{proposal.round}",
         )
+
+
+AGENCY = "agency"  # a proposal made by an owner known only from ADMIN_IDS (no account)
 
 
 # --- starting a proposal -------------------------------------------------------------------------------------
@@ -348,7 +351,7 @@ async def counselor_proposes(
     proposal goes out in the client's name and the client is told."""
     introduction_id = parse_id(callback_data.introduction)
     introduction = None if introduction_id is None else await keeper.uow.introductions.get(introduction_id)
-    if introduction is None or callback_data.side not in (0, 1) or actor.account_id is None:
+    if introduction is None or callback_data.side not in (0, 1):
         await callback.answer(stale_button())
         return
     client = introduction.first_id if callback_data.side == 0 else introduction.second_id
@@ -365,7 +368,7 @@ async def counselor_proposes(
     draft = await _begin(
         conversation, keeper, mode="new", me=client, other=other, introduction=introduction.id, record=None
     )
-    draft["by"] = actor.account_id.hex
+    draft["by"] = actor.account_id.hex if actor.account_id else AGENCY
     await _save_draft(conversation, draft)
     await _show_calendar(conversation, keeper, draft)
 
