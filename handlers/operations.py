@@ -17,11 +17,10 @@ from bot.delivery.worker import RecipientUnreachable, UnreachableCallback
 from bot.settings import Settings
 from domain.clock import Clock
 from domain.delivery import DeliveryState, OutboundMessage
-from domain.identity import Principal
 from domain.staff import Permission
 from handlers.keyboards import InlineKeyboardBuilder
 from handlers.matching.notify import Notifier
-from handlers.staff_access import Allowed, refusal_for
+from handlers.staff_access import Allowed, refuse_the_rest
 from handlers.texts import quote
 from storage.repositories.delivery import OutboxRepository
 from storage.unit_of_work import UnitOfWork
@@ -89,14 +88,9 @@ async def retry(callback: CallbackQuery, callback_data: OutboxButton, uow: UnitO
         await callback.bot.send_message(callback.from_user.id, text, reply_markup=markup)  # type: ignore[union-attr]
 
 
-@router.message(Command("outbox"))
-async def refuse_outbox(message: Message, uow: UnitOfWork, principal: Principal | None = None) -> None:
-    await message.answer(await refusal_for(principal, uow, OUTBOX_PERMISSION))
-
-
-@router.callback_query(OutboxButton.filter())
-async def refuse_retry(callback: CallbackQuery, uow: UnitOfWork, principal: Principal | None = None) -> None:
-    await callback.answer(await refusal_for(principal, uow, OUTBOX_PERMISSION), show_alert=True)
+refuse_the_rest(
+    router, commands={"outbox": OUTBOX_PERMISSION}, buttons=[(OutboxButton, lambda _data: OUTBOX_PERMISSION)]
+)
 
 
 def unreachable_notice(settings: Settings, i18n: I18n) -> UnreachableCallback:

@@ -35,7 +35,7 @@ from domain.staff import (
 )
 from handlers.alerts import reassign_clients_of
 from handlers.keyboards import InlineKeyboardBuilder
-from handlers.staff_access import Actor, Allowed, refusal_for, refusal_text, role_label, staff_role
+from handlers.staff_access import Actor, Allowed, refusal_text, refuse_the_rest, role_label, staff_role
 from handlers.texts import current_locale, quote, quote_clipped
 from storage.records import StaffMember
 from storage.unit_of_work import UnitOfWork
@@ -456,20 +456,11 @@ async def reactivate(
 # --- Refusals: whatever the filters above turned away ------------------------------------------------------
 
 
-@router.message(Command(*COMMAND_PERMISSIONS))
-async def refuse_command(
-    message: Message, command: CommandObject, uow: UnitOfWork, principal: Principal | None = None
-) -> None:
-    await message.answer(await refusal_for(principal, uow, COMMAND_PERMISSIONS[command.command]))
-
-
-@router.callback_query(StaffButton.filter())
-async def refuse_button(
-    callback: CallbackQuery, callback_data: StaffButton, uow: UnitOfWork, principal: Principal | None = None
-) -> None:
-    await callback.answer(await refusal_for(principal, uow, ACTION_PERMISSIONS[callback_data.action]), show_alert=True)
-
-
-@router.callback_query(StandardButton.filter())
-async def refuse_standard(callback: CallbackQuery, uow: UnitOfWork, principal: Principal | None = None) -> None:
-    await callback.answer(await refusal_for(principal, uow, STANDARD_PERMISSION), show_alert=True)
+refuse_the_rest(
+    router,
+    commands=COMMAND_PERMISSIONS,
+    buttons=[
+        (StaffButton, lambda data: ACTION_PERMISSIONS[data.action]),
+        (StandardButton, lambda _data: STANDARD_PERMISSION),
+    ],
+)

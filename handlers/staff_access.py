@@ -6,12 +6,15 @@ update into a role, loads the member's row when it matters (the service standard
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from aiogram.filters import Filter
-from aiogram.types import TelegramObject
+from aiogram import Router
+from aiogram.filters import Command, CommandObject, Filter
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import CallbackQuery, Message, TelegramObject
 from aiogram.utils.i18n import gettext as _
 
 from domain.identity import Principal
@@ -165,3 +168,39 @@ async def refusal_for(principal: Principal | None, uow: UnitOfWork, permission: 
     except PermissionDenied as denied:
         return refusal_text(denied, staff_role(principal))
     return _("This button is no longer active.")
+
+
+ButtonPermission = Callable[[Any], Permission | None]
+
+
+def refuse_the_rest(
+    router: Router,
+    *,
+    commands: Mapping[str, Permission | None] | None = None,
+    buttons: Sequence[tuple[type[CallbackData], ButtonPermission]] = (),
+) -> None:
+    """Register, after a staff router's `Allowed` handlers, the ones that answer what those filters turned
+    away: each command in `commands` and each button of the given callback-data factories, with a polite
+    refusal that names what is missing (`permission_of(callback_data)` says what a button needs)."""
+    if commands:
+        needs = dict(commands)
+
+        async def refuse_command(
+            message: Message, command: CommandObject, uow: UnitOfWork, principal: Principal | None = None
+        ) -> None:
+            await message.answer(await refusal_for(principal, uow, needs[command.command]))
+
+        router.message.register(refuse_command, Command(*needs))
+    for factory, permission_of in buttons:
+
+        async def refuse_button(
+            callback: CallbackQuery,
+            callback_data: CallbackData,
+            uow: UnitOfWork,
+            principal: Principal | None = None,
+            permission_of: ButtonPermission = permission_of,
+        ) -> None:
+            text = await refusal_for(principal, uow, permission_of(callback_data))
+            await callback.answer(text, show_alert=True)
+
+        router.callback_query.register(refuse_button, factory.filter())

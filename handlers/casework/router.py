@@ -48,7 +48,7 @@ from handlers.casework.buttons import (
 )
 from handlers.casework.service import Casework, InReach, problem_text
 from handlers.keyboards import InlineKeyboardBuilder
-from handlers.staff_access import Actor, Allowed, refusal_for
+from handlers.staff_access import Actor, Allowed, refusal_for, refuse_the_rest
 from handlers.texts import quote
 from storage.matching_source import MatchPool
 from storage.unit_of_work import UnitOfWork
@@ -555,23 +555,14 @@ async def page_audit(callback: CallbackQuery, callback_data: AuditButton, **data
 # --- refusals -------------------------------------------------------------------------------------------------
 
 
-@router.message(Command(*COMMAND_PERMISSIONS))
-async def refuse_command(
-    message: Message, command: CommandObject, uow: UnitOfWork, principal: Principal | None = None
-) -> None:
-    await message.answer(await refusal_for(principal, uow, COMMAND_PERMISSIONS[command.command]))
-
-
-@router.callback_query(CaseButton.filter())
-async def refuse_case_button(
-    callback: CallbackQuery, callback_data: CaseButton, uow: UnitOfWork, principal: Principal | None = None
-) -> None:
-    await callback.answer(await refusal_for(principal, uow, CASE_PERMISSIONS[callback_data.action]), show_alert=True)
-
-
-@router.callback_query(AuditButton.filter())
-async def refuse_audit_button(callback: CallbackQuery, uow: UnitOfWork, principal: Principal | None = None) -> None:
-    await callback.answer(await refusal_for(principal, uow, AUDIT_PERMISSION), show_alert=True)
+refuse_the_rest(
+    router,
+    commands=COMMAND_PERMISSIONS,
+    buttons=[
+        (CaseButton, lambda data: CASE_PERMISSIONS[data.action]),
+        (AuditButton, lambda _data: AUDIT_PERMISSION),
+    ],
+)
 
 
 @router.message(CaseNote.text)

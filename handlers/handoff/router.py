@@ -41,7 +41,7 @@ from handlers.handoff.service import (
     writing_for,
 )
 from handlers.keyboards import InlineKeyboardBuilder, MenuAction, MenuButton
-from handlers.staff_access import Actor, Allowed, refusal_for, staff_role
+from handlers.staff_access import Actor, Allowed, refusal_for, refuse_the_rest, staff_role
 from storage.records import Account
 from storage.unit_of_work import UnitOfWork
 
@@ -618,13 +618,8 @@ async def from_counselor_not_text(message: Message) -> None:
 # --- Refusals: whatever the filters above turned away ---------------------------------------------------
 
 
-@router.message(Command("queue"))
-async def refuse_queue(message: Message, uow: UnitOfWork, principal: Principal | None = None) -> None:
-    await message.answer(await refusal_for(principal, uow, COMMAND_PERMISSIONS["queue"]))
-
-
-@router.callback_query(HandoffButton.filter())
-async def refuse_button(
-    callback: CallbackQuery, callback_data: HandoffButton, uow: UnitOfWork, principal: Principal | None = None
-) -> None:
-    await callback.answer(await refusal_for(principal, uow, ACTION_PERMISSIONS[callback_data.action]), show_alert=True)
+refuse_the_rest(
+    router,
+    commands={"queue": COMMAND_PERMISSIONS["queue"]},
+    buttons=[(HandoffButton, lambda data: ACTION_PERMISSIONS[data.action])],
+)
