@@ -27,7 +27,7 @@ from bot.settings import Settings, SettingsError
 from bot.webchat import WebChatHub, create_webchat_app, create_webchat_bot
 from domain.clock import Clock, SystemClock
 from domain.delivery import RateLimits
-from handlers.casework.jobs import start_casework_jobs
+from handlers.casework.jobs import arm_follow_up_digest, register_casework_jobs
 from handlers.dates.jobs import register_date_jobs
 from handlers.handoff.jobs import register_handoff_jobs
 from handlers.matching.jobs import arm_daily_offer, register_matching_jobs
@@ -68,15 +68,33 @@ async def opened_app(settings: Settings, clock: Clock) -> AsyncIterator[tuple[Di
         await database.close()
 
 
-def background_for(settings: Settings, database: Database, clock: Clock) -> Background:
-    """The outbox worker and the scheduler; they run only while this instance holds the leader lock."""
+def background_for(settings: Settings, database: Database, clock: Clock, dp: Dispatcher | None = None) -> Background:
+    """The outbox worker and the scheduler; they run only while this instance holds the leader lock. With the
+    Dispatcher `dp`, the features' scheduled jobs and the 403 hook are registered too."""
     limits = RateLimits(
         messages_per_second=settings.delivery_rate_per_second,
         private_chat_per_second=settings.delivery_private_chat_per_second,
         group_per_minute=settings.delivery_group_per_minute,
     )
     grace = timedelta(seconds=settings.scheduler_grace_seconds)
-    return Background(database, clock, BackgroundSettings(limits=limits, grace=grace))
+    background = Background(database, clock, BackgroundSettings(limits=limits, grace=grace))
+    if dp is not None:
+        i18n = dp["i18n"]
+        registry = background.registry
+        register_matching_jobs(registry, pool=dp["match_pool"], settings=settings, i18n=i18n)
+        register_date_jobs(registry, settings=settings, i18n=i18n)
+        register_handoff_jobs(registry, settings=settings, i18n=i18n)
+        register_casework_jobs(registry, settings=settings, i18n=i18n)
+        background.on_unreachable = unreachable_notice(settings, i18n)
+        dp["background"] = background
+    return background
+
+
+async def arm_daily_jobs(settings: Settings, database: Database, clock: Clock) -> None:
+    """Make sure the next daily offer and the next follow-up digest are scheduled (idempotent)."""
+    await arm_daily_offer(database, settings, clock)
+    async with database.unit_of_work() as uow:
+        await arm_follow_up_digest(uow, settings, clock.now())
 
 
 @asynccontextmanager
@@ -91,14 +109,8 @@ async def running_background(background: Background, channel: str, bot: Bot) -> 
 async def run(settings: Settings) -> None:
     clock = SystemClock()
     async with opened_app(settings, clock) as (dp, database, keys, i18n):
-        background = background_for(settings, database, clock)
-        dp["background"] = background
-        register_matching_jobs(background.registry, pool=dp["match_pool"], settings=settings, i18n=i18n)
-        background.on_unreachable = unreachable_notice(settings, i18n)
-        register_date_jobs(background.registry, settings=settings, i18n=i18n)
-        register_handoff_jobs(background.registry, settings=settings, i18n=i18n)
-        await start_casework_jobs(background.registry, database, settings=settings, clock=clock, i18n=i18n)
-        await arm_daily_offer(database, settings, clock)
+        background = background_for(settings, database, clock, dp)
+        await arm_daily_jobs(settings, database, clock)
         if settings.webhook_url:
             await _serve_webhook(settings, dp, i18n, background)
         elif settings.bot_token is not None:

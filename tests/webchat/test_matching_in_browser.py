@@ -1,11 +1,16 @@
 """The matching promise in the web chat: a newcomer registers, opens their suggestions, says Interested to a
-demo client who fits, is introduced, agrees to share contacts and receives the contact. The outbox worker
-and the scheduler run for real on the web chat's bot (demo clients answer at once in this test)."""
+demo client who fits, is introduced, agrees to share contacts and receives the contact; then proposes a date,
+which the demo client accepts, and downloads the calendar file. The outbox worker and the scheduler run for
+real on the web chat's bot (demo clients answer at once in this test)."""
 
 from __future__ import annotations
 
+import asyncio
 import os
+import re
+from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -15,14 +20,13 @@ from bot.runner import background_for
 from bot.settings import Settings
 from domain.clock import SystemClock
 from domain.demo import demo_people
-from handlers.matching.jobs import register_matching_jobs
 from storage.database import Database
 from storage.demo_pool import seed_demo
 from storage.models.matching import IntroductionRow
 from tests.webchat.conftest import WebChatUrl
 
 try:
-    from playwright.async_api import Page
+    from playwright.async_api import Page, expect
 
     from tests.webchat.browser_walk import press, register_in_browser, see
 except ImportError:
@@ -31,6 +35,7 @@ except ImportError:
     pytest.skip("playwright is not installed", allow_module_level=True)
 
 pytestmark = pytest.mark.browser
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 DELIVERED_WITHIN_MS = 15_000  # the demo answer runs as a job, then the worker delivers it
 
 
@@ -44,8 +49,7 @@ async def test_a_newcomer_is_introduced_and_receives_the_contact(
     async with app_database.unit_of_work() as uow:
         await seed_demo(uow, demo_people(60, today=clock.now().date()), clock.now())
     dp = create_dispatcher(settings, database=app_database, clock=clock)
-    background = background_for(settings, app_database, clock)
-    register_matching_jobs(background.registry, pool=dp["match_pool"], settings=settings, i18n=dp["i18n"])
+    background = background_for(settings, app_database, clock, dp)  # every feature's jobs, as in production
     page = browser_page
     await page.goto(await webchat_url(dp, clock=clock, background=background))
 
@@ -62,3 +66,23 @@ async def test_a_newcomer_is_introduced_and_receives_the_contact(
     async with app_database.unit_of_work(read_only=True) as uow:
         states = (await uow.session.scalars(select(IntroductionRow.state))).all()
     assert states == ["connected"]
+
+    # A date: two days from now (in the client's time zone), the first time offered, the first venue idea.
+    await press(page, "📅 Propose a date", then_see="Pick a day for your date with")
+    day = (clock.now().astimezone(SHANGHAI) + timedelta(days=2)).date()
+    if day.month != clock.now().astimezone(SHANGHAI).month:
+        await page.get_by_role("button", name="»", exact=True).last.click()
+    await press(page, str(day.day), then_see="choose a start time")
+    await page.get_by_role("button", name=re.compile(r"^\d\d:\d\d$")).first.click()
+    await press(page, "Next: the venue ➡️", then_see="Where would you like to meet?")
+    await page.locator(".from-bot .inline-keyboard").last.locator("button.key").first.click()  # a venue idea
+    await see(page, "Sent to", timeout=DELIVERED_WITHIN_MS)
+    await see(page, "is confirmed", timeout=DELIVERED_WITHIN_MS)
+    await page.get_by_role("button", name="📅 Calendar file", exact=True).last.click()
+    calendar_file = page.locator(".from-bot .document").last
+    await expect(calendar_file).to_contain_text("date.ics", timeout=DELIVERED_WITHIN_MS)
+    async with page.expect_download() as downloading:
+        await calendar_file.click()
+    download = await downloading.value
+    assert download.suggested_filename == "date.ics"
+    assert b"BEGIN:VEVENT" in await asyncio.to_thread(Path(await download.path()).read_bytes)
