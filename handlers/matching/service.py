@@ -13,7 +13,7 @@ pair, whatever the answer, which is what keeps a pair from being suggested twice
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 from uuid import UUID
@@ -66,6 +66,15 @@ class Card:
 @dataclass
 class Matchmaker(FeatureService):
     pool: MatchPool
+    # Today's exposure counts, read once per update or job and kept current as lists are made (the daily job
+    # makes hundreds of lists in one run).
+    _exposure: dict[UUID, int] | None = field(default=None, init=False, repr=False)
+    _exposure_day: date | None = field(default=None, init=False, repr=False)
+
+    async def exposure(self, day: date) -> dict[UUID, int]:
+        if self._exposure is None or self._exposure_day != day:
+            self._exposure, self._exposure_day = await self.uow.suggestions.exposure_on(day), day
+        return self._exposure
 
     # --- the day's list ------------------------------------------------------------------------------------
     async def touch(self, account_id: UUID) -> None:
@@ -131,6 +140,9 @@ class Matchmaker(FeatureService):
                 score=suggestion.score,
                 reasons=[{"code": r.code, "params": dict(r.params)} for r in suggestion.reasons],
             )
+        exposure = await self.exposure(day)
+        for candidate_id, _source in chosen:
+            exposure[candidate_id] = exposure.get(candidate_id, 0) + 1
         if chosen:
             await self.uow.case_stages.advance(asker_id, Stage.RECOMMENDING, cause="suggestions", now=now)
         return len(chosen)
@@ -140,7 +152,7 @@ class Matchmaker(FeatureService):
         if asker_id not in index:
             return []
         excluded = await self.uow.suggestions.excluded_for(asker_id)
-        exposure = await self.uow.suggestions.exposure_on(day)
+        exposure = await self.exposure(day)
         inactive: set[UUID] = set()
         found: list[Suggestion[UUID]] = []
         for _attempt in range(3):
