@@ -1,5 +1,5 @@
-"""The day's lists as the Matchmaker makes them from the database: the daily exposure cap across askers, a
-queued interest first, and nobody suggested twice (SQLite and PostgreSQL)."""
+"""The day's lists as the Matchmaker makes them from the database: the daily exposure cap across askers and
+days, and nobody suggested twice (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
