@@ -59,7 +59,6 @@ class Refusal(StrEnum):
 
 @dataclass
 class DateKeeper(FeatureService):
-
     # --- people ----------------------------------------------------------------------------------------------
     async def zone_of(self, account_id: UUID) -> tzinfo:
         profile = await self.uow.profiles.get(account_id)
