@@ -10,14 +10,7 @@ from uuid import UUID
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
-from domain.casework import (
-    ClosingReason,
-    CurationProblem,
-    curation_problem,
-    may_open,
-    sees_every_client,
-    stage_cause,
-)
+from domain.casework import ClosingReason, CurationProblem, curation_problem, may_open, sees_every_client, stage_cause
 from domain.delivery import InlineButton, OutboundMessage
 from domain.identity import Principal
 from domain.matching.decisions import IntroductionState, Source
