@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from aiogram import Bot, Dispatcher
 
 from bot.scheduling.registry import JobRegistry
@@ -12,6 +13,7 @@ from bot.scheduling.runner import DueJobRunner
 from bot.settings import Settings
 from domain.clock import FakeClock
 from domain.demo import demo_people
+from handlers.matching import jobs as matching_jobs
 from handlers.matching.jobs import arm_daily_offer, next_offer_at, register_matching_jobs
 from handlers.matching.service import DAILY_OFFER
 from storage.database import Database
@@ -98,3 +100,32 @@ async def test_the_daily_offer_tells_clients_with_nothing_pending_once_a_day(
         tomorrow = await ScheduledJobsRepository(uow.session).get(DAILY_OFFER, next_day)
     assert tomorrow is not None and tomorrow.due_at == due + timedelta(days=1)
     assert (await runner.run_due()).ran == 0
+
+
+async def test_the_daily_offer_continues_in_batches_until_everyone_is_told(
+    dp: Dispatcher,
+    bot: Bot,
+    session: RecordingSession,
+    error_log: ErrorLogCapture,
+    app_database: Database,
+    settings: Settings,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(matching_jobs, "DAILY_BATCH", 1)
+    async with app_database.unit_of_work() as uow:
+        await seed_demo(uow, demo_people(40, today=clock.now().date()), clock.now())
+    clients = [paced(dp, bot, session, error_log, user_id=6_100 + n) for n in range(3)]
+    for client in clients:
+        await register(client, "en")
+
+    await arm_daily_offer(app_database, settings, clock)
+    runner = runner_for(dp, settings, app_database, clock)
+    clock.advance(next_offer_at(settings, clock.now()) - clock.now())
+    ran = 0
+    while (report := await runner.run_due()).ran:  # one client a run, each run scheduling the rest
+        ran += report.ran
+    assert ran == 4  # three batches of one, and a last one that finds nobody left
+    for client in clients:
+        (offer,) = await deliver(app_database, client)
+        assert offer.text.startswith("☀️ Good morning! I have 3 new suggestions for you today.")
