@@ -24,7 +24,7 @@ from domain.identity import Channel
 from domain.pipeline import Stage
 from domain.staff import Role
 from handlers.casework.buttons import CaseAction, CaseButton
-from storage.records import Account
+from handlers.matching.notify import can_receive
 from storage.repositories.delivery import enqueue
 from storage.unit_of_work import UnitOfWork
 
@@ -32,16 +32,6 @@ NEW_CLIENT_ACTION = "client.registered"
 ASSIGNED_ACTION = "client.assigned"
 REASSIGNED_ACTION = "client.reassigned"
 UNASSIGNED_ACTION = "client.unassigned"
-
-
-def _reachable(account: Account | None) -> bool:
-    return (
-        account is not None
-        and not account.is_deleted
-        and not account.demo
-        and not account.unreachable
-        and account.external_id is not None
-    )
 
 
 async def available_counselors(uow: UnitOfWork, *, excluding: UUID | None = None) -> list[UUID]:
@@ -65,7 +55,7 @@ async def enqueue_to_account(
 ) -> bool:
     """Queue `message` (already rendered) for an account's chat; False when the account cannot receive it."""
     account = await uow.accounts.get(account_id)
-    if account is None or not _reachable(account) or account.external_id is None:
+    if account is None or not can_receive(account) or account.external_id is None:
         return False
     chat = ChatAddress(Channel(account.channel), int(account.external_id))
     await enqueue(uow, chat, message, account_id=account.id, dedupe_key=dedupe_key)

@@ -36,6 +36,7 @@ from domain.handoff import (
 from domain.identity import Channel
 from domain.staff import Role, parse_role
 from handlers.handoff import messages
+from handlers.matching.notify import can_receive
 from storage.records import Account
 from storage.repositories.delivery import cancel, enqueue, schedule
 from storage.unit_of_work import UnitOfWork
@@ -45,16 +46,6 @@ OPENED_ACTION = "handoff.opened"
 
 def timing(settings: Settings) -> Timing:
     return Timing(settings.handoff_claim_minutes, settings.handoff_escalation_minutes)
-
-
-def can_receive(account: Account | None) -> bool:
-    return (
-        account is not None
-        and not account.is_deleted
-        and not account.demo
-        and not account.unreachable
-        and account.external_id is not None
-    )
 
 
 def chat_of(account: Account) -> ChatAddress:
