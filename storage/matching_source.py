@@ -118,11 +118,8 @@ async def refresh_match_index(
 
 async def unreachable_among(uow: UnitOfWork, account_ids: Iterable[UUID]) -> set[UUID]:
     """The accounts among `account_ids` that blocked the bot, were deleted, or do not exist: the `inactive`
-    input of `MatchIndex.suggest`. Reads whole account records (their sealed ids are opened), so pass the
-    ids at hand, not the whole pool."""
-    wanted = set(account_ids)
-    accounts = await uow.accounts.get_many(wanted)
-    return {i for i in wanted if i not in accounts or accounts[i].unreachable or accounts[i].is_deleted}
+    input of `MatchIndex.suggest`. Reads clear columns only."""
+    return await uow.accounts.unreachable_among(account_ids)
 
 
 class MatchPool:

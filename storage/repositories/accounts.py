@@ -77,6 +77,18 @@ class AccountsRepository(Repository):
         await self._keys.preload(row.id for row in rows if row.deleted_at is None)
         return {row.id: await self._record(row) for row in rows}
 
+    async def unreachable_among(self, account_ids: Iterable[UUID]) -> set[UUID]:
+        """The accounts among `account_ids` that blocked the bot, were deleted, or do not exist; reads only
+        clear columns (nothing is decrypted)."""
+        wanted = set(account_ids)
+        if not wanted:
+            return set()
+        rows = await self._session.execute(
+            select(AccountRow.id, AccountRow.unreachable, AccountRow.deleted_at).where(AccountRow.id.in_(list(wanted)))
+        )
+        reachable = {row.id for row in rows if not row.unreachable and row.deleted_at is None}
+        return wanted - reachable
+
     async def find_by_external(self, channel: str, external_id: str) -> Account | None:
         found = await self.find_member(channel, external_id)
         return None if found is None else found[0]
