@@ -1,0 +1,82 @@
+"""The counselor front office in the web chat, three browsers: the first owner joins with the start-up
+invitation and invites a counselor; a client registers and asks for help; the counselor claims it; they talk
+through the bot; the owner reads the audit trail. The outbox worker and the scheduler run for real."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.app import create_dispatcher
+from bot.demo import owner_invite_for_webchat
+from bot.runner import background_for
+from bot.settings import Settings
+from domain.clock import SystemClock
+from storage.database import Database
+from tests.webchat.conftest import WebChatUrl
+
+try:
+    from playwright.async_api import Browser, Page
+
+    from tests.webchat.browser_walk import press, register_in_browser, see, type_in
+except ImportError:
+    if os.environ.get("CI"):
+        raise
+    pytest.skip("playwright is not installed", allow_module_level=True)
+
+pytestmark = pytest.mark.browser
+DELIVERED_WITHIN_MS = 15_000
+
+
+async def _say(page: Page, text: str) -> None:
+    """Type a message that the bot passes on rather than answers."""
+    await page.locator("#input").fill(text)
+    await page.locator("#input").press("Enter")
+
+
+async def _page(chromium: Browser, url: str) -> Page:
+    page = await (await chromium.new_context(locale="en-US")).new_page()
+    await page.goto(url)
+    return page
+
+
+async def test_invite_claim_talk_and_audit_in_three_browsers(
+    webchat_url: WebChatUrl, chromium: Browser, app_database: Database, tmp_path: Path
+) -> None:
+    clock = SystemClock()
+    settings = Settings(_env_file=None, data_dir=tmp_path / "data", throttle_rate=100, throttle_burst=100)
+    dp = create_dispatcher(settings, database=app_database, clock=clock)
+    url = await webchat_url(dp, clock=clock, background=background_for(settings, app_database, clock, dp))
+    first_owner = await owner_invite_for_webchat(settings, app_database, clock)
+    assert first_owner is not None
+
+    owner = await _page(chromium, url)
+    await type_in(owner, f"/start {first_owner}", "You are now on the staff as owner.")
+    await type_in(owner, "/invite counselor", "An invitation for a new counselor")
+    text = await owner.locator(".from-bot .text").filter(has_text="In the web chat, they send").last.inner_text()
+    found = re.search(r"/start (staff-[A-Za-z0-9_-]+)", text)
+    assert found is not None
+
+    counselor = await _page(chromium, url)
+    await type_in(counselor, f"/start {found.group(1)}", "please read our service standard")
+    await press(counselor, "I have read and accept", then_see="Client records are open to you now.")
+
+    client = await _page(chromium, url)
+    await register_in_browser(client)
+    await press(client, "✅ Confirm", then_see="Your registration is complete")
+    await type_in(client, "/human", "I have asked a counselor to join you.")
+
+    await see(counselor, "A client needs a counselor", timeout=DELIVERED_WITHIN_MS)
+    await press(counselor, "✋ Claim", then_see="You are now talking with Li Wei.")
+    await see(client, "from the agency is here to help you.", timeout=DELIVERED_WITHIN_MS)
+
+    await _say(client, "Can you help me with my preferences?")
+    await see(counselor, "Li Wei: Can you help me with my preferences?", timeout=DELIVERED_WITHIN_MS)
+    await _say(counselor, "Of course: open /preferences.")
+    await see(client, "Of course: open /preferences.", timeout=DELIVERED_WITHIN_MS)
+
+    await type_in(owner, "/audit", "Audit log")
+    await see(owner, "took the client's request")
