@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from typing import Any
 
 from aiogram.exceptions import (
@@ -23,7 +24,7 @@ from aiogram.methods import Response, SendDocument, SendMessage, SendPhoto
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiohttp import ClientError
 
-from domain.delivery import ChatAddress, OutboundMessage
+from domain.delivery import ChatAddress, InlineButton, OutboundMessage
 from domain.retry import FailureKind, SendFailure
 
 PARSE_MODE = "HTML"
@@ -57,9 +58,8 @@ def to_method(chat: ChatAddress, message: OutboundMessage) -> OutboxMethod:
     )
 
 
-def _markup(message: OutboundMessage) -> InlineKeyboardMarkup | None:
-    if not message.keyboard:
-        return None
+def keyboard_markup(rows: Sequence[Sequence[InlineButton]]) -> InlineKeyboardMarkup:
+    """Outbox-style buttons (`InlineButton` rows) as the inline keyboard of a Bot API call."""
     return InlineKeyboardMarkup(
         inline_keyboard=[
             [
@@ -68,9 +68,13 @@ def _markup(message: OutboundMessage) -> InlineKeyboardMarkup | None:
                 else InlineKeyboardButton(text=button.text, url=button.url)
                 for button in row
             ]
-            for row in message.keyboard
+            for row in rows
         ]
     )
+
+
+def _markup(message: OutboundMessage) -> InlineKeyboardMarkup | None:
+    return keyboard_markup(message.keyboard) if message.keyboard else None
 
 
 def sent_message_id(result: Any) -> int | None:

@@ -9,6 +9,7 @@ from aiogram.filters import Command
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
+from bot.delivery.sender import keyboard_markup
 from domain.dates import DATE_LENGTH, DateState
 from domain.delivery import InlineButton
 from handlers.dates import messages
@@ -16,7 +17,6 @@ from handlers.dates.buttons import DateAct, DateButton, propose_date_button
 from handlers.dates.flow import PAST_SHOWN
 from handlers.dates.service import DateKeeper
 from handlers.journey import Conversation
-from handlers.matching.buttons import markup_of
 from storage.repositories.dates import DateRecord
 
 router = Router(name="dates.listing")
@@ -59,7 +59,7 @@ async def list_dates(message: Message, conversation: Conversation, keeper: DateK
             ),
             *messages.confirmed_buttons(record),
         )
-        await conversation.send(messages.confirmed_text(record, name, zone), markup_of(rows))
+        await conversation.send(messages.confirmed_text(record, name, zone), keyboard_markup(rows))
     for record in pending:
         other = record.other(me)
         name = await keeper.name_of(other)
@@ -69,7 +69,7 @@ async def list_dates(message: Message, conversation: Conversation, keeper: DateK
             lines.append(_("📍 Venue: {venue}").format(venue=messages.venue_name(record)))
             withdraw = DateButton(act=DateAct.DECLINE, date=record.id.hex, round=record.round).pack()
             rows2 = ((InlineButton(text=_("✖️ Withdraw the proposal"), callback_data=withdraw),),)
-            await conversation.send("\n".join(lines), markup_of(rows2))
+            await conversation.send("\n".join(lines), keyboard_markup(rows2))
         else:
             await conversation.send_outbound(messages.proposal(record, await keeper.name_of(record.proposed_by), zone))
     shown_past = sorted(past, key=lambda r: r.created_at, reverse=True)[:PAST_SHOWN]
@@ -83,7 +83,7 @@ async def list_dates(message: Message, conversation: Conversation, keeper: DateK
         name = await keeper.name_of(introduction.other(me))
         await conversation.send(
             _("You and {name} have exchanged contacts. Would you like to propose a date?").format(name=name),
-            markup_of(((propose_date_button(introduction.id),),)),
+            keyboard_markup(((propose_date_button(introduction.id),),)),
         )
 
 

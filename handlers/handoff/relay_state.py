@@ -18,11 +18,9 @@ from aiogram import Bot, Dispatcher, F
 from aiogram.exceptions import TelegramAPIError
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 
 from bot.settings import Settings
-from domain.delivery import OutboundMessage
 from domain.handoff import Handoff
 from domain.identity import Channel
 from domain.staff import Permission
@@ -53,17 +51,6 @@ class Relay(StatesGroup):
 
 
 NOT_A_COMMAND = F.text & ~F.text.startswith("/")
-
-
-def markup_of(message: OutboundMessage) -> InlineKeyboardMarkup | None:
-    if not message.keyboard:
-        return None
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [InlineKeyboardButton(text=b.text, callback_data=b.callback_data, url=b.url) for b in row]
-            for row in message.keyboard
-        ]
-    )
 
 
 # --- Conversation states of other people (set from this update) ---------------------------------------

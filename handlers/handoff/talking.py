@@ -11,6 +11,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
+from bot.delivery.sender import keyboard_markup
 from bot.settings import Settings
 from domain.clock import Clock
 from domain.handoff import HandoffState, valid_rating
@@ -25,7 +26,6 @@ from handlers.handoff.relay_state import (
     NOT_A_COMMAND,
     Relay,
     leave_relay,
-    markup_of,
     rewrite_alerts,
     same_channel_state,
 )
@@ -117,7 +117,7 @@ async def _end_for_client(
         if counselor is not None:
             await leave_relay(counselor[1], uow, handoff.counselor_id, handoff.id)
     question = messages.rating_question(handoff, counselor_name)
-    await message.answer(question.text, reply_markup=markup_of(question))
+    await message.answer(question.text, reply_markup=keyboard_markup(question.keyboard) if question.keyboard else None)
 
 
 @router.message(Command("end"), StateFilter(Relay.chatting))

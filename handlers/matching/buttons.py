@@ -10,9 +10,10 @@ from enum import StrEnum
 from uuid import UUID
 
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
+from bot.delivery.sender import keyboard_markup
 from domain.delivery import InlineButton
 from domain.matching.decisions import ReportReason
 from handlers.keyboards import InlineKeyboardBuilder, MenuAction, MenuButton
@@ -75,17 +76,7 @@ def suggestion_buttons(suggestion_id: UUID) -> tuple[tuple[InlineButton, ...], .
 
 
 def suggestion_keyboard(suggestion_id: UUID) -> InlineKeyboardMarkup:
-    return markup_of(suggestion_buttons(suggestion_id))
-
-
-def markup_of(rows: tuple[tuple[InlineButton, ...], ...]) -> InlineKeyboardMarkup:
-    """Outbox-style buttons as the inline keyboard of a direct call (callback buttons only)."""
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [InlineKeyboardButton(text=button.text, callback_data=button.callback_data) for button in row]
-            for row in rows
-        ]
-    )
+    return keyboard_markup(suggestion_buttons(suggestion_id))
 
 
 def report_keyboard(suggestion_id: UUID) -> InlineKeyboardMarkup:
