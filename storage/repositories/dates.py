@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, or_, select, update
 
 from domain.dates import OPEN_STATES, DateState
 from storage.crypto.aead import DataKey
@@ -165,67 +165,77 @@ class DatesRepository(Repository):
         """New slots for an open date (a counter-proposal, or a reschedule of a confirmed date): the next
         round, waiting for the other side. None when the date changed since `date` was read."""
         key = await self._keys.for_account(proposer)
-        values = DATES.encode(self._crypto, key, date.id, {"venue_text": venue_text})
-        changed = await self._execute_dml(
-            update(DateRow)
-            .where(DateRow.id == date.id, DateRow.round == date.round, DateRow.state == date.state.value)
-            .where(DateRow.state.in_([s.value for s in OPEN_STATES]))
-            .values(
-                state=DateState.PROPOSED.value,
-                round=date.round + 1,
-                proposed_by=proposer,
-                slots=_iso(slots),
-                venue_code=venue_code,
-                starts_at=None,
-                confirmed_at=None,
-                reminded_at=None,
-                updated_at=now,
-                **values,
-            )
-            .execution_options(synchronize_session=False)
+        return await self._move(
+            date.id,
+            [*self._unchanged(date), DateRow.state.in_([s.value for s in OPEN_STATES])],
+            state=DateState.PROPOSED.value,
+            round=date.round + 1,
+            proposed_by=proposer,
+            slots=_iso(slots),
+            venue_code=venue_code,
+            starts_at=None,
+            confirmed_at=None,
+            reminded_at=None,
+            updated_at=now,
+            **DATES.encode(self._crypto, key, date.id, {"venue_text": venue_text}),
         )
-        return await self.get(date.id) if changed == 1 else None
 
     async def accept(self, date: DateRecord, round_: int, starts_at: datetime, now: datetime) -> DateRecord | None:
         """Confirm the slot `starts_at` of proposal `round_`; None when that proposal is no longer open."""
-        changed = await self._execute_dml(
-            update(DateRow)
-            .where(DateRow.id == date.id, DateRow.round == round_, DateRow.state == DateState.PROPOSED.value)
-            .values(state=DateState.CONFIRMED.value, starts_at=starts_at, confirmed_at=now, updated_at=now)
-            .execution_options(synchronize_session=False)
+        return await self._move(
+            date.id,
+            self._open_proposal(round_),
+            state=DateState.CONFIRMED.value,
+            starts_at=starts_at,
+            confirmed_at=now,
+            updated_at=now,
         )
-        return await self.get(date.id) if changed == 1 else None
 
     async def withdraw(self, date: DateRecord, round_: int, by: UUID, now: datetime) -> DateRecord | None:
-        changed = await self._execute_dml(
-            update(DateRow)
-            .where(DateRow.id == date.id, DateRow.round == round_, DateRow.state == DateState.PROPOSED.value)
-            .values(state=DateState.WITHDRAWN.value, cancelled_by=by, closed_at=now, updated_at=now)
-            .execution_options(synchronize_session=False)
+        return await self._move(
+            date.id,
+            self._open_proposal(round_),
+            state=DateState.WITHDRAWN.value,
+            cancelled_by=by,
+            closed_at=now,
+            updated_at=now,
         )
-        return await self.get(date.id) if changed == 1 else None
 
     async def cancel(
         self, date: DateRecord, by: UUID, *, reason: str | None, late: bool, now: datetime
     ) -> DateRecord | None:
         """Call off an open date (confirmed, or a proposal); None when it changed since it was read."""
         key = await self._keys.for_account(by)
-        values = DATES.encode(self._crypto, key, date.id, {"reason": reason})
+        return await self._move(
+            date.id,
+            [*self._unchanged(date), DateRow.state.in_([s.value for s in OPEN_STATES])],
+            state=(DateState.CANCELLED if date.state is DateState.CONFIRMED else DateState.WITHDRAWN).value,
+            cancelled_by=by,
+            late_cancellation=late,
+            closed_at=now,
+            updated_at=now,
+            **DATES.encode(self._crypto, key, date.id, {"reason": reason}),
+        )
+
+    @staticmethod
+    def _unchanged(date: DateRecord) -> list[ColumnElement[bool]]:
+        """The date is still in the round and state it was read in."""
+        return [DateRow.round == date.round, DateRow.state == date.state.value]
+
+    @staticmethod
+    def _open_proposal(round_: int) -> list[ColumnElement[bool]]:
+        return [DateRow.round == round_, DateRow.state == DateState.PROPOSED.value]
+
+    async def _move(self, date_id: UUID, conditions: list[ColumnElement[bool]], **values: Any) -> DateRecord | None:
+        """A state change made only while `conditions` hold (one conditional UPDATE, so two people pressing at
+        the same moment change it once); the date afterwards, or None when it had changed meanwhile."""
         changed = await self._execute_dml(
             update(DateRow)
-            .where(DateRow.id == date.id, DateRow.round == date.round, DateRow.state == date.state.value)
-            .where(DateRow.state.in_([s.value for s in OPEN_STATES]))
-            .values(
-                state=(DateState.CANCELLED if date.state is DateState.CONFIRMED else DateState.WITHDRAWN).value,
-                cancelled_by=by,
-                late_cancellation=late,
-                closed_at=now,
-                updated_at=now,
-                **values,
-            )
+            .where(DateRow.id == date_id, *conditions)
+            .values(**values)
             .execution_options(synchronize_session=False)
         )
-        return await self.get(date.id) if changed == 1 else None
+        return await self.get(date_id) if changed == 1 else None
 
     async def mark_reminded(self, date_id: UUID, now: datetime) -> None:
         await self._execute_dml(
