@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 
 from domain.delivery import ChatAddress, DeliveryState
 from domain.handoff import Handoff, HandoffReason, HandoffState
@@ -134,74 +135,56 @@ class HandoffsRepository(Repository):
 
     async def claim(self, handoff_id: UUID, counselor_id: UUID, *, now: datetime) -> bool:
         """The first claim wins: True only if the handoff was still open."""
-        return (
-            await self._execute_dml(
-                update(HandoffRow)
-                .where(HandoffRow.id == handoff_id, HandoffRow.state == HandoffState.OPEN.value)
-                .values(state=HandoffState.CLAIMED.value, counselor_id=counselor_id, claimed_at=now)
-                .execution_options(synchronize_session=False)
-            )
-            == 1
+        return await self._change(
+            handoff_id,
+            [HandoffRow.state == HandoffState.OPEN.value],
+            state=HandoffState.CLAIMED.value,
+            counselor_id=counselor_id,
+            claimed_at=now,
         )
 
     async def close(self, handoff_id: UUID, *, now: datetime) -> bool:
         """Open or claimed → closed; False when it was closed already."""
-        return (
-            await self._execute_dml(
-                update(HandoffRow)
-                .where(HandoffRow.id == handoff_id, HandoffRow.state.in_(_ACTIVE))
-                .values(state=HandoffState.CLOSED.value, closed_at=now)
-                .execution_options(synchronize_session=False)
-            )
-            == 1
+        return await self._change(
+            handoff_id, [HandoffRow.state.in_(_ACTIVE)], state=HandoffState.CLOSED.value, closed_at=now
         )
 
     async def mark_widened(self, handoff_id: UUID, *, now: datetime) -> bool:
-        return (
-            await self._execute_dml(
-                update(HandoffRow)
-                .where(
-                    HandoffRow.id == handoff_id,
-                    HandoffRow.state == HandoffState.OPEN.value,
-                    HandoffRow.widened_at.is_(None),
-                )
-                .values(widened_at=now)
-                .execution_options(synchronize_session=False)
-            )
-            == 1
+        return await self._change(
+            handoff_id,
+            [HandoffRow.state == HandoffState.OPEN.value, HandoffRow.widened_at.is_(None)],
+            widened_at=now,
         )
 
     async def mark_managers_told(self, handoff_id: UUID, *, now: datetime) -> bool:
-        return (
-            await self._execute_dml(
-                update(HandoffRow)
-                .where(
-                    HandoffRow.id == handoff_id,
-                    HandoffRow.state == HandoffState.OPEN.value,
-                    HandoffRow.managers_told_at.is_(None),
-                )
-                .values(managers_told_at=now)
-                .execution_options(synchronize_session=False)
-            )
-            == 1
+        return await self._change(
+            handoff_id,
+            [HandoffRow.state == HandoffState.OPEN.value, HandoffRow.managers_told_at.is_(None)],
+            managers_told_at=now,
         )
 
     async def rate(self, handoff_id: UUID, client_id: UUID, rating: int, *, now: datetime) -> bool:
         """The client's 1-5 for a closed conversation; once only."""
-        return (
-            await self._execute_dml(
-                update(HandoffRow)
-                .where(
-                    HandoffRow.id == handoff_id,
-                    HandoffRow.client_id == client_id,
-                    HandoffRow.state == HandoffState.CLOSED.value,
-                    HandoffRow.rating.is_(None),
-                )
-                .values(rating=rating, rated_at=now)
-                .execution_options(synchronize_session=False)
-            )
-            == 1
+        return await self._change(
+            handoff_id,
+            [
+                HandoffRow.client_id == client_id,
+                HandoffRow.state == HandoffState.CLOSED.value,
+                HandoffRow.rating.is_(None),
+            ],
+            rating=rating,
+            rated_at=now,
         )
+
+    async def _change(self, handoff_id: UUID, conditions: list[ColumnElement[bool]], **values: Any) -> bool:
+        """One conditional UPDATE (so two people acting at the same moment change it once); whether it applied."""
+        statement = (
+            update(HandoffRow)
+            .where(HandoffRow.id == handoff_id, *conditions)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        return await self._execute_dml(statement) == 1
 
     # --- alert copies -------------------------------------------------------------------------------------
     async def add_alert(
