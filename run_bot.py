@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from bot.logging_setup import configure_logging
-from bot.settings import Settings, SettingsError, load_settings
+from handlers.services.settings import Settings, SettingsError, load_settings
 from storage.errors import StorageError
 
 log = logging.getLogger("yuelao")

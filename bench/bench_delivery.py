@@ -40,10 +40,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bot.delivery.limiter import ChatRateLimiter
 from bot.delivery.service import Background, BackgroundSettings
 from bot.delivery.worker import DeliveryWorker, WorkerConfig
-from bot.scheduling.registry import JobRegistry
 from domain.clock import Clock, SystemClock
 from domain.delivery import ChatAddress, DeliveryState, OutboundMessage, RateLimits, limit_violations
 from domain.scheduling import JobState
+from handlers.services.job_registry import JobRegistry
 from storage.database import Database
 from storage.keys import KeyMaterial, generate_master_key
 from storage.repositories.delivery import OutboxRepository, ScheduledJobsRepository, enqueue, schedule

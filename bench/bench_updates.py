@@ -47,8 +47,8 @@ from sqlalchemy.ext.asyncio import AsyncSession  # noqa: E402
 from bot.app import create_dispatcher  # noqa: E402
 from bot.middlewares.database import DatabaseMiddleware  # noqa: E402
 from bot.middlewares.trace import HandlerNameMiddleware  # noqa: E402
-from bot.settings import Settings  # noqa: E402
 from domain.clock import FakeClock  # noqa: E402
+from handlers.services.settings import Settings  # noqa: E402
 from storage.database import Database  # noqa: E402
 from storage.keys import KeyMaterial, generate_master_key  # noqa: E402
 from storage.sealing import FieldCrypto  # noqa: E402

@@ -16,10 +16,10 @@ from aiogram.utils.i18n import I18n
 from bot import middlewares
 from bot.i18n import create_i18n
 from bot.router_guards import install_router_guards
-from bot.settings import Settings
 from domain.clock import Clock, SystemClock
 from domain.flood import FloodGuard
 from handlers import get_routers
+from handlers.services.settings import Settings
 from storage.database import Database
 from storage.matching_source import MatchPool
 

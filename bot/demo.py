@@ -7,9 +7,9 @@ from __future__ import annotations
 import logging
 import time
 
-from bot.settings import Settings
 from domain.clock import Clock
 from domain.demo import demo_people
+from handlers.services.settings import Settings
 from storage.database import Database
 from storage.demo_pool import has_clients, seed_demo_in_batches
 

@@ -23,15 +23,15 @@ from bot.commands import register_commands
 from bot.delivery.service import Background, BackgroundSettings
 from bot.demo import owner_invite_for_webchat, seed_demo_once
 from bot.i18n import create_i18n
-from bot.settings import Settings, SettingsError
 from bot.webchat import WebChatHub, create_webchat_app, create_webchat_bot
 from domain.clock import Clock, SystemClock
 from domain.delivery import RateLimits
-from handlers.casework.jobs import arm_follow_up_digest, register_casework_jobs
-from handlers.dates.jobs import register_date_jobs
-from handlers.handoff.jobs import register_handoff_jobs
-from handlers.matching.jobs import arm_daily_offer, register_matching_jobs
-from handlers.operations import unreachable_notice
+from handlers.services.casework.jobs import arm_follow_up_digest, register_casework_jobs
+from handlers.services.dates.jobs import register_date_jobs
+from handlers.services.handoff.jobs import register_handoff_jobs
+from handlers.services.matching.jobs import arm_daily_offer, register_matching_jobs
+from handlers.services.operations import unreachable_notice
+from handlers.services.settings import Settings, SettingsError
 from storage.database import Database
 from storage.keys import KeyMaterial, load_key_material
 

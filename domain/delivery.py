@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Literal
 from urllib.parse import urlsplit
+from uuid import UUID
 
 from domain.identity import Channel
 
@@ -327,3 +328,13 @@ def _text(value: object, what: str) -> str:
 
 def _optional_text(value: object, what: str) -> str | None:
     return None if value is None else _text(value, what)
+
+
+@dataclass(frozen=True)
+class RecipientUnreachable:
+    """Telegram answered 403 for an outbox message: the person blocked the bot (or it left the group)."""
+
+    outbox_id: int
+    account_id: UUID | None
+    channel: str
+    cancelled: int  # further pending messages to the same chat that were cancelled

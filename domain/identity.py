@@ -30,3 +30,7 @@ class Principal:
     @property
     def is_registered(self) -> bool:
         return self.account_id is not None
+
+
+# The conversation-state key holding the language a visitor (no account yet) chose.
+VISITOR_LOCALE_KEY = "locale"

@@ -16,7 +16,6 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.settings import Settings
 from domain.clock import Clock
 from domain.handoff import (
     MISUNDERSTOOD_KEY,
@@ -26,8 +25,9 @@ from domain.handoff import (
     should_hand_off,
 )
 from domain.identity import Principal
-from handlers.handoff.service import open_handoff
-from handlers.staff_access import staff_role
+from handlers.services.handoff.requests import open_handoff
+from handlers.services.settings import Settings
+from handlers.services.staff_access import staff_role
 from storage.unit_of_work import UnitOfWork
 
 router = Router(name="fallback")

@@ -12,7 +12,7 @@ from aiogram.filters import StateFilter
 from aiogram.types import CallbackQuery, Message
 
 from handlers.journey import Conversation, Journey, install_conversation
-from handlers.keyboards import AnswerButton
+from handlers.views.keyboards import AnswerButton
 
 router = Router(name="intake")
 install_conversation(router.message, router.callback_query)

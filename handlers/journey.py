@@ -39,8 +39,6 @@ from aiogram.types import (
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.delivery.sender import to_method
-from bot.settings import Settings
 from domain.answers import Invalid, Problem
 from domain.clock import Clock
 from domain.consent import NOTICE_VERSION
@@ -74,11 +72,13 @@ from domain.intake import (
     step_named,
     toggle,
 )
+from domain.phones import normalise_phone, normalise_shared_contact
 from domain.profile import MAX_PHOTOS, PreferencesData, ProfileData, Status, from_fields, is_registered
 from domain.regions import region_book
-from handlers import cards
-from handlers.alerts import new_client_registered
-from handlers.keyboards import (
+from handlers.services.alerts import new_client_registered
+from handlers.services.settings import Settings
+from handlers.views import cards
+from handlers.views.keyboards import (
     AnswerButton,
     Op,
     contact_keyboard,
@@ -91,8 +91,8 @@ from handlers.keyboards import (
     question_keyboard,
     review_keyboard,
 )
-from handlers.phones import normalise_phone, normalise_shared_contact
-from handlers.texts import problem_text, progress_line, question, quote, region_label, step_title
+from handlers.views.outbound import to_method
+from handlers.views.texts import problem_text, progress_line, question, quote, region_label, step_title
 from storage.records import ClientProfile, PartnerPreferences
 from storage.repositories.profiles import ProfileChanges
 from storage.unit_of_work import UnitOfWork

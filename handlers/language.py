@@ -11,8 +11,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.middlewares.principal import VISITOR_LOCALE_KEY
-from domain.identity import Principal
+from domain.identity import VISITOR_LOCALE_KEY, Principal
 from storage.unit_of_work import UnitOfWork
 
 router = Router(name="language")

@@ -11,7 +11,7 @@ from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from handlers.journey import Conversation, Deletion, install_conversation
-from handlers.keyboards import DeleteAction, DeleteButton, delete_keyboard
+from handlers.views.keyboards import DeleteAction, DeleteButton, delete_keyboard
 from storage.privacy_ops import export_account, shred_account
 
 router = Router(name="mydata")

@@ -9,9 +9,9 @@ from aiogram.types import CallbackQuery, Message
 
 from domain.profile import ProfileData, is_registered
 from handlers.journey import Conversation, Target, install_conversation
-from handlers.keyboards import MenuAction, MenuButton, profile_keyboard
 from handlers.mydata import ask_deletion, send_export
 from handlers.service import help_text
+from handlers.views.keyboards import MenuAction, MenuButton, profile_keyboard
 
 router = Router(name="profile")
 install_conversation(router.message, router.callback_query)

@@ -9,7 +9,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from handlers.journey import Conversation, Journey, Target, install_conversation
-from handlers.keyboards import ReviewAction, ReviewButton, review_keyboard
+from handlers.views.keyboards import ReviewAction, ReviewButton, review_keyboard
 
 router = Router(name="review")
 install_conversation(router.message, router.callback_query)

@@ -8,7 +8,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import gettext as _
 
-from bot.middlewares.principal import VISITOR_LOCALE_KEY
+from domain.identity import VISITOR_LOCALE_KEY
 
 router = Router(name="service")
 

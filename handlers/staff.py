@@ -18,7 +18,6 @@ from aiogram.filters.callback_data import CallbackData, CallbackQueryFilter
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.settings import Settings
 from domain import invites
 from domain.clock import Clock
 from domain.identity import Channel, Principal
@@ -33,10 +32,13 @@ from domain.staff import (
     parse_role,
     service_standard,
 )
-from handlers.alerts import reassign_clients_of
-from handlers.keyboards import InlineKeyboardBuilder
-from handlers.staff_access import Actor, Allowed, refusal_text, refuse_the_rest, role_label, staff_role
-from handlers.texts import current_locale, quote, quote_clipped
+from handlers.services.alerts import reassign_clients_of
+from handlers.services.settings import Settings
+from handlers.services.staff_access import Actor, staff_role
+from handlers.staff_access import Allowed, refuse_the_rest
+from handlers.views.keyboards import InlineKeyboardBuilder
+from handlers.views.staff import refusal_text, role_label
+from handlers.views.texts import current_locale, quote, quote_clipped
 from storage.records import StaffMember
 from storage.unit_of_work import UnitOfWork
 

@@ -1,15 +1,13 @@
-"""Who may use a staff command or button: the `Allowed` filter, and the polite refusal when they may not.
+"""Staff routers' gate: the `Allowed` filter, and the handlers that answer what it turned away.
 
-The domain's permission table (`domain.staff.PERMISSIONS`) decides; this module only turns the principal of an
-update into a role, loads the member's row when it matters (the service standard) and renders refusals.
+`handlers.services.staff_access` says who the staff member is and what they may do; `handlers.views.staff`
+words the refusal.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
-from uuid import UUID
 
 from aiogram import Router
 from aiogram.filters import Command, CommandObject, Filter
@@ -18,55 +16,10 @@ from aiogram.types import CallbackQuery, Message, TelegramObject
 from aiogram.utils.i18n import gettext as _
 
 from domain.identity import Principal
-from domain.staff import (
-    Area,
-    Permission,
-    PermissionDenied,
-    Refusal,
-    Role,
-    ensure,
-    ensure_staff,
-    parse_role,
-)
-from storage.records import StaffMember
+from domain.staff import Permission, PermissionDenied
+from handlers.services.staff_access import authorize, staff_role
+from handlers.views.staff import refusal_text
 from storage.unit_of_work import UnitOfWork
-
-
-@dataclass(frozen=True)
-class Actor:
-    """The staff member behind an update. `member` is None for an ADMIN_IDS owner without a staff row."""
-
-    role: Role
-    account_id: UUID | None
-    member: StaffMember | None
-
-    @property
-    def standard_acknowledged(self) -> bool:
-        return self.member is not None and self.member.standard_acknowledged_at is not None
-
-
-def staff_role(principal: Principal | None) -> Role | None:
-    """The principal's role: ADMIN_IDS are owners; otherwise the role of their active staff row, if any."""
-    if principal is None:
-        return None
-    if principal.is_admin:
-        return Role.OWNER
-    for code in sorted(principal.roles):
-        role = parse_role(code)
-        if role is not None:
-            return role
-    return None
-
-
-async def authorize(principal: Principal | None, uow: UnitOfWork, permission: Permission | None) -> Actor:
-    """The actor, if they are staff and (when `permission` is given) hold it; raises `PermissionDenied`."""
-    role = ensure_staff(staff_role(principal))
-    assert principal is not None
-    member = None if principal.account_id is None else await uow.staff.get(principal.account_id)
-    actor = Actor(role=role, account_id=principal.account_id, member=member)
-    if permission is not None:
-        ensure(role, permission, standard_acknowledged=actor.standard_acknowledged)
-    return actor
 
 
 class Allowed(Filter):
@@ -87,78 +40,6 @@ class Allowed(Filter):
         except PermissionDenied:
             return False
         return {"actor": actor}
-
-
-# --- What the people see -------------------------------------------------------------------------------
-
-
-def role_label(role: Role) -> str:
-    labels = {
-        Role.OWNER: _("owner"),
-        Role.MANAGER: _("manager"),
-        Role.COUNSELOR: _("counselor"),
-        Role.CUSTOMER_SERVICE: _("customer service"),
-        Role.FINANCE: _("finance"),
-    }
-    return labels[role]
-
-
-def area_label(area: Area) -> str:
-    labels = {
-        Area.PERSONNEL: _("personnel"),
-        Area.BUSINESS: _("business"),
-        Area.FINANCE: _("finance"),
-    }
-    return labels[area]
-
-
-def permission_label(permission: Permission) -> str:
-    labels = {
-        Permission.VIEW_STAFF: _("see the staff list"),
-        Permission.INVITE_STAFF: _("invite staff"),
-        Permission.CHANGE_ROLES: _("change staff roles"),
-        Permission.DEACTIVATE_STAFF: _("deactivate or reactivate staff"),
-        Permission.VIEW_KPIS: _("see staff KPIs"),
-        Permission.VIEW_CLIENTS: _("see client records"),
-        Permission.ASSIGN_CLIENTS: _("assign clients"),
-        Permission.SUPERVISE_QUALITY: _("supervise service quality"),
-        Permission.HANDLE_COMPLAINTS: _("handle complaints"),
-        Permission.SERVE_CLIENTS: _("serve clients (handoffs, relay chat, notes)"),
-        Permission.RECOMMEND: _("recommend candidates to clients"),
-        Permission.VIEW_CONTACTS: _("see clients' phone numbers and usernames"),
-        Permission.MANAGE_FEES: _("manage fees"),
-        Permission.RECORD_PAYMENTS: _("record payments"),
-        Permission.VIEW_LEDGER: _("see the ledger"),
-    }
-    return labels[permission]
-
-
-def refusal_text(denied: PermissionDenied, role: Role | None) -> str:
-    """A polite refusal that says what is missing (short enough for a button's alert: 200 characters)."""
-    if denied.refusal is Refusal.NOT_STAFF:
-        return _("Sorry, this is only for the agency's staff.")
-    if denied.refusal is Refusal.MISSING_PERMISSION and denied.permission is not None and role is not None:
-        return _(
-            "Sorry, this needs the permission “{permission}” ({area} area), which the role {role} does not have. "
-            "Please ask the agency's owner."
-        ).format(
-            permission=permission_label(denied.permission),
-            area=area_label(denied.permission.area),
-            role=role_label(role),
-        )
-    if denied.refusal is Refusal.STANDARD_PENDING:
-        return _("Please read and accept the service standard first (/standard); client records open after that.")
-    if denied.refusal is Refusal.ROLE_NOT_GRANTABLE and denied.role is not None:
-        return _("Sorry, giving the role {role} is beyond your authority. Please ask the agency's owner.").format(
-            role=role_label(denied.role)
-        )
-    if denied.refusal is Refusal.MEMBER_OUTRANKS and denied.role is not None:
-        return _(
-            "Sorry, members with the role {role} are beyond your authority. Please ask the agency's owner."
-        ).format(role=role_label(denied.role))
-    if denied.refusal is Refusal.SELF:
-        return _("You cannot change your own role or access. Please ask another owner or manager.")
-    return _("Sorry, you cannot do this.")
 
 
 async def refusal_for(principal: Principal | None, uow: UnitOfWork, permission: Permission | None) -> str:

@@ -14,13 +14,13 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.middlewares.principal import VISITOR_LOCALE_KEY
 from domain.consent import NOTICE_VERSION
+from domain.identity import VISITOR_LOCALE_KEY
 from domain.profile import is_registered
 from handlers.journey import Conversation, Journey, greeting_text, install_conversation
-from handlers.keyboards import LANGUAGE_NAMES, StartAction, StartButton, greeting_keyboard
 from handlers.language import LanguageChoice
-from handlers.texts import quote
+from handlers.views.keyboards import LANGUAGE_NAMES, StartAction, StartButton, greeting_keyboard
+from handlers.views.texts import quote
 from storage.unit_of_work import UnitOfWork
 
 router = Router(name="start")

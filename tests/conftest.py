@@ -10,8 +10,8 @@ import pytest
 from aiogram import Bot, Dispatcher
 
 from bot.app import create_dispatcher
-from bot.settings import Settings
 from domain.clock import FakeClock
+from handlers.services.settings import Settings
 from storage.database import Database
 from tests.botclient import BotClient, ErrorLogCapture, RecordingSession, make_bot
 

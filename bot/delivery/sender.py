@@ -1,9 +1,8 @@
-"""From an outbox message to a Bot API call, and from a Bot API error to a `SendFailure`."""
+"""From a Bot API answer to the sent message's id, and from a Bot API error to a `SendFailure`."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
 from typing import Any
 
 from aiogram.exceptions import (
@@ -20,61 +19,15 @@ from aiogram.exceptions import (
     TelegramServerError,
     TelegramUnauthorizedError,
 )
-from aiogram.methods import Response, SendDocument, SendMessage, SendPhoto
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.methods import Response
+from aiogram.types import Message
 from aiohttp import ClientError
 
-from domain.delivery import ChatAddress, InlineButton, OutboundMessage
 from domain.retry import FailureKind, SendFailure
-
-PARSE_MODE = "HTML"
-
-OutboxMethod = SendMessage | SendPhoto | SendDocument
 
 # aiogram checks every answer with `Response[<result type>]`; pydantic caches parametrized models only weakly,
 # so without a reference kept somewhere the model is rebuilt (about 10 ms of CPU) for most calls.
 RESPONSE_MODELS = (Response[Message], Response[bool])
-
-
-def to_method(chat: ChatAddress, message: OutboundMessage) -> OutboxMethod:
-    markup = _markup(message)
-    if message.attachment is None:
-        return SendMessage(chat_id=chat.chat_id, text=message.text, parse_mode=PARSE_MODE, reply_markup=markup)
-    caption = message.text or None
-    if message.attachment.kind == "photo":
-        return SendPhoto(
-            chat_id=chat.chat_id,
-            photo=message.attachment.file,
-            caption=caption,
-            parse_mode=PARSE_MODE,
-            reply_markup=markup,
-        )
-    return SendDocument(
-        chat_id=chat.chat_id,
-        document=message.attachment.file,
-        caption=caption,
-        parse_mode=PARSE_MODE,
-        reply_markup=markup,
-    )
-
-
-def keyboard_markup(rows: Sequence[Sequence[InlineButton]]) -> InlineKeyboardMarkup:
-    """Outbox-style buttons (`InlineButton` rows) as the inline keyboard of a Bot API call."""
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                InlineKeyboardButton(text=button.text, callback_data=button.callback_data)
-                if button.callback_data is not None
-                else InlineKeyboardButton(text=button.text, url=button.url)
-                for button in row
-            ]
-            for row in rows
-        ]
-    )
-
-
-def _markup(message: OutboundMessage) -> InlineKeyboardMarkup | None:
-    return keyboard_markup(message.keyboard) if message.keyboard else None
 
 
 def sent_message_id(result: Any) -> int | None:

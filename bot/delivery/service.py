@@ -26,14 +26,15 @@ from aiogram import Bot
 from bot.delivery.leadership import LEADER_LOCK_KEY, LeaderElection, LeaderTerm
 from bot.delivery.limiter import ChatRateLimiter, RequestCounter
 from bot.delivery.waiting import wait_for_event
-from bot.delivery.worker import DeliveryWorker, UnreachableCallback, WorkerConfig
-from bot.scheduling.registry import JobRegistry
+from bot.delivery.worker import DeliveryWorker, WorkerConfig
 from bot.scheduling.runner import DEFAULT_JOB_RETRY, DueJobRunner
 from bot.scheduling.service import SchedulerService
 from domain.clock import Clock
 from domain.delivery import RateLimits
 from domain.retry import RetryPolicy
 from domain.scheduling import DEFAULT_GRACE
+from handlers.services.job_registry import JobRegistry
+from handlers.services.operations import UnreachableCallback
 from storage.database import Database
 
 log = logging.getLogger("yuelao.background")

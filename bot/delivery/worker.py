@@ -14,20 +14,22 @@ import asyncio
 import logging
 import random
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
-from uuid import UUID
 
 from aiogram import Bot
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.delivery.limiter import ChatRateLimiter, outbox_request
-from bot.delivery.sender import classify, sent_message_id, to_method
+from bot.delivery.sender import classify, sent_message_id
 from bot.delivery.waiting import wait_for_event
 from domain.clock import Clock
+from domain.delivery import RecipientUnreachable
 from domain.retry import Decision, FailureKind, Outcome, RetryPolicy, SendFailure
+from handlers.services.operations import UnreachableCallback
+from handlers.views.outbound import to_method
 from storage.database import Database
 from storage.errors import StorageError
 from storage.repositories.delivery import ClaimedMessage, LeaderFence, OutboxRepository
@@ -36,20 +38,6 @@ from storage.unit_of_work import UnitOfWork
 log = logging.getLogger("yuelao.delivery")
 
 LEASE_MARGIN = timedelta(seconds=5)  # do not start a send this close to the end of its lease (at most)
-
-
-@dataclass(frozen=True)
-class RecipientUnreachable:
-    """Telegram answered 403 for an outbox message: the person blocked the bot (or it left the group)."""
-
-    outbox_id: int
-    account_id: UUID | None
-    channel: str
-    cancelled: int  # further pending messages to the same chat that were cancelled
-
-
-# Called inside the unit of work that records the 403, so it can enqueue a note to the counselor atomically.
-UnreachableCallback = Callable[[UnitOfWork, RecipientUnreachable], Awaitable[None]]
 
 
 @dataclass(frozen=True)

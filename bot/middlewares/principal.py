@@ -10,11 +10,9 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import TelegramObject, User
 
 from bot.i18n import locale_from_language_code
-from domain.identity import Channel, Principal
+from domain.identity import VISITOR_LOCALE_KEY, Channel, Principal
 from storage.fsm import DatabaseFSMStorage
 from storage.unit_of_work import UnitOfWork
-
-VISITOR_LOCALE_KEY = "locale"
 
 
 class PrincipalMiddleware(BaseMiddleware):

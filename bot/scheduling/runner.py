@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot.scheduling.registry import JobRegistry
 from domain.clock import Clock
 from domain.retry import RetryPolicy, safe_reason
 from domain.scheduling import DEFAULT_GRACE, DueAction, JobState, due_action
+from handlers.services.job_registry import JobRegistry
 from storage.database import Database
 from storage.repositories.delivery import LeaderFence, ScheduledJobsRepository
 

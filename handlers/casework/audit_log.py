@@ -9,10 +9,10 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
 from domain.delivery import MAX_TEXT
-from handlers.casework import views
-from handlers.casework.buttons import AuditButton, AuditFilter
-from handlers.casework.service import Casework
-from handlers.keyboards import InlineKeyboardBuilder
+from handlers.services.casework.casework import Casework
+from handlers.views.casework import screens as views
+from handlers.views.casework.buttons import AuditButton, AuditFilter
+from handlers.views.keyboards import InlineKeyboardBuilder
 from storage.records import ClientProfile, StaffMember
 
 AUDIT_PAGE = 15

@@ -10,10 +10,10 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from handlers.casework.audit_log import audit_view, resolve_reference
-from handlers.casework.buttons import AUDIT_PERMISSION, AuditButton, AuditFilter
 from handlers.casework.flow import casework_of, show_in_place
 from handlers.staff_access import Allowed
-from handlers.texts import quote
+from handlers.views.casework.buttons import AUDIT_PERMISSION, AuditButton, AuditFilter
+from handlers.views.texts import quote
 
 router = Router(name="casework.auditing")
 

@@ -10,12 +10,13 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from domain.casework import sees_every_client
-from handlers.casework import views
-from handlers.casework.buttons import COMMAND_PERMISSIONS, CaseAction, CaseButton, Scope, short
 from handlers.casework.flow import after_change, allowed_button, casework_of, reach, show_in_place
-from handlers.keyboards import InlineKeyboardBuilder
-from handlers.staff_access import Actor, Allowed
-from handlers.texts import quote
+from handlers.services.staff_access import Actor
+from handlers.staff_access import Allowed
+from handlers.views.casework import screens as views
+from handlers.views.casework.buttons import COMMAND_PERMISSIONS, CaseAction, CaseButton, Scope, short
+from handlers.views.keyboards import InlineKeyboardBuilder
+from handlers.views.texts import quote
 
 router = Router(name="casework.clients")
 

@@ -12,8 +12,6 @@ from aiogram.utils.i18n import gettext as _
 
 from domain.casework import CURATION_NOTE_LIMIT
 from domain.staff import Permission
-from handlers.casework import views
-from handlers.casework.buttons import CaseAction, CaseButton, short
 from handlers.casework.flow import (
     CANDIDATE_KEY,
     CLIENT_KEY,
@@ -25,10 +23,13 @@ from handlers.casework.flow import (
     reach,
     say,
 )
-from handlers.casework.service import Casework, problem_text
-from handlers.keyboards import InlineKeyboardBuilder
-from handlers.staff_access import Actor, Allowed
-from handlers.texts import quote
+from handlers.services.casework.casework import Casework, problem_text
+from handlers.services.staff_access import Actor
+from handlers.staff_access import Allowed
+from handlers.views.casework import screens as views
+from handlers.views.casework.buttons import CaseAction, CaseButton, short
+from handlers.views.keyboards import InlineKeyboardBuilder
+from handlers.views.texts import quote
 from storage.matching_source import MatchPool
 
 router = Router(name="casework.curation")

@@ -15,9 +15,10 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from handlers.casework.buttons import CASE_PERMISSIONS, CaseAction, CaseButton
-from handlers.casework.service import Casework, InReach
-from handlers.staff_access import Actor, Allowed
+from handlers.services.casework.casework import Casework, InReach
+from handlers.services.staff_access import Actor
+from handlers.staff_access import Allowed
+from handlers.views.casework.buttons import CASE_PERMISSIONS, CaseAction, CaseButton
 
 CLIENT_KEY = "case_client"
 CANDIDATE_KEY = "case_candidate"

@@ -19,8 +19,6 @@ from domain.casework import (
 )
 from domain.pipeline import Stage
 from domain.staff import Permission
-from handlers.casework import views
-from handlers.casework.buttons import CaseAction, CaseButton
 from handlers.casework.flow import (
     CLIENT_KEY,
     CaseNote,
@@ -32,8 +30,11 @@ from handlers.casework.flow import (
     say,
     show_in_place,
 )
-from handlers.keyboards import InlineKeyboardBuilder
-from handlers.staff_access import Actor, Allowed
+from handlers.services.staff_access import Actor
+from handlers.staff_access import Allowed
+from handlers.views.casework import screens as views
+from handlers.views.casework.buttons import CaseAction, CaseButton
+from handlers.views.keyboards import InlineKeyboardBuilder
 
 router = Router(name="casework.pipeline")
 

@@ -8,9 +8,15 @@ from aiogram.types import Message
 
 from domain.identity import Principal
 from domain.staff import Permission
-from handlers.casework.buttons import AUDIT_PERMISSION, CASE_PERMISSIONS, COMMAND_PERMISSIONS, AuditButton, CaseButton
 from handlers.casework.flow import CaseNote, Curation
 from handlers.staff_access import refusal_for, refuse_the_rest
+from handlers.views.casework.buttons import (
+    AUDIT_PERMISSION,
+    CASE_PERMISSIONS,
+    COMMAND_PERMISSIONS,
+    AuditButton,
+    CaseButton,
+)
 from storage.unit_of_work import UnitOfWork
 
 router = Router(name="casework.refusals")

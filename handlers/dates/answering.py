@@ -8,9 +8,6 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from domain.dates import REASON_LIMIT, DateState
-from handlers.dates import messages, picker
-from handlers.dates.buttons import DateAct, DateButton, SlotButton, parse_id
-from handlers.dates.calendar_file import ics_file
 from handlers.dates.flow import (
     DateFlow,
     begin_draft,
@@ -21,8 +18,11 @@ from handlers.dates.flow import (
     show_calendar,
     stale_button,
 )
-from handlers.dates.service import DateKeeper, Refusal
 from handlers.journey import Conversation
+from handlers.services.dates.keeper import DateKeeper, Refusal
+from handlers.views.dates import messages, picker
+from handlers.views.dates.buttons import DateAct, DateButton, SlotButton, parse_id
+from handlers.views.dates.calendar_file import ics_file
 
 router = Router(name="dates.answering")
 

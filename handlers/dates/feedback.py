@@ -7,11 +7,11 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from domain.dates import COMMENT_LIMIT
-from handlers.dates import messages
-from handlers.dates.buttons import Feedback, FeedbackButton, parse_id
 from handlers.dates.flow import FEEDBACK_REF, DateFlow, clear_buttons, stale_button
-from handlers.dates.service import DateKeeper
 from handlers.journey import Conversation
+from handlers.services.dates.keeper import DateKeeper
+from handlers.views.dates import messages
+from handlers.views.dates.buttons import Feedback, FeedbackButton, parse_id
 from storage.repositories.dates import DateRecord
 
 router = Router(name="dates.feedback")

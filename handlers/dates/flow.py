@@ -19,10 +19,10 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from domain.dates import CALENDAR_DAYS, MAX_SLOTS, VENUE_LIMIT, SlotProblem, find_venue, suggest_venues
-from handlers.dates import messages, picker
-from handlers.dates.service import DateKeeper, Refusal
 from handlers.journey import Conversation
-from handlers.texts import current_locale, quote
+from handlers.services.dates.keeper import DateKeeper, Refusal
+from handlers.views.dates import messages, picker
+from handlers.views.texts import current_locale, quote
 from storage.repositories.dates import DateRecord
 
 DRAFT = "date_draft"

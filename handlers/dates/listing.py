@@ -9,14 +9,14 @@ from aiogram.filters import Command
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.delivery.sender import keyboard_markup
 from domain.dates import DATE_LENGTH, DateState
 from domain.delivery import InlineButton
-from handlers.dates import messages
-from handlers.dates.buttons import DateAct, DateButton, propose_date_button
 from handlers.dates.flow import PAST_SHOWN
-from handlers.dates.service import DateKeeper
 from handlers.journey import Conversation
+from handlers.services.dates.keeper import DateKeeper
+from handlers.views.dates import messages
+from handlers.views.dates.buttons import DateAct, DateButton, propose_date_button
+from handlers.views.outbound import keyboard_markup
 from storage.repositories.dates import DateRecord
 
 router = Router(name="dates.listing")

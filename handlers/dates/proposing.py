@@ -14,8 +14,6 @@ from domain.casework import may_open
 from domain.dates import MAX_SLOTS, VENUE_LIMIT, SlotProblem, find_venue
 from domain.identity import Principal
 from domain.staff import Permission
-from handlers.dates import messages, picker
-from handlers.dates.buttons import CounselorDate, Draft, DraftButton, ProposeDate, parse_id
 from handlers.dates.flow import (
     AGENCY,
     DateFlow,
@@ -38,9 +36,12 @@ from handlers.dates.flow import (
     stale_button,
     submit_draft,
 )
-from handlers.dates.service import DateKeeper
 from handlers.journey import Conversation
-from handlers.staff_access import Actor, Allowed, refusal_for
+from handlers.services.dates.keeper import DateKeeper
+from handlers.services.staff_access import Actor
+from handlers.staff_access import Allowed, refusal_for
+from handlers.views.dates import messages, picker
+from handlers.views.dates.buttons import CounselorDate, Draft, DraftButton, ProposeDate, parse_id
 from storage.unit_of_work import UnitOfWork
 
 router = Router(name="dates.proposing")

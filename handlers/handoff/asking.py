@@ -12,15 +12,15 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.settings import Settings
 from domain.clock import Clock
 from domain.handoff import HandoffReason, HandoffState
 from domain.identity import Principal
-from handlers.handoff import messages
 from handlers.handoff.relay_state import Relay, enter_relay
-from handlers.handoff.service import open_handoff, timing
-from handlers.keyboards import MenuAction, MenuButton
-from handlers.staff_access import staff_role
+from handlers.services.handoff.requests import open_handoff, timing
+from handlers.services.settings import Settings
+from handlers.services.staff_access import staff_role
+from handlers.views.handoff import messages
+from handlers.views.keyboards import MenuAction, MenuButton
 from storage.unit_of_work import UnitOfWork
 
 router = Router(name="handoff.asking")

@@ -9,14 +9,11 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.settings import Settings
 from domain.clock import Clock
 from domain.delivery import OutboundMessage
 from domain.handoff import ClaimRefusal, claim_refusal
 from domain.identity import Channel, Principal
 from domain.staff import Permission, allows
-from handlers.handoff import messages
-from handlers.handoff.messages import HandoffAction, HandoffButton, parse_id
 from handlers.handoff.relay_state import (
     ACTION_PERMISSIONS,
     BUTTON_NAME,
@@ -30,9 +27,13 @@ from handlers.handoff.relay_state import (
     rewrite_alerts,
     same_channel_state,
 )
-from handlers.handoff.service import client_name, send_to, stop_timers
-from handlers.keyboards import InlineKeyboardBuilder
-from handlers.staff_access import Actor, Allowed, refuse_the_rest
+from handlers.services.handoff.requests import client_name, send_to, stop_timers
+from handlers.services.settings import Settings
+from handlers.services.staff_access import Actor
+from handlers.staff_access import Allowed, refuse_the_rest
+from handlers.views.handoff import messages
+from handlers.views.handoff.messages import HandoffAction, HandoffButton, parse_id
+from handlers.views.keyboards import InlineKeyboardBuilder
 from storage.unit_of_work import UnitOfWork
 
 router = Router(name="handoff.claiming")

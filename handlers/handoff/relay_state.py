@@ -20,12 +20,12 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.utils.i18n import I18n
 
-from bot.settings import Settings
 from domain.handoff import Handoff
 from domain.identity import Channel
 from domain.staff import Permission
-from handlers.handoff.messages import HandoffAction
-from handlers.handoff.service import writing_for
+from handlers.services.handoff.requests import writing_for
+from handlers.services.settings import Settings
+from handlers.views.handoff.messages import HandoffAction
 from storage.records import Account
 from storage.unit_of_work import UnitOfWork
 

@@ -11,14 +11,10 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.delivery.sender import keyboard_markup
-from bot.settings import Settings
 from domain.clock import Clock
 from domain.handoff import HandoffState, valid_rating
 from domain.identity import Principal
 from domain.staff import Permission
-from handlers.handoff import messages
-from handlers.handoff.messages import RateButton, parse_id
 from handlers.handoff.relay_state import (
     CLOSED_ACTION,
     COMMAND_PERMISSIONS,
@@ -29,8 +25,13 @@ from handlers.handoff.relay_state import (
     rewrite_alerts,
     same_channel_state,
 )
-from handlers.handoff.service import client_name, send_to, stop_timers
-from handlers.staff_access import Actor, Allowed, refusal_for, staff_role
+from handlers.services.handoff.requests import client_name, send_to, stop_timers
+from handlers.services.settings import Settings
+from handlers.services.staff_access import Actor, staff_role
+from handlers.staff_access import Allowed, refusal_for
+from handlers.views.handoff import messages
+from handlers.views.handoff.messages import RateButton, parse_id
+from handlers.views.outbound import keyboard_markup
 from storage.unit_of_work import UnitOfWork
 
 router = Router(name="handoff.talking")

@@ -14,9 +14,11 @@ from aiogram.utils.i18n import gettext as _
 from domain.matching.decisions import MAX_REPORT_COMMENT, IntroductionState, ReportReason
 from domain.profile import Status
 from handlers.journey import Conversation, install_conversation
-from handlers.keyboards import MenuAction, MenuButton, menu_keyboard, profile_keyboard
-from handlers.matching import messages
-from handlers.matching.buttons import (
+from handlers.routing import provide
+from handlers.services.matching.matchmaker import Answer, Matchmaker
+from handlers.views.keyboards import MenuAction, MenuButton, menu_keyboard, profile_keyboard
+from handlers.views.matching import messages
+from handlers.views.matching.buttons import (
     IntroAction,
     IntroButton,
     MatchAction,
@@ -27,8 +29,6 @@ from handlers.matching.buttons import (
     report_keyboard,
     suggestion_keyboard,
 )
-from handlers.matching.service import Answer, Matchmaker
-from handlers.routing import provide
 from storage.records import SuggestionRecord
 
 router = Router(name="matching")

@@ -10,8 +10,8 @@ from uuid import UUID
 import pytest
 from aiogram import Bot, Dispatcher
 
-from bot.settings import Settings
 from domain.clock import FakeClock
+from handlers.services.settings import Settings
 from storage.database import Database
 from tests.botclient import BotClient, ErrorLogCapture, RecordingSession
 from tests.journey_walk import paced

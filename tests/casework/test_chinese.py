@@ -8,7 +8,7 @@ from datetime import timedelta
 from aiogram import Dispatcher
 
 from domain.clock import FakeClock
-from handlers.casework.jobs import send_digest
+from handlers.services.casework.jobs import send_digest
 from storage.database import Database
 from tests.botclient import BotClient
 from tests.casework.conftest import make_client

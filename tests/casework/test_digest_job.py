@@ -9,10 +9,10 @@ from datetime import timedelta
 from aiogram import Dispatcher
 from sqlalchemy import select
 
-from bot.scheduling.registry import JobRegistry
 from bot.scheduling.runner import DueJobRunner
 from domain.clock import FakeClock
-from handlers.casework.jobs import FOLLOW_UP_DIGEST, next_digest_at, start_casework_jobs
+from handlers.services.casework.jobs import FOLLOW_UP_DIGEST, next_digest_at, start_casework_jobs
+from handlers.services.job_registry import JobRegistry
 from storage.database import Database
 from storage.models.delivery import ScheduledJobRow
 from tests.botclient import BotClient

@@ -12,7 +12,7 @@ from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage, T
 
 from domain.clock import FakeClock
 from domain.staff import PERMISSIONS, Permission, Role
-from handlers.casework.buttons import (
+from handlers.views.casework.buttons import (
     AUDIT_PERMISSION,
     CASE_PERMISSIONS,
     COMMAND_PERMISSIONS,

@@ -10,7 +10,7 @@ from aiogram import Dispatcher
 from sqlalchemy import select
 
 from domain.clock import FakeClock
-from handlers.casework.jobs import FOLLOW_UP_DIGEST, next_digest_at, send_digest
+from handlers.services.casework.jobs import FOLLOW_UP_DIGEST, next_digest_at, send_digest
 from storage.database import Database
 from storage.models.casework import ClientNoteRow
 from storage.privacy_ops import export_account

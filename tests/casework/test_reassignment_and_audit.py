@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from domain.clock import FakeClock
-from handlers.alerts import reassign_clients_of
+from handlers.services.alerts import reassign_clients_of
 from storage.database import Database
 from tests.botclient import BotClient
 from tests.casework.conftest import counselor_of, make_client

@@ -12,9 +12,9 @@ from aiogram.methods import SendMessage, SendPhoto
 from sqlalchemy import delete, select
 
 from bot.app import create_dispatcher
-from bot.settings import Settings
 from domain.clock import FakeClock
 from domain.delivery import DeliveryState
+from handlers.services.settings import Settings
 from storage.database import Database
 from storage.models.accounts import ConsentRow
 from storage.models.audit import AuditLogRow

@@ -8,8 +8,8 @@ from aiogram import Bot
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
 
 from bot.app import create_dispatcher
-from bot.settings import Settings
 from domain.clock import FakeClock
+from handlers.services.settings import Settings
 from storage.database import Database
 from tests.botclient import BotClient, RecordingSession
 

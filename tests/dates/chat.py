@@ -11,11 +11,11 @@ from aiogram.types import BufferedInputFile
 from icalendar import Calendar
 from sqlalchemy import select
 
-from bot.scheduling.registry import JobRegistry
 from bot.scheduling.runner import DueJobRunner
 from domain.clock import Clock, FakeClock
 from domain.delivery import OutboundMessage
-from handlers.dates.jobs import register_date_jobs
+from handlers.services.dates.jobs import register_date_jobs
+from handlers.services.job_registry import JobRegistry
 from storage.database import Database
 from storage.models.delivery import OutboxMessageRow
 from storage.repositories.dates import DateRecord

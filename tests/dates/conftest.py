@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import Settings
+from handlers.services.settings import Settings
 
 COUNSELOR_CHAT = -100_777
 AGENCY_ZONE = "Europe/Berlin"  # the zone of a client whose region is unknown

@@ -11,7 +11,7 @@ from sqlalchemy import update
 
 from domain.clock import FakeClock
 from domain.demo import demo_people
-from handlers.dates.buttons import Draft, DraftButton, ProposeDate, SlotButton
+from handlers.views.dates.buttons import Draft, DraftButton, ProposeDate, SlotButton
 from storage.database import Database
 from storage.demo_pool import seed_demo
 from storage.models.matching import IntroductionRow

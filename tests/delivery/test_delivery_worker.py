@@ -15,7 +15,7 @@ import pytest
 from aiogram import Bot
 
 from bot.delivery.limiter import ChatRateLimiter
-from bot.delivery.worker import DeliveryWorker, RecipientUnreachable, WorkerConfig
+from bot.delivery.worker import DeliveryWorker, WorkerConfig
 from domain.delivery import (
     Attachment,
     ChatAddress,
@@ -23,6 +23,7 @@ from domain.delivery import (
     InlineButton,
     OutboundMessage,
     RateLimits,
+    RecipientUnreachable,
     limit_violations,
 )
 from domain.retry import RetryPolicy

@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import text
 
 from bot.delivery.service import Background, BackgroundSettings
-from bot.scheduling.registry import JobRegistry
 from bot.scheduling.runner import DueJobRunner
 from domain.clock import Clock
 from domain.delivery import ChatAddress, OutboundMessage
 from domain.retry import RetryPolicy
 from domain.scheduling import JobState
+from handlers.services.job_registry import JobRegistry
 from storage.database import Database
 from storage.repositories.delivery import (
     LeaderFence,

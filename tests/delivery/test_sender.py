@@ -18,9 +18,10 @@ from aiogram.methods import SendDocument, SendMessage, SendPhoto
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.api_limits import violations
-from bot.delivery.sender import classify, to_method
+from bot.delivery.sender import classify
 from domain.delivery import Attachment, ChatAddress, InlineButton, OutboundMessage
 from domain.retry import FailureKind
+from handlers.views.outbound import to_method
 
 CHAT = ChatAddress.telegram(777123456)
 KEYBOARD = ((InlineButton("Interested", callback_data="s:1:y"), InlineButton("Profile", url="https://x.org/p")),)

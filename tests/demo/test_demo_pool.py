@@ -11,13 +11,13 @@ from sqlalchemy import func, select
 
 import run_bot
 from bot.demo import demo_allowed, seed_demo_once
-from bot.settings import Settings
 from domain.clock import FakeClock
 from domain.consent import NOTICE_VERSION
 from domain.demo import demo_people
 from domain.intake import STEPS, first_unanswered
 from domain.matching.model import MatchPreferences, MatchProfile
 from domain.profile import PreferencesData, ProfileData, from_fields
+from handlers.services.settings import Settings
 from storage.database import Database
 from storage.demo_pool import has_clients, seed_demo, seed_demo_in_batches
 from storage.matching_source import build_match_index

@@ -8,8 +8,8 @@ from pathlib import Path
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.runner import opened_app, poll_telegram, webhook_app
-from bot.settings import Settings
 from domain.clock import FakeClock
+from handlers.services.settings import Settings
 from tests.fake_bot_api import running_fake_bot_api
 
 TOKEN = "123456:" + "E" * 35

@@ -12,11 +12,11 @@ from uuid import UUID
 import pytest
 from aiogram import Bot, Dispatcher
 
-from bot.scheduling.registry import JobRegistry
 from bot.scheduling.runner import DueJobRunner
-from bot.settings import Settings
 from domain.clock import FakeClock
-from handlers.handoff.jobs import register_handoff_jobs
+from handlers.services.handoff.jobs import register_handoff_jobs
+from handlers.services.job_registry import JobRegistry
+from handlers.services.settings import Settings
 from storage.database import Database
 from storage.models.casework import ClientAssignmentRow
 from tests.botclient import ErrorLogCapture, RecordingSession

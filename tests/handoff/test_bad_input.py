@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from domain.clock import FakeClock
 from domain.handoff import HandoffReason, HandoffState
-from handlers.handoff.messages import HandoffAction, HandoffButton, RateButton
+from handlers.views.handoff.messages import HandoffAction, HandoffButton, RateButton
 from storage.database import Database
 from tests.handoff.conftest import account_of, add_member, deliver
 from tests.journey_walk import PacedClient, register

@@ -13,12 +13,12 @@ from aiogram.types import Chat, Message, User
 from sqlalchemy import select, update
 
 from bot.scheduling.runner import DueJobRunner
-from bot.settings import Settings
 from domain.clock import FakeClock
 from domain.delivery import DeliveryState
 from domain.handoff import ESCALATE_JOB, WIDEN_JOB, HandoffState
 from domain.scheduling import JobState
-from handlers.handoff.messages import HandoffAction, HandoffButton
+from handlers.services.settings import Settings
+from handlers.views.handoff.messages import HandoffAction, HandoffButton
 from storage.database import Database
 from storage.models.delivery import OutboxMessageRow
 from storage.models.fsm import FsmStateRow

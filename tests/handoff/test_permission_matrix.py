@@ -13,8 +13,8 @@ from aiogram.methods import AnswerCallbackQuery, SendMessage, TelegramMethod
 from domain.clock import FakeClock
 from domain.handoff import Handoff, HandoffReason, HandoffState
 from domain.staff import PERMISSIONS, Role
-from handlers.handoff.messages import HandoffAction, HandoffButton
 from handlers.handoff.router import ACTION_PERMISSIONS, COMMAND_PERMISSIONS
+from handlers.views.handoff.messages import HandoffAction, HandoffButton
 from storage.database import Database
 from tests.botclient import BotClient
 from tests.handoff.conftest import OWNER_ID, add_member

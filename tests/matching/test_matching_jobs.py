@@ -8,14 +8,14 @@ from datetime import timedelta
 import pytest
 from aiogram import Bot, Dispatcher
 
-from bot.scheduling.registry import JobRegistry
 from bot.scheduling.runner import DueJobRunner
-from bot.settings import Settings
 from domain.clock import FakeClock
 from domain.demo import demo_people
-from handlers.matching import jobs as matching_jobs
-from handlers.matching.jobs import arm_daily_offer, next_offer_at, register_matching_jobs
-from handlers.matching.service import DAILY_OFFER
+from handlers.services.job_registry import JobRegistry
+from handlers.services.matching import jobs as matching_jobs
+from handlers.services.matching.jobs import arm_daily_offer, next_offer_at, register_matching_jobs
+from handlers.services.matching.matchmaker import DAILY_OFFER
+from handlers.services.settings import Settings
 from storage.database import Database
 from storage.demo_pool import seed_demo
 from storage.repositories.delivery import ScheduledJobsRepository

@@ -7,9 +7,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from bot.i18n import create_i18n
-from bot.settings import Settings
 from domain.clock import FakeClock
-from handlers.matching.service import Matchmaker
+from handlers.services.matching.matchmaker import Matchmaker
+from handlers.services.settings import Settings
 from storage.database import Database
 from storage.matching_source import MatchPool
 from tests.matching.test_matching_source import client

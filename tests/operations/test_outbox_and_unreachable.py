@@ -9,12 +9,11 @@ import pytest
 from aiogram import Bot, Dispatcher
 from sqlalchemy import update
 
-from bot.delivery.worker import RecipientUnreachable
-from bot.settings import Settings
 from domain.clock import FakeClock
-from domain.delivery import ChatAddress, DeliveryState, OutboundMessage
+from domain.delivery import ChatAddress, DeliveryState, OutboundMessage, RecipientUnreachable
 from domain.identity import Channel
-from handlers.operations import unreachable_notice
+from handlers.services.operations import unreachable_notice
+from handlers.services.settings import Settings
 from storage.database import Database
 from storage.models.delivery import OutboxMessageRow
 from storage.repositories.delivery import OutboxRepository, enqueue

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import Settings
 from domain.clock import FakeClock
 from domain.staff import PERMISSIONS, Permission
-from handlers.dates.buttons import CounselorDate
-from handlers.operations import OUTBOX_PERMISSION, OutboxButton
+from handlers.operations import OUTBOX_PERMISSION
+from handlers.services.settings import Settings
+from handlers.views.dates.buttons import CounselorDate
+from handlers.views.operations import OutboxButton
 from storage.database import Database
 from tests.botclient import BotClient
 from tests.casework.conftest import make_client

@@ -24,10 +24,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.app import create_dispatcher
-from bot.settings import Settings
 from domain.clock import FakeClock
 from domain.intake import ONBOARDING, current_value
 from domain.profile import PreferencesData, ProfileData, from_fields
+from handlers.services.settings import Settings
 from storage.database import Database
 from storage.keys import KeyMaterial
 from tests.botclient import ErrorLogCapture, RecordingSession, make_bot

@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from bot.app import create_dispatcher
-from bot.settings import Settings
 from domain.clock import FakeClock
 from domain.demo import demo_people
+from handlers.services.settings import Settings
 from storage.database import Database
 from storage.demo_pool import seed_demo
 from storage.keys import KeyMaterial

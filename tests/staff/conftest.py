@@ -9,8 +9,8 @@ from uuid import UUID
 
 import pytest
 
-from bot.settings import Settings
 from domain.clock import FakeClock
+from handlers.services.settings import Settings
 from storage.database import Database
 from storage.records import StaffMember
 from tests.botclient import CONVERSATION_METHODS, BotClient, RecordingSession

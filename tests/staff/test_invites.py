@@ -11,7 +11,7 @@ from sqlalchemy import select
 from domain.clock import FakeClock
 from domain.identity import Channel, Principal
 from domain.staff import Permission, PermissionDenied, Refusal
-from handlers.staff_access import authorize
+from handlers.services.staff_access import authorize
 from storage.database import Database
 from storage.models.staff_invites import StaffInviteRow
 from tests.botclient import BotClient

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.demo import owner_invite_for_webchat
-from bot.settings import Settings
 from domain.clock import FakeClock
+from handlers.services.settings import Settings
 from storage.database import Database
 from tests.botclient import BotClient
 from tests.e2e.test_cli import run_cli

@@ -33,6 +33,7 @@ from domain.intake import (
     skip,
     toggle,
 )
+from domain.phones import normalise_phone
 from domain.profile import (
     PreferencesData,
     ProfileData,
@@ -42,8 +43,7 @@ from domain.profile import (
     from_fields,
 )
 from domain.regions import region_book
-from handlers.keyboards import AnswerButton, Op
-from handlers.phones import normalise_phone
+from handlers.views.keyboards import AnswerButton, Op
 
 RULES = AnswerRules(today=date(2026, 1, 5), min_age=20, currency="CNY", regions=region_book(), phone=normalise_phone)
 

@@ -19,8 +19,8 @@ from domain.answers import (
     parse_name,
     parse_phone,
 )
+from domain.phones import normalise_phone, normalise_shared_contact
 from domain.regions import normalise, region_book
-from handlers.phones import normalise_phone, normalise_shared_contact
 
 TODAY = date(2026, 1, 5)
 

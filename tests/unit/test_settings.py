@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.settings import Settings, SettingsError, load_settings
+from handlers.services.settings import Settings, SettingsError, load_settings
 
 
 @pytest.fixture(autouse=True)

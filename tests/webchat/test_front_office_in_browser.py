@@ -13,8 +13,8 @@ import pytest
 from bot.app import create_dispatcher
 from bot.demo import owner_invite_for_webchat
 from bot.runner import background_for
-from bot.settings import Settings
 from domain.clock import SystemClock
+from handlers.services.settings import Settings
 from storage.database import Database
 from tests.webchat.conftest import WebChatUrl
 

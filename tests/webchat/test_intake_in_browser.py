@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from bot.app import create_dispatcher
-from bot.settings import Settings
 from domain.clock import FakeClock
+from handlers.services.settings import Settings
 from storage.database import Database
 from tests.webchat.conftest import WebChatUrl
 

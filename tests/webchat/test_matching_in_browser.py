@@ -17,9 +17,9 @@ from sqlalchemy import select
 
 from bot.app import create_dispatcher
 from bot.runner import background_for
-from bot.settings import Settings
 from domain.clock import SystemClock
 from domain.demo import demo_people
+from handlers.services.settings import Settings
 from storage.database import Database
 from storage.demo_pool import seed_demo
 from storage.models.matching import IntroductionRow

@@ -12,7 +12,7 @@ from aiogram.utils.i18n import gettext as _
 from domain.intake import Step, current_value, set_criteria
 from domain.profile import PreferencesData, ProfileData
 from domain.regions import normalise, region_book
-from handlers.texts import (
+from handlers.views.texts import (
     criterion_label,
     education_label,
     hobby_label,

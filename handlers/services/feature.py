@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import I18n
 
-from bot.settings import Settings
 from domain.clock import Clock
-from handlers.matching.notify import Notifier
+from handlers.services.notifier import Notifier
+from handlers.services.settings import Settings
 from storage.unit_of_work import UnitOfWork
 
 

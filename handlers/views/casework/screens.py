@@ -19,10 +19,10 @@ from domain.matching.decisions import IntroductionState
 from domain.pipeline import Stage
 from domain.profile import PreferencesData, ProfileData, from_fields
 from domain.staff import Role
-from handlers.cards import first_name, preferences_section, public_facts
-from handlers.casework.buttons import short
-from handlers.staff_access import role_label
-from handlers.texts import (
+from handlers.views.cards import first_name, preferences_section, public_facts
+from handlers.views.casework.buttons import short
+from handlers.views.staff import role_label
+from handlers.views.texts import (
     hobby_label,
     income_label,
     marital_label,

@@ -13,7 +13,7 @@ from aiogram.utils.i18n import gettext as _
 
 from domain.delivery import InlineButton, OutboundMessage
 from domain.handoff import RATINGS, Handoff, HandoffReason
-from handlers.texts import quote, quote_clipped
+from handlers.views.texts import quote, quote_clipped
 
 NAME_BUDGET = 40
 MAX_RELAYED = 3800  # a relayed line's text; with its header it stays within Telegram's 4,096 characters

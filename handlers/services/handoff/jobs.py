@@ -16,11 +16,11 @@ from uuid import UUID
 
 from aiogram.utils.i18n import I18n
 
-from bot.scheduling.registry import JobRegistry
-from bot.settings import Settings
 from domain.clock import Clock
 from domain.handoff import ESCALATE_JOB, WIDEN_JOB
-from handlers.handoff.service import escalate, widen
+from handlers.services.handoff.requests import escalate, widen
+from handlers.services.job_registry import JobRegistry
+from handlers.services.settings import Settings
 from storage.unit_of_work import UnitOfWork
 
 

@@ -15,8 +15,8 @@ from aiogram.utils.i18n import gettext as _
 
 from domain.dates import Venue, find_venue
 from domain.delivery import InlineButton, OutboundMessage
-from handlers.dates.buttons import DateAct, DateButton, Feedback, FeedbackButton, SlotButton
-from handlers.texts import current_locale, quote, quote_clipped
+from handlers.views.dates.buttons import DateAct, DateButton, Feedback, FeedbackButton, SlotButton
+from handlers.views.texts import current_locale, quote, quote_clipped
 from storage.repositories.dates import DateRecord
 
 Keyboard = tuple[tuple[InlineButton, ...], ...]

@@ -14,11 +14,11 @@ from aiogram.utils.i18n import gettext as _
 from domain.delivery import MAX_CAPTION, MAX_TEXT, Attachment, OutboundMessage
 from domain.matching.decisions import ReportReason, Source
 from domain.profile import ProfileData, from_fields
-from handlers.cards import first_name, public_facts
-from handlers.dates.buttons import propose_date_button
-from handlers.matching.buttons import matches_buttons, share_buttons, suggestion_buttons
-from handlers.matching.reasons import reason_lines
-from handlers.texts import quote, quote_clipped
+from handlers.views.cards import first_name, public_facts
+from handlers.views.dates.buttons import propose_date_button
+from handlers.views.matching.buttons import matches_buttons, share_buttons, suggestion_buttons
+from handlers.views.matching.reasons import reason_lines
+from handlers.views.texts import quote, quote_clipped
 from storage.records import Account, ClientProfile, Introduction, SuggestionRecord
 
 ABOUT_WITH_PHOTO = 300

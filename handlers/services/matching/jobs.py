@@ -16,11 +16,11 @@ from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import I18n
 
-from bot.scheduling.registry import JobRegistry
-from bot.settings import Settings
 from domain.clock import Clock
 from domain.scheduling import next_daily_at
-from handlers.matching.service import DAILY_OFFER, DEMO_ANSWER, Matchmaker
+from handlers.services.job_registry import JobRegistry
+from handlers.services.matching.matchmaker import DAILY_OFFER, DEMO_ANSWER, Matchmaker
+from handlers.services.settings import Settings
 from storage.database import Database
 from storage.matching_source import MatchPool
 from storage.repositories.delivery import schedule

@@ -8,7 +8,7 @@ from aiogram.utils.i18n import gettext as _
 
 from domain.matching.explain import ReasonCode
 from domain.matching.model import ReasonParam
-from handlers.texts import (
+from handlers.views.texts import (
     education_label,
     hobby_label,
     marital_label,

@@ -18,7 +18,6 @@ from uuid import UUID
 
 from aiogram.utils.i18n import I18n
 
-from bot.settings import Settings
 from domain.delivery import ChatAddress, OutboundMessage
 from domain.handoff import (
     ESCALATE_JOB,
@@ -35,8 +34,9 @@ from domain.handoff import (
 )
 from domain.identity import Channel
 from domain.staff import Role, parse_role
-from handlers.handoff import messages
-from handlers.matching.notify import can_receive
+from handlers.services.notifier import can_receive
+from handlers.services.settings import Settings
+from handlers.views.handoff import messages
 from storage.records import Account
 from storage.repositories.delivery import cancel, enqueue, schedule
 from storage.unit_of_work import UnitOfWork

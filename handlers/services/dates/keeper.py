@@ -31,12 +31,12 @@ from domain.delivery import OutboundMessage
 from domain.handoff import HandoffReason
 from domain.matching.decisions import IntroductionState
 from domain.pipeline import Stage
-from handlers.cards import first_name
-from handlers.dates import messages
-from handlers.dates.calendar_file import ics_bytes
-from handlers.feature_service import FeatureService
-from handlers.handoff.service import open_handoff
-from handlers.texts import quote
+from handlers.services.feature import FeatureService
+from handlers.services.handoff.requests import open_handoff
+from handlers.views.cards import first_name
+from handlers.views.dates import messages
+from handlers.views.dates.calendar_file import ics_bytes
+from handlers.views.texts import quote
 from storage.records import Introduction
 from storage.repositories.dates import DateRecord, FeedbackRecord
 from storage.repositories.delivery import cancel, schedule

@@ -17,15 +17,15 @@ from domain.matching.decisions import IntroductionState, Source
 from domain.matching.filters import mutually_acceptable
 from domain.pipeline import Stage
 from domain.staff import Permission, allows
-from handlers.alerts import ASSIGNED_ACTION, REASSIGNED_ACTION, available_counselors
-from handlers.cards import first_name
-from handlers.casework import views
-from handlers.casework.buttons import CaseAction, CaseButton, Scope, short
-from handlers.dates.buttons import CounselorDate
-from handlers.feature_service import FeatureService
-from handlers.keyboards import InlineKeyboardBuilder
-from handlers.matching.buttons import matches_buttons
-from handlers.staff_access import Actor
+from handlers.services.alerts import ASSIGNED_ACTION, REASSIGNED_ACTION, available_counselors
+from handlers.services.feature import FeatureService
+from handlers.services.staff_access import Actor
+from handlers.views.cards import first_name
+from handlers.views.casework import screens as views
+from handlers.views.casework.buttons import CaseAction, CaseButton, Scope, short
+from handlers.views.dates.buttons import CounselorDate
+from handlers.views.keyboards import InlineKeyboardBuilder
+from handlers.views.matching.buttons import matches_buttons
 from storage.matching_source import MatchPool, load_match_profile
 from storage.records import ClientProfile, StaffMember, SuggestionRecord
 from storage.repositories.casework import Assignment

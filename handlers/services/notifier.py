@@ -13,9 +13,9 @@ from uuid import UUID
 
 from aiogram.utils.i18n import I18n
 
-from bot.settings import Settings
 from domain.delivery import ChatAddress, OutboundMessage
 from domain.identity import Channel
+from handlers.services.settings import Settings
 from storage.records import Account
 from storage.repositories.delivery import enqueue
 from storage.unit_of_work import UnitOfWork

@@ -13,11 +13,11 @@ from uuid import UUID
 
 from aiogram.utils.i18n import I18n
 
-from bot.scheduling.registry import JobRegistry
-from bot.settings import Settings
 from domain.clock import Clock
 from domain.dates import DEMO_ACCEPT, FEEDBACK, NUDGE, REMINDER, parse_reminder_ref
-from handlers.dates.service import DateKeeper
+from handlers.services.dates.keeper import DateKeeper
+from handlers.services.job_registry import JobRegistry
+from handlers.services.settings import Settings
 from storage.unit_of_work import UnitOfWork
 
 

@@ -17,7 +17,7 @@ from aiogram.utils.i18n import gettext as _
 from domain.intake import Kind, Step
 from domain.profile import MAX_PHOTOS
 from domain.regions import POPULAR_CITIES
-from handlers.texts import current_locale, option_label, skip_label
+from handlers.views.texts import current_locale, option_label, skip_label
 
 TICK = "✅ "
 

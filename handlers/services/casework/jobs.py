@@ -16,15 +16,15 @@ from zoneinfo import ZoneInfo
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.scheduling.registry import JobRegistry
-from bot.settings import Settings
 from domain.casework import DueFollowUp, digest_groups
 from domain.clock import Clock
 from domain.delivery import InlineButton, OutboundMessage
 from domain.scheduling import next_daily_at
-from handlers.casework import views
-from handlers.casework.buttons import CaseAction, CaseButton, short
-from handlers.matching.notify import Notifier
+from handlers.services.job_registry import JobRegistry
+from handlers.services.notifier import Notifier
+from handlers.services.settings import Settings
+from handlers.views.casework import screens as views
+from handlers.views.casework.buttons import CaseAction, CaseButton, short
 from storage.database import Database
 from storage.records import ClientProfile
 from storage.repositories.delivery import schedule

@@ -13,10 +13,10 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
-from bot.delivery.sender import keyboard_markup
 from domain.delivery import InlineButton
 from domain.matching.decisions import ReportReason
-from handlers.keyboards import InlineKeyboardBuilder, MenuAction, MenuButton
+from handlers.views.keyboards import InlineKeyboardBuilder, MenuAction, MenuButton
+from handlers.views.outbound import keyboard_markup
 
 
 class MatchAction(StrEnum):

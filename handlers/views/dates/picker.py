@@ -11,9 +11,9 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
 from domain.dates import MAX_SLOTS, SLOT_TIMES, Venue
-from handlers.dates.buttons import Draft, DraftButton
-from handlers.dates.messages import month_label, weekday_name
-from handlers.texts import current_locale
+from handlers.views.dates.buttons import Draft, DraftButton
+from handlers.views.dates.messages import month_label, weekday_name
+from handlers.views.texts import current_locale
 
 BLANK = "·"
 

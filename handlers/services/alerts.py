@@ -23,8 +23,8 @@ from domain.delivery import ChatAddress, InlineButton, OutboundMessage
 from domain.identity import Channel
 from domain.pipeline import Stage
 from domain.staff import Role
-from handlers.casework.buttons import CaseAction, CaseButton
-from handlers.matching.notify import can_receive
+from handlers.services.notifier import can_receive
+from handlers.views.casework.buttons import CaseAction, CaseButton
 from storage.repositories.delivery import enqueue
 from storage.unit_of_work import UnitOfWork
 

@@ -26,10 +26,10 @@ from domain.matching.explain import reasons as explain_reasons
 from domain.matching.filters import would_accept
 from domain.matching.model import Suggestion
 from domain.pipeline import Stage
-from handlers.feature_service import FeatureService
-from handlers.handoff.service import open_handoff
-from handlers.matching import messages
-from handlers.matching.notify import can_receive
+from handlers.services.feature import FeatureService
+from handlers.services.handoff.requests import open_handoff
+from handlers.services.notifier import can_receive
+from handlers.views.matching import messages
 from storage.matching_source import MatchPool, load_match_profile, unreachable_among
 from storage.records import Account, ClientProfile, Introduction, SuggestionRecord
 from storage.repositories.delivery import schedule

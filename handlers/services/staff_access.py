@@ -1,0 +1,52 @@
+"""Who the staff member behind an update is, and whether they hold a permission.
+
+The domain's permission table (`domain.staff.PERMISSIONS`) decides; this turns a principal into a role and
+loads the member's row when it matters (the service standard).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from domain.identity import Principal
+from domain.staff import Permission, Role, ensure, ensure_staff, parse_role
+from storage.records import StaffMember
+from storage.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The staff member behind an update. `member` is None for an ADMIN_IDS owner without a staff row."""
+
+    role: Role
+    account_id: UUID | None
+    member: StaffMember | None
+
+    @property
+    def standard_acknowledged(self) -> bool:
+        return self.member is not None and self.member.standard_acknowledged_at is not None
+
+
+def staff_role(principal: Principal | None) -> Role | None:
+    """The principal's role: ADMIN_IDS are owners; otherwise the role of their active staff row, if any."""
+    if principal is None:
+        return None
+    if principal.is_admin:
+        return Role.OWNER
+    for code in sorted(principal.roles):
+        role = parse_role(code)
+        if role is not None:
+            return role
+    return None
+
+
+async def authorize(principal: Principal | None, uow: UnitOfWork, permission: Permission | None) -> Actor:
+    """The actor, if they are staff and (when `permission` is given) hold it; raises `PermissionDenied`."""
+    role = ensure_staff(staff_role(principal))
+    assert principal is not None
+    member = None if principal.account_id is None else await uow.staff.get(principal.account_id)
+    actor = Actor(role=role, account_id=principal.account_id, member=member)
+    if permission is not None:
+        ensure(role, permission, standard_acknowledged=actor.standard_acknowledged)
+    return actor
