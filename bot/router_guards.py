@@ -17,7 +17,7 @@ from typing import Any
 
 from aiogram import Router
 from aiogram.dispatcher.event.handler import HandlerObject
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import Command, Filter, StateFilter
 from aiogram.filters.callback_data import CallbackQueryFilter
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
@@ -78,38 +78,47 @@ def _command_of(message: Message) -> str | None:
     return text[1:].split(maxsplit=1)[0].partition("@")[0].lower() if len(text) > 1 else ""
 
 
-@dataclass(frozen=True)
-class MessageGuard:
-    commands: frozenset[str]
-    states: frozenset[str | None]
+class MessageGuard(Filter):
+    def __init__(self, commands: frozenset[str], states: frozenset[str | None]) -> None:
+        self.commands = commands
+        self.states = states
 
-    def __call__(self, message: Message, raw_state: str | None = _NOT_GIVEN) -> bool:
+    async def __call__(self, message: Message, raw_state: str | None = _NOT_GIVEN) -> bool:
         if raw_state is _NOT_GIVEN or raw_state in self.states:
             return True
         return _command_of(message) in self.commands
 
 
-@dataclass(frozen=True)
-class CallbackGuard:
-    prefixes: frozenset[str]
-    states: frozenset[str | None]
+class CallbackGuard(Filter):
+    def __init__(self, prefixes: frozenset[str], states: frozenset[str | None]) -> None:
+        self.prefixes = prefixes
+        self.states = states
 
-    def __call__(self, callback: CallbackQuery, raw_state: str | None = _NOT_GIVEN) -> bool:
+    async def __call__(self, callback: CallbackQuery, raw_state: str | None = _NOT_GIVEN) -> bool:
         if raw_state is _NOT_GIVEN or raw_state in self.states:
             return True
         return (callback.data or "").split(":", 1)[0] in self.prefixes
 
 
-def install_router_guards(router: Router) -> None:
-    """Guard the message and callback observers of `router` and its sub-routers where possible."""
+def guards_for(router: Router) -> dict[str, MessageGuard | CallbackGuard]:
+    """The guards `router`'s own message and callback observers can have (none for an observer with a handler
+    that needs neither a command, a callback-data prefix nor a state)."""
+    guards: dict[str, MessageGuard | CallbackGuard] = {}
     for name in ("message", "callback_query"):
         observer = router.observers[name]
         keys = Keys()
         if not observer.handlers or not all(_add_key(keys, handler) for handler in observer.handlers):
             continue
         if name == "message":
-            observer.filter(MessageGuard(frozenset(keys.commands), frozenset(keys.states)))
+            guards[name] = MessageGuard(frozenset(keys.commands), frozenset(keys.states))
         else:
-            observer.filter(CallbackGuard(frozenset(keys.prefixes), frozenset(keys.states)))
+            guards[name] = CallbackGuard(frozenset(keys.prefixes), frozenset(keys.states))
+    return guards
+
+
+def install_router_guards(router: Router) -> None:
+    """Guard the message and callback observers of `router` and its sub-routers where possible."""
+    for name, guard in guards_for(router).items():
+        router.observers[name].filter(guard)
     for sub_router in router.sub_routers:
         install_router_guards(sub_router)

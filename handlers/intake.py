@@ -11,11 +11,10 @@ from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.types import CallbackQuery, Message
 
-from handlers.journey import Conversation, Journey, install_conversation
+from handlers.journey import Conversation, Journey
 from handlers.views.keyboards import AnswerButton
 
 router = Router(name="intake")
-install_conversation(router.message, router.callback_query)
 ANSWERING = StateFilter(Journey.question, Journey.editing)
 
 

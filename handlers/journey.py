@@ -10,20 +10,19 @@ every answer given, and deletion shreds them with the rest of the account. Every
 under the client's own key in its own column, which one JSON blob in the FSM could not be. It is also the
 cheaper path: most answers cost one UPDATE and no FSM write.
 
-`Conversation` is built per update by `ConversationMiddleware`; handlers stay one line each.
+`Conversation` is built per update by `open_conversation`; handlers stay one line each.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Awaitable, Callable
 from datetime import date
 from enum import StrEnum
 from typing import Any, cast
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from aiogram import BaseMiddleware, Bot
+from aiogram import Bot
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import (
@@ -33,7 +32,6 @@ from aiogram.types import (
     Message,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
-    TelegramObject,
     User,
 )
 from aiogram.utils.i18n import I18n
@@ -43,7 +41,7 @@ from domain.answers import Invalid, Problem
 from domain.clock import Clock
 from domain.consent import NOTICE_VERSION
 from domain.delivery import ChatAddress, OutboundMessage
-from domain.identity import Channel
+from domain.identity import Channel, Principal
 from domain.intake import (
     FIRST_STEP,
     INTAKE_STEPS,
@@ -76,6 +74,7 @@ from domain.phones import normalise_phone, normalise_shared_contact
 from domain.profile import MAX_PHOTOS, PreferencesData, ProfileData, Status, from_fields, is_registered
 from domain.regions import region_book
 from handlers.services.alerts import new_client_registered
+from handlers.services.container import Services
 from handlers.services.settings import Settings
 from handlers.views import cards
 from handlers.views.keyboards import (
@@ -922,43 +921,30 @@ class Conversation:
         return _("Nothing changed.")
 
 
-class ConversationMiddleware(BaseMiddleware):
-    """Inner middleware of the journey routers: hands each handler a `conversation`."""
-
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
-        principal = data.get("principal")
-        user = data.get("event_from_user")
-        state = data.get("state")
-        if principal is None or not isinstance(user, User) or not isinstance(state, FSMContext):
-            return await handler(event, data)
-        chat = data.get("event_chat")
-        uow: UnitOfWork = data["uow"]
-        if principal.account_id is not None:
-            uow.principal_id = principal.account_id
-        data["conversation"] = Conversation(
-            bot=data["bot"],
-            chat_id=chat.id if chat is not None else user.id,
-            uow=uow,
-            state=state,
-            principal_account_id=principal.account_id,
-            principal_locale=principal.locale,
-            channel=principal.channel.value,
-            external_id=principal.external_id,
-            settings=data["settings"],
-            clock=data["clock"],
-            i18n=data["i18n"],
-            raw_state=data.get("raw_state"),
-            state_was_read="raw_state" in data,
-        )
-        return await handler(event, data)
-
-
-def install_conversation(*observers: Any) -> None:
-    middleware = ConversationMiddleware()
-    for observer in observers:
-        observer.middleware(middleware)
+def open_conversation(
+    *,
+    bot: Bot,
+    services: Services,
+    state: FSMContext,
+    principal: Principal,
+    chat_id: int,
+    raw_state: str | None,
+    state_was_read: bool,
+) -> Conversation:
+    """The client's conversation for one update (built for every update with a person and a state, by
+    `bot.middlewares.handler_context`)."""
+    return Conversation(
+        bot=bot,
+        chat_id=chat_id,
+        uow=services.uow,
+        state=state,
+        principal_account_id=principal.account_id,
+        principal_locale=principal.locale,
+        channel=principal.channel.value,
+        external_id=principal.external_id,
+        settings=services.settings,
+        clock=services.clock,
+        i18n=services.i18n,
+        raw_state=raw_state,
+        state_was_read=state_was_read,
+    )

@@ -10,12 +10,11 @@ from aiogram.filters import Command, StateFilter
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from handlers.journey import Conversation, Deletion, install_conversation
+from handlers.journey import Conversation, Deletion
 from handlers.views.keyboards import DeleteAction, DeleteButton, delete_keyboard
 from storage.privacy_ops import export_account, shred_account
 
 router = Router(name="mydata")
-install_conversation(router.message, router.callback_query)
 
 EXPORT_FILE_NAME = "yuelao-my-data.json"
 DELETION_ACTION = "client.deleted_own_data"

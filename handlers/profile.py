@@ -8,13 +8,12 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 
 from domain.profile import ProfileData, is_registered
-from handlers.journey import Conversation, Target, install_conversation
+from handlers.journey import Conversation, Target
 from handlers.mydata import ask_deletion, send_export
 from handlers.service import help_text
 from handlers.views.keyboards import MenuAction, MenuButton, profile_keyboard
 
 router = Router(name="profile")
-install_conversation(router.message, router.callback_query)
 
 
 @router.message(Command("profile"))

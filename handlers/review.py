@@ -8,11 +8,10 @@ from aiogram.filters import StateFilter
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from handlers.journey import Conversation, Journey, Target, install_conversation
+from handlers.journey import Conversation, Journey, Target
 from handlers.views.keyboards import ReviewAction, ReviewButton, review_keyboard
 
 router = Router(name="review")
-install_conversation(router.message, router.callback_query)
 
 
 @router.callback_query(Journey.review, ReviewButton.filter(F.action == ReviewAction.CONFIRM))

@@ -17,14 +17,13 @@ from aiogram.utils.i18n import gettext as _
 from domain.consent import NOTICE_VERSION
 from domain.identity import VISITOR_LOCALE_KEY
 from domain.profile import is_registered
-from handlers.journey import Conversation, Journey, greeting_text, install_conversation
+from handlers.journey import Conversation, Journey, greeting_text
 from handlers.language import LanguageChoice
 from handlers.views.keyboards import LANGUAGE_NAMES, StartAction, StartButton, greeting_keyboard
 from handlers.views.texts import quote
 from storage.unit_of_work import UnitOfWork
 
 router = Router(name="start")
-install_conversation(router.message, router.callback_query)
 
 
 @router.message(CommandStart())

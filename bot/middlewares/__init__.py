@@ -9,6 +9,7 @@ from bot.middlewares.conversation_state import ConversationStateMiddleware, Even
 from bot.middlewares.database import DatabaseMiddleware
 from bot.middlewares.dedupe import DedupeMiddleware
 from bot.middlewares.flood import FloodMiddleware
+from bot.middlewares.handler_context import HandlerContextMiddleware
 from bot.middlewares.locale import LocaleMiddleware
 from bot.middlewares.principal import PrincipalMiddleware
 from bot.middlewares.trace import HandlerNameMiddleware, UpdateLogMiddleware
@@ -27,7 +28,7 @@ def install(
     admin_ids: frozenset[int],
 ) -> None:
     """Outer middlewares run before filters: log, dedupe, events isolation, DB session, identity, conversation
-    state, locale, flood control.
+    state, locale, flood control, and what handlers take (`services`, `conversation`).
 
     aiogram's own error middleware comes first and wraps everything, so a failing handler's unit of work is
     rolled back before the error handler runs. aiogram's FSM middleware is replaced by the two halves in
@@ -42,6 +43,7 @@ def install(
     dp.update.outer_middleware(ConversationStateMiddleware())
     dp.update.outer_middleware(LocaleMiddleware(i18n, i18n_key=None))
     dp.update.outer_middleware(FloodMiddleware(flood_guard, clock))
+    dp.update.outer_middleware(HandlerContextMiddleware())
     for observer_name, observer in dp.observers.items():
         if observer_name not in ("update", "error"):
             observer.middleware(HandlerNameMiddleware())

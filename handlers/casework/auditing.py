@@ -9,8 +9,9 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
+from handlers.answers import show_in_place
 from handlers.casework.audit_log import audit_view, resolve_reference
-from handlers.casework.flow import casework_of, show_in_place
+from handlers.casework.flow import casework_of
 from handlers.staff_access import Allowed
 from handlers.views.casework.buttons import AUDIT_PERMISSION, AuditButton, AuditFilter
 from handlers.views.texts import quote

@@ -10,7 +10,8 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from domain.casework import sees_every_client
-from handlers.casework.flow import after_change, allowed_button, casework_of, reach, show_in_place
+from handlers.answers import show_in_place
+from handlers.casework.flow import after_change, allowed_button, casework_of, reach
 from handlers.services.staff_access import Actor
 from handlers.staff_access import Allowed
 from handlers.views.casework import screens as views

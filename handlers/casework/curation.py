@@ -12,6 +12,7 @@ from aiogram.utils.i18n import gettext as _
 
 from domain.casework import CURATION_NOTE_LIMIT
 from domain.staff import Permission
+from handlers.answers import say
 from handlers.casework.flow import (
     CANDIDATE_KEY,
     CLIENT_KEY,
@@ -21,7 +22,6 @@ from handlers.casework.flow import (
     client_from_state,
     problem_text_inactive,
     reach,
-    say,
 )
 from handlers.services.casework.casework import Casework, problem_text
 from handlers.services.staff_access import Actor

@@ -8,13 +8,13 @@ from typing import Any
 from uuid import UUID
 
 from aiogram import F
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters.callback_data import CallbackQueryFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import gettext as _
 
+from handlers.answers import show_in_place
 from handlers.services.casework.casework import Casework, InReach
 from handlers.services.staff_access import Actor
 from handlers.staff_access import Allowed
@@ -45,25 +45,6 @@ def casework_of(data: dict[str, Any]) -> Casework:
         i18n=data["i18n"],
         principal=data.get("principal"),
     )
-
-
-async def show_in_place(callback: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
-    if isinstance(callback.message, Message):
-        try:
-            await callback.message.edit_text(text, reply_markup=markup)
-        except TelegramBadRequest as exc:
-            if "message is not modified" not in exc.message:
-                raise
-    elif callback.from_user is not None and callback.bot is not None:
-        await callback.bot.send_message(callback.from_user.id, text, reply_markup=markup)
-
-
-async def say(callback: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
-    """A new message in the presser's chat (the pressed message may be too old to answer)."""
-    if isinstance(callback.message, Message):
-        await callback.message.answer(text, reply_markup=markup)
-    elif callback.from_user is not None and callback.bot is not None:
-        await callback.bot.send_message(callback.from_user.id, text, reply_markup=markup)
 
 
 async def reach(callback: CallbackQuery, work: Casework, actor: Actor, client_id: UUID | None) -> InReach | None:

@@ -19,6 +19,7 @@ from domain.casework import (
 )
 from domain.pipeline import Stage
 from domain.staff import Permission
+from handlers.answers import say, show_in_place
 from handlers.casework.flow import (
     CLIENT_KEY,
     CaseNote,
@@ -27,8 +28,6 @@ from handlers.casework.flow import (
     casework_of,
     client_from_state,
     reach,
-    say,
-    show_in_place,
 )
 from handlers.services.staff_access import Actor
 from handlers.staff_access import Allowed

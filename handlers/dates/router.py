@@ -12,13 +12,11 @@ from aiogram import Router
 
 from handlers.dates import answering, feedback, listing, proposing
 from handlers.dates.flow import DateFlow
-from handlers.journey import install_conversation
 from handlers.routing import provide
 from handlers.services.dates.keeper import DateKeeper
 
 router = Router(name="dates")
 for part in (proposing.router, answering.router, listing.router, feedback.router):
-    install_conversation(part.message, part.callback_query)
     provide(
         part,
         "keeper",

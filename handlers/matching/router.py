@@ -13,7 +13,7 @@ from aiogram.utils.i18n import gettext as _
 
 from domain.matching.decisions import MAX_REPORT_COMMENT, IntroductionState, ReportReason
 from domain.profile import Status
-from handlers.journey import Conversation, install_conversation
+from handlers.journey import Conversation
 from handlers.routing import provide
 from handlers.services.matching.matchmaker import Answer, Matchmaker
 from handlers.views.keyboards import MenuAction, MenuButton, menu_keyboard, profile_keyboard
@@ -32,7 +32,6 @@ from handlers.views.matching.buttons import (
 from storage.records import SuggestionRecord
 
 router = Router(name="matching")
-install_conversation(router.message, router.callback_query)
 
 REPORT_REF = "report"
 

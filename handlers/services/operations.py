@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from domain.clock import Clock
 from domain.delivery import DeliveryState, OutboundMessage, RecipientUnreachable
+from handlers.services.feature import FeatureService
 from handlers.services.notifier import Notifier
 from handlers.services.settings import Settings
 from storage.repositories.delivery import OutboxEntry, OutboxRepository
@@ -28,15 +28,18 @@ class OutboxSummary:
     failed: list[OutboxEntry]
 
 
-async def outbox_summary(uow: UnitOfWork) -> OutboxSummary:
-    """How many messages are in each state, and the newest failures."""
-    outbox = OutboxRepository.of(uow)
-    return OutboxSummary(counts=await outbox.count_by_state(), failed=await outbox.failed(limit=FAILED_SHOWN))
+@dataclass
+class Operations(FeatureService):
+    """What managers see of the bot's own work (`/outbox`)."""
 
+    async def outbox_summary(self) -> OutboxSummary:
+        """How many messages are in each state, and the newest failures."""
+        outbox = OutboxRepository.of(self.uow)
+        return OutboxSummary(counts=await outbox.count_by_state(), failed=await outbox.failed(limit=FAILED_SHOWN))
 
-async def retry(uow: UnitOfWork, clock: Clock, outbox_id: int) -> bool:
-    """Queue a failed message again; False when it is no longer waiting for a retry."""
-    return await OutboxRepository.of(uow).requeue(outbox_id, now=clock.now())
+    async def retry(self, outbox_id: int) -> bool:
+        """Queue a failed message again; False when it is no longer waiting for a retry."""
+        return await OutboxRepository.of(self.uow).requeue(outbox_id, now=self.now())
 
 
 def unreachable_notice(settings: Settings, i18n: I18n) -> UnreachableCallback:

@@ -10,7 +10,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Chat, Message, User
 
-from bot.router_guards import CallbackGuard, MessageGuard, install_router_guards
+from bot.router_guards import CallbackGuard, MessageGuard, guards_for
 
 
 class Form(StatesGroup):
@@ -36,35 +36,30 @@ def _callback(data: str) -> CallbackQuery:
     return CallbackQuery(id="1", from_user=User(id=1, is_bot=False, first_name="A"), chat_instance="c", data=data)
 
 
-def _guard(router: Router, name: str) -> object | None:
-    filters = router.observers[name]._handler.filters or []
-    return filters[0].callback if filters else None
-
-
-def test_a_router_of_commands_states_and_buttons_is_guarded_by_their_union() -> None:
+async def test_a_router_of_commands_states_and_buttons_is_guarded_by_their_union() -> None:
     router = Router()
     router.message(Command("matches"))(_handler)
     router.message(Form.name, F.text)(_handler)
     router.message(StateFilter(Form.age))(_handler)
     router.callback_query(Pick.filter(F.value > 0))(_handler)
     router.callback_query(Form)(_handler)
-    install_router_guards(router)
+    guards = guards_for(router)
 
-    messages = _guard(router, "message")
+    messages = guards["message"]
     assert isinstance(messages, MessageGuard)
-    assert messages(_message("/matches"), raw_state=None)
-    assert messages(_message("/MATCHES@yuelao_bot now"), raw_state=None)  # the handler's filter decides the rest
-    assert messages(_message("Anna"), raw_state=Form.name.state)
-    assert messages(_message("Anna"), raw_state=Form.age.state)
-    assert not messages(_message("Anna"), raw_state=None)
-    assert not messages(_message("/profile"), raw_state="Journey:question")
-    assert messages(_message("Anna"))  # no conversation state known: never skip
+    assert await messages(_message("/matches"), raw_state=None)
+    assert await messages(_message("/MATCHES@yuelao_bot now"), raw_state=None)  # the handler's filter decides the rest
+    assert await messages(_message("Anna"), raw_state=Form.name.state)
+    assert await messages(_message("Anna"), raw_state=Form.age.state)
+    assert not await messages(_message("Anna"), raw_state=None)
+    assert not await messages(_message("/profile"), raw_state="Journey:question")
+    assert await messages(_message("Anna"))  # no conversation state known: never skip
 
-    callbacks = _guard(router, "callback_query")
+    callbacks = guards["callback_query"]
     assert isinstance(callbacks, CallbackGuard)
-    assert callbacks(_callback("pick:3"), raw_state=None)
-    assert callbacks(_callback("other:3"), raw_state=Form.age.state)  # the Form handler takes any button there
-    assert not callbacks(_callback("other:3"), raw_state=None)
+    assert await callbacks(_callback("pick:3"), raw_state=None)
+    assert await callbacks(_callback("other:3"), raw_state=Form.age.state)  # the Form handler takes any button there
+    assert not await callbacks(_callback("other:3"), raw_state=None)
 
 
 def test_a_router_with_a_catch_all_is_not_guarded() -> None:
@@ -73,6 +68,4 @@ def test_a_router_with_a_catch_all_is_not_guarded() -> None:
     router.message()(_handler)
     router.callback_query(F.data == "x")(_handler)
     router.message(StateFilter("*"))(_handler)
-    install_router_guards(router)
-    assert _guard(router, "message") is None
-    assert _guard(router, "callback_query") is None
+    assert guards_for(router) == {}
