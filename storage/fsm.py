@@ -9,9 +9,9 @@
   account deletes them. Rows can also be deleted by StorageKey with `delete`.
 - Writes are upserts: no in-memory state between transactions, safe across processes.
 - Within one unit of work a row is read once, both columns at a time, and what the transaction wrote is
-  remembered (in its session, dropped on any rollback): aiogram reads the state before the handler, the
-  handler reads the data and writes either, and each of those would otherwise be a statement. A row whose
-  state and data both become empty is deleted.
+  remembered (in the session's `TransactionCache`, emptied on any rollback): aiogram reads the state before
+  the handler, the handler reads the data and writes either, and each of those would otherwise be a
+  statement. A row whose state and data both become empty is deleted.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from storage.crypto.blind_index import FSM_STORAGE_KEY
 from storage.models.fsm import FsmStateRow
 from storage.records import ConversationState
 from storage.sealing import FieldCrypto, RecordSpec
-from storage.session import TRANSACTION_CACHES
+from storage.session import SealedRow, transaction_cache
 
 if TYPE_CHECKING:
     from storage.database import Database
@@ -43,10 +43,8 @@ FSM_STATES = RecordSpec(FsmStateRow, ConversationState, row_id="key_index")
 COLUMNS = ("state", "data")
 OTHER_COLUMN = {"state": "data", "data": "state"}
 
-# key index -> the sealed columns known in this transaction (a column missing: not read yet), or None: no row.
-SealedRow = dict[str, bytes | None]
-ROWS_CACHE = "yuelao.fsm_rows"
-TRANSACTION_CACHES.append(ROWS_CACHE)
+# The rows this transaction read or wrote are in `TransactionCache.fsm_rows` (storage/session.py): key index ->
+# the sealed columns known (a column missing: not read yet), or None: no row.
 
 # The statements of the update path, built once (Core, on the table: no ORM work per call).
 _TABLE = FSM_STATES.table
@@ -95,13 +93,13 @@ def fsm_key_index(crypto: FieldCrypto, key: StorageKey) -> bytes:
 
 def remember_row(session: AsyncSession, index: bytes, sealed: tuple[bytes | None, bytes | None] | None) -> None:
     """Record a row read elsewhere in this transaction (state and data as stored, or None: no row)."""
-    rows: dict[bytes, SealedRow | None] = session.info.setdefault(ROWS_CACHE, {})
+    rows = transaction_cache(session).fsm_rows
     rows[index] = None if sealed is None else {"state": sealed[0], "data": sealed[1]}
 
 
 def forget_cached_rows(session: AsyncSession) -> None:
     """After deleting FSM rows behind the storage's back (shredding): read them again when asked."""
-    session.info.pop(ROWS_CACHE, None)
+    transaction_cache(session).fsm_rows.clear()
 
 
 class DatabaseFSMStorage(BaseStorage):
@@ -156,7 +154,7 @@ class DatabaseFSMStorage(BaseStorage):
         """The unit of work's session, principal and row cache; outside one, a short transaction of its own."""
         uow = self._database.current_unit_of_work()
         if uow is not None:
-            yield uow.session, uow.principal_id, uow.session.info.setdefault(ROWS_CACHE, {})
+            yield uow.session, uow.principal_id, transaction_cache(uow.session).fsm_rows
             return
         async with self._database.session_scope(read_only=read_only) as session:
             yield session, None, {}

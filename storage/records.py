@@ -1,13 +1,16 @@
 """The plain, decrypted values repositories return. Frozen: change them through the repositories.
 
-Field names are the column names of the matching table, so one generic mapper seals and opens them.
+Field names are the column names of the matching table, so one generic mapper seals and opens them. The
+profile's records take their fields from the declarations in `domain.profile`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
+
+from domain.profile import PreferencesData, ProfileFields
 
 
 @dataclass(frozen=True)
@@ -36,35 +39,13 @@ class Consent:
     given_at: datetime
 
 
-@dataclass(frozen=True)
-class ClientProfile:
+@dataclass(frozen=True, kw_only=True)
+class ClientProfile(ProfileFields):
+    """A client's stored profile: the declared fields (domain/profile.py) and the row's identity and timestamps."""
+
     account_id: UUID
-    status: str
-    tier: str
     created_at: datetime
     updated_at: datetime
-    intake_step: str | None = None
-    display_name: str | None = None
-    gender: str | None = None
-    birth_date: date | None = None
-    birth_year: int | None = None
-    height_cm: int | None = None
-    education: str | None = None
-    occupation: str | None = None
-    income_band: str | None = None
-    region_code: str | None = None
-    city_text: str | None = None
-    marital_history: str | None = None
-    has_children: bool | None = None
-    wants_children: str | None = None
-    personality: list[str] = field(default_factory=list)
-    hobbies: list[str] = field(default_factory=list)
-    hobbies_text: str | None = None
-    about_me: str | None = None
-    relationship_history: str | None = None
-    phone: str | None = None
-    activated_at: datetime | None = None
-    last_active_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -87,19 +68,11 @@ class MatchFacts:
     last_active_at: datetime | None
 
 
-@dataclass(frozen=True)
-class PartnerPreferences:
+@dataclass(frozen=True, kw_only=True)
+class PartnerPreferences(PreferencesData):
+    """A client's stored partner preferences: the declared fields (domain/profile.py) and whose they are."""
+
     account_id: UUID
-    gender_sought: str | None = None
-    age_min: int | None = None
-    age_max: int | None = None
-    height_min: int | None = None
-    height_max: int | None = None
-    min_education: str | None = None
-    regions: list[str] = field(default_factory=list)
-    marital: list[str] = field(default_factory=list)
-    children: str | None = None
-    must_have: list[str] = field(default_factory=list)
     updated_at: datetime | None = None
 
 

@@ -1,4 +1,4 @@
-"""The ORM session class of every unit of work: it keeps the rows it has seen for as long as it lives.
+"""The ORM session class of every unit of work, and what one transaction remembers.
 
 SQLAlchemy's identity map holds rows weakly: a repository that loads a row, turns it into a frozen record and
 drops it makes the next `session.get` of the same row (e.g. `profiles.update` right after `profiles.get`)
@@ -6,19 +6,53 @@ query the database again. A unit of work is one short transaction, so its sessio
 to every row it loaded or added (SQLAlchemy's "strong reference session" recipe) and `session.get` finds them
 in memory. Nothing outlives the session; other transactions are not affected.
 
-`session.info` also carries what a unit of work caches for the length of its transaction (see
-`storage.fsm`); `TRANSACTION_CACHES` lists those keys, and any rollback (a savepoint's too) empties them.
+`TransactionCache` is what the repositories remember for the length of a transaction, so that a row read once
+is not read again (see `storage.fsm` and `storage.repositories.profiles`). There is one per session, made on
+first use (`transaction_cache`), and any rollback (a savepoint's too) empties it: what it held may no longer
+be what the database holds.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeAlias
+from uuid import UUID
 
-from sqlalchemy import event
+from sqlalchemy import Row, event
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, SessionTransaction
 
+if TYPE_CHECKING:
+    from storage.repositories.profiles import PrefixedRow
+
 STRONG_REFERENCES = "yuelao.rows"
-TRANSACTION_CACHES: list[str] = []
+TRANSACTION_CACHE = "yuelao.transaction_cache"
+
+# A client_profiles row as a query returned it: all its columns, read as attributes.
+ProfileRow: TypeAlias = "Row[Any] | PrefixedRow"
+# An FSM row's sealed columns known in this transaction, by column name (a column missing: not read yet).
+SealedRow: TypeAlias = dict[str, bytes | None]
+
+
+@dataclass
+class TransactionCache:
+    """Rows this transaction read or wrote, by key; None: known to be absent."""
+
+    profile_rows: dict[UUID, ProfileRow | None] = field(default_factory=dict)  # by account id
+    fsm_rows: dict[bytes, SealedRow | None] = field(default_factory=dict)  # by FSM key index
+
+    def clear(self) -> None:
+        self.profile_rows.clear()
+        self.fsm_rows.clear()
+
+
+def transaction_cache(session: Session | AsyncSession) -> TransactionCache:
+    """The cache of the session's transaction."""
+    cache = session.info.get(TRANSACTION_CACHE)
+    if cache is None:
+        cache = session.info[TRANSACTION_CACHE] = TransactionCache()
+    assert isinstance(cache, TransactionCache)
+    return cache
 
 
 class UnitSession(Session):
@@ -46,6 +80,7 @@ def _release(session: Session, instance: Any) -> None:
 
 
 @event.listens_for(UnitSession, "after_soft_rollback")
-def _forget_transaction_caches(session: Session, _previous: SessionTransaction) -> None:
-    for name in TRANSACTION_CACHES:
-        session.info.pop(name, None)
+def _forget_transaction_cache(session: Session, _previous: SessionTransaction) -> None:
+    cache = session.info.get(TRANSACTION_CACHE)
+    if cache is not None:
+        cache.clear()

@@ -10,6 +10,9 @@ The SQLite calls, their order and the transactions are unchanged.
 
 SQLAlchemy's async adapter fetches every row of a statement right after executing it anyway (we use no
 server-side cursors), so fetching them in the same trip changes no behaviour.
+
+aiosqlite has no public way to run a function of ours on a connection's thread; `ConnectionThread` is the one
+place that reaches into its internals for it (see its notes, and tests/storage/test_sqlite_driver_contract.py).
 """
 
 from __future__ import annotations
@@ -17,12 +20,46 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
 Description = tuple[tuple[Any, ...], ...] | None
 Outcome = tuple[Description, int, int | None, list[Any]]
+T = TypeVar("T")
+
+
+class ConnectionThread:
+    """The thread of an aiosqlite connection: run a function on it with the sqlite3 connection, in call order.
+
+    The only code of ours that touches private members of aiosqlite. Why: its public calls each make one trip
+    to the thread (`cursor()`, `execute`, `fetchall`, `close`, ...), and the speed-up above needs a whole
+    statement (BEGIN, execute, fetch, close) in a single trip, which only its queue (`Connection._execute`,
+    which keeps the order of calls) with the sqlite3 connection (`Connection._conn`) can do. `daemonize` marks
+    its thread (`Connection._thread`) a daemon, as SQLAlchemy does for the aiosqlite connections it makes.
+    These are internals any release may change, so aiosqlite is pinned to `PINNED_VERSION` (pyproject.toml)
+    and tests/storage/test_sqlite_driver_contract.py fails on any other version and checks each member here.
+    """
+
+    PINNED_VERSION = "0.22.1"
+
+    __slots__ = ("_connection",)
+
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._connection = connection
+
+    def daemonize(self) -> None:
+        """Never keep the process alive for this thread (call before the connection starts)."""
+        self._connection._thread.daemon = True
+
+    def call(self, function: Callable[[sqlite3.Connection], T]) -> Awaitable[T]:
+        """`function(the sqlite3 connection)` on the thread, after every call queued before it: await its result.
+
+        Raises ValueError at once when the connection is closed.
+        """
+        connection = self._connection
+        call: Awaitable[T] = connection._execute(partial(function, connection._conn))  # type: ignore[no-untyped-call]
+        return call
 
 
 def _run_statement(
@@ -92,57 +129,61 @@ class LeanCursor:
 
 
 class LeanConnection(aiosqlite.Connection):
-    """An aiosqlite connection (same thread, same queue) with `LeanCursor`s and a deferred BEGIN."""
+    """An aiosqlite connection (same thread, same queue) with `LeanCursor`s and a deferred BEGIN.
+
+    Its own attributes are prefixed `_lean_` so that they cannot collide with aiosqlite's.
+    """
 
     def __init__(self, connector: Callable[[], sqlite3.Connection]) -> None:
         super().__init__(connector, iter_chunk_size=64)
-        self._thread.daemon = True  # as SQLAlchemy does for aiosqlite: never keep the process alive
-        self._pending_begin: str | None = None
+        self._lean_thread = ConnectionThread(self)
+        self._lean_thread.daemonize()
+        self._lean_pending_begin: str | None = None
         # Trips sent and trips the thread has finished. Each counter is written by one thread only; they
         # differ while a call is still running there, e.g. after the awaiting task was cancelled.
-        self._sent = 0
-        self._finished = 0
+        self._lean_sent = 0
+        self._lean_finished = 0
 
     def defer_begin(self, statement: str) -> None:
         """Start a transaction with `statement` ("BEGIN IMMEDIATE", "BEGIN") in the trip of the next statement.
 
         A BEGIN that fails (the write lock stayed busy past the busy timeout) fails that statement instead.
         """
-        self._pending_begin = statement
+        self._lean_pending_begin = statement
 
     async def run_statement(self, sql: str, parameters: Any, *, many: bool) -> Outcome:
-        begin, self._pending_begin = self._pending_begin, None
-        outcome: Outcome = await self._run(partial(_run_statement, self._conn, begin, sql, parameters, many))
-        return outcome
+        begin, self._lean_pending_begin = self._lean_pending_begin, None
+        return await self._run(partial(_run_statement, begin=begin, sql=sql, parameters=parameters, many=many))
 
-    async def _run(self, function: Callable[[], Any]) -> Any:
+    async def _run(self, function: Callable[[sqlite3.Connection], T]) -> T:
         """One trip to the connection's thread (aiosqlite's queue, so calls keep their order)."""
-        self._sent += 1
-        return await self._execute(partial(self._counted, function))  # type: ignore[no-untyped-call]
+        call = self._lean_thread.call(partial(self._counted, function))
+        self._lean_sent += 1
+        return await call
 
-    def _counted(self, function: Callable[[], Any]) -> Any:
+    def _counted(self, function: Callable[[sqlite3.Connection], T], connection: sqlite3.Connection) -> T:
         try:
-            return function()
+            return function(connection)
         finally:
-            self._finished += 1
+            self._lean_finished += 1
 
     def _may_be_in_transaction(self) -> bool:
         """In a transaction, or a call still running on the thread might be opening one."""
-        return self._sent != self._finished or self._conn.in_transaction
+        return self._lean_sent != self._lean_finished or self.in_transaction
 
     def cursor(self) -> LeanCursor:  # type: ignore[override]
         return LeanCursor(self)
 
     async def commit(self) -> None:
-        self._pending_begin = None  # a transaction that ran nothing has nothing to commit
+        self._lean_pending_begin = None  # a transaction that ran nothing has nothing to commit
         if self._may_be_in_transaction():
-            await self._run(self._conn.commit)
+            await self._run(sqlite3.Connection.commit)
 
     async def rollback(self) -> None:
         """Roll back; no trip when nothing is open (SQLAlchemy's pool resets every connection it gets back)."""
-        self._pending_begin = None
+        self._lean_pending_begin = None
         if self._may_be_in_transaction():
-            await self._run(self._conn.rollback)
+            await self._run(sqlite3.Connection.rollback)
 
 
 def lean_connector(database: str, **options: Any) -> Callable[[], Awaitable[LeanConnection]]:

@@ -11,11 +11,12 @@ Column markers (in `Column.info`), read by the generic record mapper and by cryp
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
 
-from sqlalchemy import ForeignKey, LargeBinary, MetaData, Uuid
+from sqlalchemy import CheckConstraint, Column, ForeignKey, LargeBinary, MetaData, Uuid
 from sqlalchemy.orm import DeclarativeBase, MappedColumn, mapped_column
 
 from storage.crypto.blind_index import INDEX_SIZE
@@ -44,6 +45,11 @@ class Base(DeclarativeBase):
 def sealed(codec: Codec[Any], *, nullable: bool = True) -> MappedColumn[Any]:
     """An encrypted column (see `SEALED`)."""
     return mapped_column(LargeBinary, nullable=nullable, info={SEALED: codec})
+
+
+def sealed_column(name: str, codec: Codec[Any], *, nullable: bool = True) -> Column[bytes]:
+    """`sealed` as a Core column of its own name (for columns made from a declaration, storage/models/declared.py)."""
+    return Column(name, LargeBinary, nullable=nullable, info={SEALED: codec})
 
 
 def blind_index_of(column: str, index_name: str, *, unique: bool = False, index: bool = True) -> MappedColumn[Any]:
@@ -81,3 +87,8 @@ def choice_check(column: str, choices: tuple[str, ...]) -> str:
     """SQL for a CHECK constraint limiting a code column to its choices (NULL allowed where nullable)."""
     quoted = ", ".join(f"'{choice}'" for choice in choices)
     return f"{column} IN ({quoted})"
+
+
+def choice_checks(choices: Mapping[str, tuple[str, ...]]) -> list[CheckConstraint]:
+    """One CHECK constraint per code column, named after the column."""
+    return [CheckConstraint(choice_check(column, codes), name=column) for column, codes in choices.items()]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, TypedDict, Unpack
 from uuid import UUID
@@ -11,23 +11,16 @@ from uuid import UUID
 from sqlalchemy import Row, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.choices import (
-    EDUCATION_LEVELS,
-    GENDERS,
-    MARITAL_HISTORIES,
-    PROFILE_STATUSES,
-    TIERS,
-    WANTS_CHILDREN,
-    require_choice,
-)
+from domain.profile import ProfileFields, declared_fields
+from storage.choices import PROFILE_STATUSES, require_choice
 from storage.crypto.blind_index import CLIENT_PHONE
 from storage.errors import AccountDeletedError, NotFoundError
 from storage.models.accounts import AccountRow
-from storage.models.clients import ClientProfileRow, PartnerPreferencesRow
+from storage.models.clients import PROFILE_CHOICES, ClientProfileRow, PartnerPreferencesRow
 from storage.records import ClientProfile, MatchFacts
 from storage.repositories.base import Repository
 from storage.sealing import RecordSpec
-from storage.session import TRANSACTION_CACHES
+from storage.session import ProfileRow, transaction_cache
 
 PROFILES = RecordSpec(ClientProfileRow, ClientProfile, row_id="account_id")
 
@@ -39,13 +32,11 @@ _UPDATE = update(_TABLE).where(_TABLE.c.account_id == bindparam("_account_id")).
 _INSERT = insert(_TABLE).returning(*_TABLE.c)
 MATCH_FACT_FIELDS = tuple(f.name for f in dataclasses.fields(MatchFacts))
 
-# account id -> the profile row as read or written in this transaction (None: no profile). The principal
-# lookup of each update reads the client's profile row in its own query (`AccountsRepository.find_member`),
-# and `update` gets the new row back from its UPDATE, so the journey's reads cost no statement. Every write
-# to client_profiles goes through this repository, which keeps the entry current, or through shredding,
-# which forgets them all; any rollback drops them too (storage/session.py).
-PROFILE_ROWS = "yuelao.profile_rows"
-TRANSACTION_CACHES.append(PROFILE_ROWS)
+# The profile rows this transaction read or wrote (`TransactionCache.profile_rows`, storage/session.py): the
+# principal lookup of each update reads the client's profile row in its own query
+# (`AccountsRepository.find_member`), and `update` gets the new row back from its UPDATE, so the journey's
+# reads cost no statement. Every write to client_profiles goes through this repository, which keeps the
+# entry current, or through shredding, which forgets them all; any rollback drops them too.
 PROFILE_COLUMN_PREFIX = "profile_"
 
 
@@ -66,23 +57,26 @@ def profile_columns() -> list[Any]:
     return [column.label(PROFILE_COLUMN_PREFIX + column.name) for column in _TABLE.c]
 
 
-def remember_profile_row(session: AsyncSession, account_id: UUID, row: Row[Any] | PrefixedRow | None) -> None:
-    session.info.setdefault(PROFILE_ROWS, {})[account_id] = row
+def remember_profile_row(session: AsyncSession, account_id: UUID, row: ProfileRow | None) -> None:
+    transaction_cache(session).profile_rows[account_id] = row
 
 
 def forget_profile_rows(session: AsyncSession) -> None:
-    session.info.pop(PROFILE_ROWS, None)
+    transaction_cache(session).profile_rows.clear()
 
 
 class ProfileChanges(TypedDict, total=False):
-    """The fields `ProfilesRepository.update` accepts; any subset, plain values."""
+    """The fields `ProfilesRepository.update` accepts; any subset, plain values.
+
+    For type checkers: the same names and types as `domain.profile.ProfileFields`, where the fields are declared
+    (`UPDATABLE_FIELDS` is the set `update` checks at run time; a test holds the two equal).
+    """
 
     status: str
     intake_step: str | None
     display_name: str | None
     gender: str | None
     birth_date: date | None
-    birth_year: int | None
     height_cm: int | None
     education: str | None
     occupation: str | None
@@ -98,26 +92,25 @@ class ProfileChanges(TypedDict, total=False):
     about_me: str | None
     relationship_history: str | None
     phone: str | None
+    birth_year: int | None
     tier: str
     activated_at: datetime | None
     last_active_at: datetime | None
 
 
-CODE_FIELDS: dict[str, tuple[tuple[str, ...], bool]] = {
-    "status": (PROFILE_STATUSES, False),
-    "tier": (TIERS, False),
-    "gender": (GENDERS, True),
-    "education": (EDUCATION_LEVELS, True),
-    "marital_history": (MARITAL_HISTORIES, True),
-    "wants_children": (WANTS_CHILDREN, True),
-}
+PROFILE_FIELDS = {item.name: item for item in declared_fields(ProfileFields)}
+UPDATABLE_FIELDS = frozenset(PROFILE_FIELDS)
+LIST_FIELDS = tuple(name for name, item in PROFILE_FIELDS.items() if item.type == list[str])
 
 
-def validate_changes(changes: dict[str, Any]) -> None:
-    for name, (choices, nullable) in CODE_FIELDS.items():
+def validate_changes(changes: Mapping[str, Any]) -> None:
+    unknown = changes.keys() - UPDATABLE_FIELDS
+    if unknown:
+        raise TypeError(f"not a profile field that can be changed: {', '.join(sorted(unknown))}")
+    for name, choices in PROFILE_CHOICES.items():
         if name in changes:
-            require_choice(name, changes[name], choices, nullable=nullable)
-    for name in ("personality", "hobbies"):
+            require_choice(name, changes[name], choices, nullable=PROFILE_FIELDS[name].nullable)
+    for name in LIST_FIELDS:
         if name in changes and not (
             isinstance(changes[name], list) and all(isinstance(code, str) for code in changes[name])
         ):
@@ -150,7 +143,7 @@ class ProfilesRepository(Repository):
         return PROFILES.decode(self._crypto, None, row)
 
     async def get(self, account_id: UUID) -> ClientProfile | None:
-        known: dict[UUID, Row[Any] | PrefixedRow | None] = self._session.info.get(PROFILE_ROWS, {})
+        known = transaction_cache(self._session).profile_rows
         if account_id in known:
             row = known[account_id]
         else:
@@ -187,14 +180,14 @@ class ProfilesRepository(Repository):
         if row is not None:
             remember_profile_row(self._session, account_id, row)
         else:
-            self._session.info.get(PROFILE_ROWS, {}).pop(account_id, None)
+            transaction_cache(self._session).profile_rows.pop(account_id, None)
         return row
 
     async def find_by_phone(self, phone: str) -> list[ClientProfile]:
         """Profiles registered with this phone number (pass it normalised, E.164, as the domain does)."""
         index = self._crypto.blind_index(CLIENT_PHONE, phone)
         rows = (
-            await self._session.scalars(select(ClientProfileRow).where(ClientProfileRow.phone_index == index))
+            await self._session.scalars(select(ClientProfileRow).where(_TABLE.c.phone_index == index))
         ).all()
         return await self._records(rows)
 
@@ -203,8 +196,8 @@ class ProfilesRepository(Repository):
         require_choice("status", status, PROFILE_STATUSES)
         query = (
             select(ClientProfileRow)
-            .where(ClientProfileRow.status == status)
-            .order_by(ClientProfileRow.created_at, ClientProfileRow.account_id)
+            .where(_TABLE.c.status == status)
+            .order_by(_TABLE.c.created_at, _TABLE.c.account_id)
             .limit(limit)
         )
         return await self._records((await self._session.scalars(query)).all())
@@ -220,23 +213,22 @@ class ProfilesRepository(Repository):
         `account_ids` when given); decrypts nothing."""
         for status in statuses:
             require_choice("status", status, PROFILE_STATUSES)
-        columns = [getattr(ClientProfileRow, name) for name in MATCH_FACT_FIELDS]
-        query = select(*columns).where(ClientProfileRow.status.in_(list(statuses)))
+        query = select(*(_TABLE.c[name] for name in MATCH_FACT_FIELDS)).where(_TABLE.c.status.in_(list(statuses)))
         if gender is not None:
-            query = query.where(ClientProfileRow.gender == gender)
+            query = query.where(_TABLE.c.gender == gender)
         if account_ids is not None:
-            query = query.where(ClientProfileRow.account_id.in_(list(account_ids)))
-        query = query.order_by(ClientProfileRow.account_id)
+            query = query.where(_TABLE.c.account_id.in_(list(account_ids)))
+        query = query.order_by(_TABLE.c.account_id)
         return [MatchFacts(**row._asdict()) for row in await self._session.execute(query)]
 
     async def changed_since(self, since: datetime) -> set[UUID]:
         """Clients whose profile or partner preferences changed after `since` (what the match index must
         refresh)."""
-        profiles = select(ClientProfileRow.account_id).where(ClientProfileRow.updated_at > since)
+        profiles = select(_TABLE.c.account_id).where(_TABLE.c.updated_at > since)
         preferences = select(PartnerPreferencesRow.account_id).where(PartnerPreferencesRow.updated_at > since)
         return set((await self._session.scalars(profiles.union(preferences))).all())
 
-    async def _record(self, row: ClientProfileRow | Row[Any] | PrefixedRow) -> ClientProfile:
+    async def _record(self, row: ClientProfileRow | ProfileRow) -> ClientProfile:
         return PROFILES.decode(self._crypto, await self._keys.for_account(row.account_id), row)
 
     async def _records(self, rows: Sequence[ClientProfileRow]) -> list[ClientProfile]:

@@ -10,7 +10,9 @@ from sqlalchemy import select, update
 from domain.clock import FakeClock
 from storage.database import Database
 from storage.errors import CiphertextIntegrityError
-from storage.models.clients import ClientProfileRow
+from storage.repositories.profiles import PROFILES
+
+PROFILE_TABLE = PROFILES.table
 
 
 async def _two_clients(database: Database, clock: FakeClock) -> tuple[UUID, UUID]:
@@ -27,10 +29,10 @@ async def _two_clients(database: Database, clock: FakeClock) -> tuple[UUID, UUID
 async def test_swapping_ciphertexts_between_rows_is_detected(database: Database, clock: FakeClock) -> None:
     first, second = await _two_clients(database, clock)
     async with database.unit_of_work() as uow:
-        result = await uow.session.execute(select(ClientProfileRow.account_id, ClientProfileRow.display_name))
+        result = await uow.session.execute(select(PROFILE_TABLE.c.account_id, PROFILE_TABLE.c.display_name))
         names = {account_id: name for account_id, name in result}
         await uow.session.execute(
-            update(ClientProfileRow).where(ClientProfileRow.account_id == first).values(display_name=names[second])
+            update(PROFILE_TABLE).where(PROFILE_TABLE.c.account_id == first).values(display_name=names[second])
         )
     async with database.unit_of_work() as uow:
         with pytest.raises(CiphertextIntegrityError) as caught:
@@ -46,9 +48,11 @@ async def test_swapping_ciphertexts_between_rows_is_detected(database: Database,
 async def test_moving_a_ciphertext_to_another_column_is_detected(database: Database, clock: FakeClock) -> None:
     first, _ = await _two_clients(database, clock)
     async with database.unit_of_work() as uow:
-        row = await uow.session.get(ClientProfileRow, first)
-        assert row is not None
-        row.about_me = row.display_name
+        await uow.session.execute(
+            update(PROFILE_TABLE)
+            .where(PROFILE_TABLE.c.account_id == first)
+            .values(about_me=PROFILE_TABLE.c.display_name)
+        )
     async with database.unit_of_work() as uow:
         with pytest.raises(CiphertextIntegrityError, match="column about_me"):
             await uow.profiles.get(first)
@@ -57,11 +61,14 @@ async def test_moving_a_ciphertext_to_another_column_is_detected(database: Datab
 async def test_a_flipped_bit_is_detected(database: Database, clock: FakeClock) -> None:
     first, _ = await _two_clients(database, clock)
     async with database.unit_of_work() as uow:
-        row = await uow.session.get(ClientProfileRow, first)
-        assert row is not None and row.display_name is not None
-        damaged = bytearray(row.display_name)
+        query = select(PROFILE_TABLE.c.display_name).where(PROFILE_TABLE.c.account_id == first)
+        sealed = await uow.session.scalar(query)
+        assert sealed is not None
+        damaged = bytearray(sealed)
         damaged[-1] ^= 0x80
-        row.display_name = bytes(damaged)
+        await uow.session.execute(
+            update(PROFILE_TABLE).where(PROFILE_TABLE.c.account_id == first).values(display_name=bytes(damaged))
+        )
     async with database.unit_of_work() as uow:
         with pytest.raises(CiphertextIntegrityError, match=f"table client_profiles, column display_name, row {first}"):
             await uow.profiles.get(first)

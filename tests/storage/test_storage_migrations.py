@@ -1,4 +1,5 @@
-"""Migrations agree with the models, go down and up again, and refuse a database from a newer version."""
+"""Migrations agree with the models and the profile's declaration, go down and up again, and refuse a database
+from a newer version."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from typing import Any
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Connection, inspect, text
+from sqlalchemy import JSON, Connection, String, inspect, text
 
 import storage.models
+from domain.profile import Clear, PreferencesData, ProfileFields, declared_fields
 from storage.database import Database
 from storage.engine import create_engine
 from storage.errors import SchemaNotCurrentError, SchemaTooNewError
@@ -19,6 +21,7 @@ from storage.keys import KeyMaterial
 from storage.migrate import downgrade, head_revision, script_directory, upgrade
 from storage.models import metadata
 from storage.models.base import SHRED_WITH_ACCOUNT
+from storage.models.clients import PREFERENCE_CHOICES, PROFILE_CHOICES, ClientProfileRow, PartnerPreferencesRow
 
 TABLES = {
     "accounts",
@@ -49,6 +52,58 @@ async def test_migrations_match_the_models(database_url: str) -> None:
         async with engine.connect() as connection:
             assert await connection.run_sync(_differences) == []
             assert await connection.run_sync(_tables) >= TABLES
+    finally:
+        await engine.dispose()
+
+
+DECLARED_TABLES = [
+    ("client_profiles", ProfileFields, PROFILE_CHOICES, ClientProfileRow),
+    ("partner_preferences", PreferencesData, PREFERENCE_CHOICES, PartnerPreferencesRow),
+]
+
+
+def _declaration_mismatches(connection: Connection) -> list[str]:
+    """How the migrated profile tables differ from the declared fields (their types, widths, nullability and
+    sealing, the codes their CHECK constraints allow) and from the models' columns."""
+    inspector = inspect(connection)
+    found: list[str] = []
+    for table, declaration, choices, model in DECLARED_TABLES:
+        columns = {column["name"]: column for column in inspector.get_columns(table)}
+        if set(columns) != set(model.__table__.columns.keys()):
+            found.append(f"{table}: the columns are not the model's")
+        for item in declared_fields(declaration):
+            column = columns.get(item.name)
+            if column is None:
+                found.append(f"{table}.{item.name}: missing")
+                continue
+            sql_type = column["type"]
+            if column["nullable"] != item.nullable:
+                found.append(f"{table}.{item.name}: nullable is {column['nullable']}")
+            if item.sealed:
+                right_type = sql_type.python_type is bytes
+            elif item.type == list[str]:
+                right_type = isinstance(sql_type, JSON)
+            elif item.type is str:
+                assert isinstance(item.kept, Clear)
+                right_type = isinstance(sql_type, String) and sql_type.length == item.kept.length
+            else:
+                right_type = sql_type.python_type is item.type
+            if not right_type:
+                found.append(f"{table}.{item.name}: a {item.kept} {item.type} is kept as {sql_type}")
+        checks = {check["name"]: check["sqltext"] for check in inspector.get_check_constraints(table)}
+        for name, codes in choices.items():
+            check = checks.get(f"ck_{table}_{name}", "")
+            if not all(f"'{code}'" in check for code in codes):
+                found.append(f"{table}.{name}: the CHECK constraint does not allow {codes}")
+    return found
+
+
+async def test_the_migrated_profile_tables_are_the_declared_fields(database_url: str) -> None:
+    await upgrade(database_url)
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            assert await connection.run_sync(_declaration_mismatches) == []
     finally:
         await engine.dispose()
 

@@ -15,7 +15,6 @@ from storage.data_keys import DataKeyRing, StoredKey, unwrap_stored
 from storage.database import Database
 from storage.errors import AccountDeletedError, CiphertextIntegrityError, DataKeyDestroyedError
 from storage.models.accounts import AccountRow, DataKeyRow
-from storage.models.clients import ClientProfileRow
 from storage.privacy_ops import account_data_tables, export_account, shred_account
 from storage.records import Account, ClientProfile, Consent, PartnerPreferences, Photo, StaffMember
 from storage.repositories.profiles import PROFILES
@@ -101,9 +100,9 @@ async def test_shredding_destroys_the_key_then_the_rows(
         await database.fsm_storage().set_data(key, {"username": USERNAME})
     await database.fsm_storage().set_data(untagged, {"username": USERNAME})
     async with database.unit_of_work() as uow:
-        backup = await uow.session.get(ClientProfileRow, sample.account_id)
-        assert backup is not None
-        stolen_about_me = backup.about_me
+        stolen_about_me = await uow.session.scalar(
+            select(PROFILES.table.c.about_me).where(PROFILES.table.c.account_id == sample.account_id)
+        )
         stolen_wrapped_key = await uow.session.scalar(
             select(DataKeyRow.wrapped_key).where(DataKeyRow.account_id == sample.account_id)
         )

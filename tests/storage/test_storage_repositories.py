@@ -115,6 +115,8 @@ async def test_profile_codes_are_validated(database: Database, clock: FakeClock)
             await uow.profiles.update(account.id, now=clock.now(), gender="unknown")
         with pytest.raises(ValueError, match="hobbies must be a list"):
             await uow.profiles.update(account.id, now=clock.now(), hobbies="music")  # type: ignore[arg-type]
+        with pytest.raises(TypeError, match="not a profile field that can be changed: created_at"):
+            await uow.profiles.update(account.id, now=clock.now(), created_at=clock.now())  # type: ignore[call-arg]
 
 
 async def test_clients_are_found_by_phone(database: Database, clock: FakeClock) -> None:
