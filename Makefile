@@ -4,6 +4,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed
+# Compiled catalogs for the source checkout (the editable install reads them here; a wheel build compiles its own).
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard locales/*/LC_MESSAGES/messages.po))
 
 .PHONY: run test lint catalogs messages bench clean
 
@@ -11,16 +13,18 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-$(RUNTIME): pyproject.toml | $(PY)
+$(RUNTIME): pyproject.toml setup.py | $(PY)
 	$(PY) -m pip install --quiet -e .
 	touch $@
 
-$(DEV): pyproject.toml | $(PY)
+$(DEV): pyproject.toml setup.py | $(PY)
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(RUNTIME) $@
 
-catalogs: $(RUNTIME)
-	$(PY) -c "from bot.i18n import compile_catalogs; compile_catalogs()"
+catalogs: $(CATALOGS)
+
+locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po | $(RUNTIME)
+	$(VENV)/bin/pybabel compile --domain messages --locale $* --input-file $< --output-file $@
 
 run: $(RUNTIME) catalogs
 	$(PY) run_bot.py run
@@ -28,6 +32,7 @@ run: $(RUNTIME) catalogs
 lint: $(DEV)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy .
+	$(VENV)/bin/vulture
 
 test: $(DEV) catalogs lint
 	$(PY) -m pytest -q
@@ -40,4 +45,4 @@ bench: $(DEV)
 	for script in bench/bench_*.py; do $(PY) $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache $(CATALOGS)

@@ -164,7 +164,11 @@ async def bench_outbox(url: str | None, directory: Path) -> None:
     for violation in violations[:5]:
         print(f"    {violation.scope}: {violation.count} requests within {violation.window:.0f} s "
               f"(allowed {violation.allowed})")
-    print(f"  worker: sent {worker.stats.sent}, retried {worker.stats.retried}, parked {worker.stats.parked}")
+    stats = worker.stats
+    print(
+        f"  worker: sent {stats.sent}, retried {stats.retried}, parked {stats.parked}, "
+        f"rate-limited {stats.rate_limited}, lost claims {stats.lost_claims}"
+    )
 
 
 async def bench_jobs(url: str | None, directory: Path) -> None:

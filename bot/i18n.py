@@ -1,36 +1,35 @@
-"""Catalogs: compiled from `locales/*/LC_MESSAGES/messages.po` at start, picked per user."""
+"""Catalogs: the compiled `locales/*/LC_MESSAGES/messages.mo` of the installed `locales` package, picked per user.
+
+The bot never compiles them: the wheel build does (`setup.py`), and `make catalogs` in a source checkout.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from aiogram.utils.i18n import I18n
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 
+import locales
 from handlers.services.settings import SUPPORTED_LOCALES
 
-LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+LOCALES_DIR = Path(locales.__file__).resolve().parent
 DOMAIN = "messages"
 
 
-def compile_catalogs(path: Path = LOCALES_DIR) -> list[Path]:
-    """Write `messages.mo` next to every `messages.po` that is newer than it; return what was written."""
-    written: list[Path] = []
-    for po_path in sorted(path.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
-        mo_path = po_path.with_suffix(".mo")
-        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
-            continue
-        with po_path.open("rb") as po_file:
-            catalog = read_po(po_file, locale=po_path.parent.parent.name)
-        with mo_path.open("wb") as mo_file:
-            write_mo(mo_file, catalog)
-        written.append(mo_path)
-    return written
+class CatalogsNotCompiledError(RuntimeError):
+    """A supported locale has no compiled catalog (`messages.mo`) where the bot reads them."""
 
 
 def create_i18n(default_locale: str = "en", path: Path = LOCALES_DIR) -> I18n:
-    compile_catalogs(path)
+    missing = [
+        str(mo_path)
+        for mo_path in (path / locale / "LC_MESSAGES" / f"{DOMAIN}.mo" for locale in SUPPORTED_LOCALES)
+        if not mo_path.is_file()
+    ]
+    if missing:
+        raise CatalogsNotCompiledError(
+            f"compiled catalogs missing: {', '.join(missing)}; in a source checkout run `make catalogs`"
+        )
     return I18n(path=path, default_locale=default_locale, domain=DOMAIN)
 
 

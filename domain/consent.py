@@ -5,6 +5,3 @@ from __future__ import annotations
 # Raise the version whenever the notice's text changes in substance: clients are asked to accept it again.
 NOTICE_VERSION = "2026-11"
 
-
-def needs_consent(accepted_versions: set[str]) -> bool:
-    return NOTICE_VERSION not in accepted_versions

@@ -11,7 +11,7 @@ import math
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -261,13 +261,6 @@ class LimitViolation:
     count: int
     allowed: int
     window: float
-
-
-@dataclass
-class _Window:
-    allowed: int
-    window: float
-    times: list[float] = field(default_factory=list)
 
 
 def limit_violations(

@@ -61,12 +61,6 @@ class DataKeyRing:
     def system(self) -> DataKey:
         return self._system_key
 
-    async def key_for(self, owner: UUID | None) -> DataKey:
-        """The data key of an account, or the system key for `None`."""
-        if owner is None:
-            return self._system_key
-        return await self.for_account(owner)
-
     async def for_account(self, account_id: UUID) -> DataKey:
         if account_id not in self._accounts:
             await self.preload([account_id])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -65,7 +65,6 @@ def dp(settings: Settings, app_database: Database, clock: FakeClock) -> Dispatch
     return create_dispatcher(settings, database=app_database, clock=clock)
 
 
-UserFactory = Callable[..., Awaitable[BotClient]]
 
 
 @pytest.fixture

@@ -42,12 +42,11 @@ class Labels:
     confirm: str
     back: str
     skip: str
-    no_preference: str
 
 
 LABELS = {
-    "en": Labels("I agree, let's begin", "Done", "✅ Confirm", "« Back", "Skip", "No preference"),
-    "zh": Labels("我同意,开始登记", "完成", "✅ 确认", "« 返回", "跳过", "不限"),
+    "en": Labels("I agree, let's begin", "Done", "✅ Confirm", "« Back", "Skip"),
+    "zh": Labels("我同意,开始登记", "完成", "✅ 确认", "« 返回", "跳过"),
 }
 
 

@@ -121,10 +121,6 @@ class ChatRateLimiter:
         until = asyncio.get_running_loop().time() + max(seconds, 0.0)
         self._paused_until = max(self._paused_until, until)
 
-    @property
-    def paused_until(self) -> float:
-        return self._paused_until
-
     def _bucket(self, chat_id: int) -> _ChatBucket:
         bucket = self._chats.get(chat_id)
         if bucket is None:

@@ -69,7 +69,6 @@ class SchedulerService:
         self._stopping = False
         self._again = False
         self._scheduler: AsyncIOScheduler | None = None
-        self.ticks = 0
 
     @property
     def scheduler(self) -> AsyncIOScheduler | None:
@@ -119,7 +118,6 @@ class SchedulerService:
             self._again = True
             while self._again and not self._stopping:
                 self._again = False
-                self.ticks += 1
                 try:
                     report = await self.runner.run_due(budget=self._tick * TICK_BUDGET)
                     if report.total:

@@ -69,11 +69,10 @@ CATEGORICAL = BIT[Criterion.EDUCATION] | BIT[Criterion.MARITAL] | BIT[Criterion.
 
 # The categorical facts of a person as one bit mask (`attr`), and what a person accepts as another (`accept`):
 # education levels in bits 0-5, marital history in bits 6-9, wish for children in bits 10-13 (unknown last).
-EDUCATION_SHIFT, MARITAL_SHIFT, WANTS_SHIFT = 0, 6, 10
+MARITAL_SHIFT, WANTS_SHIFT = 6, 10
 EDUCATION_ALL = (1 << (EDUCATION_UNKNOWN + 1)) - 1
 MARITAL_ALL = ((1 << (MARITAL_UNKNOWN + 1)) - 1) << MARITAL_SHIFT
 WANTS_ALL = ((1 << (WANTS_UNKNOWN + 1)) - 1) << WANTS_SHIFT
-ATTR_ALL = EDUCATION_ALL | MARITAL_ALL | WANTS_ALL
 
 
 def category_code(education: int, marital: int, wants: int) -> int:

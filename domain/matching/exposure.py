@@ -9,14 +9,12 @@ every process (no salted `hash()`), and different the next day, so equally good 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable
 from datetime import date
 from uuid import UUID
 
 import numpy as np
 from numpy.typing import NDArray
-
-from domain.matching.model import K
 
 MASK64 = (1 << 64) - 1
 _GOLDEN = 0x9E3779B97F4A7C15
@@ -65,11 +63,6 @@ def tiebreak(day: date, key: int) -> int:
 
 def tiebreaks(day: date, keys: NDArray[np.uint64]) -> NDArray[np.uint64]:
     return mix_array(keys ^ np.uint64(day_seed(day)))
-
-
-def under_cap(exposure: Mapping[K, int], candidate: K, max_exposure: int) -> bool:
-    """The candidate may still be shown today."""
-    return exposure.get(candidate, 0) < max_exposure
 
 
 def pick_top(

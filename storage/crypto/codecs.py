@@ -7,7 +7,6 @@ from datetime import date
 from typing import Any, Generic, Protocol, TypeVar
 
 T = TypeVar("T")
-T_co = TypeVar("T_co", covariant=True)
 
 
 class Codec(Protocol, Generic[T]):

@@ -30,13 +30,6 @@ class MasterKeyRing:
     def newest_id(self) -> str:
         return self._keys[0].key_id
 
-    @property
-    def key_ids(self) -> list[str]:
-        return [key.key_id for key in self._keys]
-
-    def knows(self, master_key_id: str) -> bool:
-        return master_key_id in self._aeads
-
     def wrap(self, data_key_id: UUID, secret: bytes) -> tuple[str, bytes]:
         """Wrap under the newest key; returns (master key id, nonce | ciphertext | tag)."""
         master_key_id = self.newest_id

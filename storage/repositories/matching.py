@@ -95,18 +95,6 @@ class SuggestionsRepository(Repository):
         )
         return None if row is None else await self._record(row)
 
-    async def count_undecided(self, asker_id: UUID) -> int:
-        count = await self._session.scalar(
-            select(func.count())
-            .select_from(SuggestionRow)
-            .where(
-                SuggestionRow.asker_id == asker_id,
-                SuggestionRow.offered_on.is_not(None),
-                SuggestionRow.decision.is_(None),
-            )
-        )
-        return int(count or 0)
-
     async def offered_on(self, asker_id: UUID, day: date) -> int:
         """How many suggestions the asker's list of `day` holds."""
         count = await self._session.scalar(

@@ -5,7 +5,7 @@ The index must return what this returns (the property tests compare them on smal
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Set
+from collections.abc import Iterable, Set
 from datetime import date
 
 from domain.matching.exposure import stable_key, tiebreak
@@ -33,17 +33,3 @@ def reference_ranking(
     found.sort(key=lambda row: (-row[1], tiebreak(day, stable_key(row[0]))))
     return found
 
-
-def reference_suggest(
-    asker: MatchProfile[int],
-    pool: Iterable[MatchProfile[int]],
-    *,
-    day: date,
-    k: int,
-    exposure: Mapping[int, int],
-    max_exposure: int,
-    excluded: Set[int] = frozenset(),
-    inactive: Set[int] = frozenset(),
-) -> list[int]:
-    ranking = reference_ranking(asker, pool, day=day, excluded=excluded, inactive=inactive)
-    return [row[0] for row in ranking if exposure.get(row[0], 0) < max_exposure][:k]
