@@ -16,7 +16,7 @@ from bot.i18n import create_i18n
 from bot.router_guards import install_router_guards
 from domain.clock import Clock, SystemClock
 from domain.flood import FloodGuard
-from handlers import create_routers
+from handlers.routers import create_routers
 from handlers.services.settings import Settings
 from storage.database import Database
 from storage.matching_source import MatchPool

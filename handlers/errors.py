@@ -1,4 +1,9 @@
-"""When a handler fails: log what failed (no personal data), apologise, and keep the bot running."""
+"""When a handler fails: log what failed (no personal data), apologise, and keep the bot running.
+
+The one handler that does not take `services`: it also runs when the update failed before `services` was made
+(the database out of reach, say), so it takes the Dispatcher's catalogs (`i18n`) and the `principal`, either of
+which may be missing.
+"""
 
 from __future__ import annotations
 
@@ -14,11 +19,9 @@ from aiogram.utils.i18n import gettext as _
 
 from domain.identity import Principal
 
-router = Router(name="errors")
 log = logging.getLogger("yuelao.errors")
 
 
-@router.errors()
 async def apologise(event: ErrorEvent, bot: Bot, i18n: I18n | None = None, principal: Principal | None = None) -> bool:
     # The exception's message may quote what the user typed; log its type and where it was raised only.
     frames = "".join(traceback.format_tb(event.exception.__traceback__))
@@ -36,3 +39,9 @@ async def apologise(event: ErrorEvent, bot: Bot, i18n: I18n | None = None, princ
             elif update.message is not None:
                 await bot.send_message(update.message.chat.id, text)
     return True
+
+
+def create_router() -> Router:
+    router = Router(name="errors")
+    router.errors.register(apologise)
+    return router

@@ -1,74 +1,49 @@
 """The last router: anything no other handler took gets a polite answer, never silence.
 
 A client whose messages the bot did not understand three times in a row is handed to a counselor
-(`domain.handoff.count_misunderstanding`: each within ten minutes of the previous one, in the same
-conversation state; a longer gap or any change of state starts again). The count lives in the client's
-conversation-state data (a number, a time and a state name: no personal data), which the principal query
-has already read, so counting costs one write and no read. Visitors without an account and staff are not
-counted.
+(`services.misunderstandings`: each within ten minutes of the previous one, in the same conversation state; a
+longer gap or any change of state starts again). The count lives in the client's conversation-state data (a
+number, a time and a state name: no personal data), which the principal query has already read, so counting
+costs one write and no read. Visitors without an account and staff are not counted.
 """
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from aiogram import Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
-from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from domain.clock import Clock
-from domain.handoff import (
-    MISUNDERSTOOD_KEY,
-    HandoffReason,
-    Misunderstandings,
-    count_misunderstanding,
-    should_hand_off,
-)
+from domain.handoff import MISUNDERSTOOD_KEY, Misunderstandings
 from domain.identity import Principal
-from handlers.services.handoff.requests import open_handoff
-from handlers.services.settings import Settings
+from handlers.services.container import Services
 from handlers.services.staff_access import staff_role
-from storage.unit_of_work import UnitOfWork
-
-router = Router(name="fallback")
 
 
-@router.message()
+def counted_client(principal: Principal | None) -> UUID | None:
+    """The account whose misunderstandings are counted: a client's (not a visitor's, not a staff member's)."""
+    if principal is None or principal.account_id is None or staff_role(principal) is not None:
+        return None
+    return principal.account_id
+
+
 async def not_understood(
-    message: Message,
-    uow: UnitOfWork,
-    clock: Clock,
-    settings: Settings,
-    i18n: I18n,
-    principal: Principal | None = None,
-    state: FSMContext | None = None,
-    raw_state: str | None = None,
+    message: Message, services: Services, state: FSMContext | None = None, raw_state: str | None = None
 ) -> None:
     if message.text is not None and message.text.startswith("/"):
         text = _("I don't know that command. Send /help to see what I can do.")
     else:
         text = _("Sorry, I didn't understand that. Send /help to see what I can do.")
-    if (
-        principal is not None
-        and principal.account_id is not None
-        and state is not None
-        and staff_role(principal) is None
-    ):
+    client_id = counted_client(services.principal)
+    if client_id is not None and state is not None:
         data = await state.get_data()
-        counted = count_misunderstanding(
-            Misunderstandings.from_json(data.get(MISUNDERSTOOD_KEY)), now=clock.now(), state=raw_state
-        )
-        if should_hand_off(counted):
+        previous = Misunderstandings.from_json(data.get(MISUNDERSTOOD_KEY))
+        counted = await services.misunderstandings.note(client_id, previous, state=raw_state)
+        if counted is None:
             data.pop(MISUNDERSTOOD_KEY, None)
             await state.set_data(data)
-            await open_handoff(
-                uow,
-                client_id=principal.account_id,
-                reason=HandoffReason.NOT_UNDERSTOOD,
-                now=clock.now(),
-                settings=settings,
-                i18n=i18n,
-            )
             text = _(
                 "Sorry, I keep misunderstanding you. I have asked a counselor to help: they will write to you here "
                 "soon. Send /end if you no longer need them."
@@ -78,6 +53,12 @@ async def not_understood(
     await message.answer(text)
 
 
-@router.callback_query()
 async def stale_button(callback: CallbackQuery) -> None:
     await callback.answer(_("This button is no longer active."), show_alert=False)
+
+
+def create_router() -> Router:
+    router = Router(name="fallback")
+    router.message.register(not_understood)
+    router.callback_query.register(stale_button)
+    return router

@@ -22,7 +22,8 @@ OUTBOX_PERMISSION = Permission.SUPERVISE_QUALITY
 
 
 async def show_outbox(message: Message, services: Services) -> None:
-    text, markup = outbox_view(await services.operations.outbox_summary())
+    summary = await services.operations.outbox_summary()
+    text, markup = outbox_view(summary.counts, summary.failed)
     await message.answer(text, reply_markup=markup)
 
 
@@ -32,7 +33,8 @@ async def retry(callback: CallbackQuery, callback_data: OutboxButton, services: 
         await callback.answer(_("Queued again.") if done else _("That message is no longer waiting for a retry."))
     else:
         await callback.answer()
-    text, markup = outbox_view(await services.operations.outbox_summary())
+    summary = await services.operations.outbox_summary()
+    text, markup = outbox_view(summary.counts, summary.failed)
     await show_in_place(callback, text, markup)
 
 

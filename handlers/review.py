@@ -8,60 +8,59 @@ from aiogram.filters import StateFilter
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from handlers.journey import Conversation, Journey, Target
+from handlers.journey import Conversation, Journey, Target, navigation, review, screens
 from handlers.views.keyboards import ReviewAction, ReviewButton, review_keyboard
 
-router = Router(name="review")
 
-
-@router.callback_query(Journey.review, ReviewButton.filter(F.action == ReviewAction.CONFIRM))
 async def confirm(callback: CallbackQuery, conversation: Conversation) -> None:
     await callback.answer()
-    await conversation.confirm()
+    await review.confirm(conversation)
 
 
-@router.callback_query(Journey.review, ReviewButton.filter(F.action == ReviewAction.EDIT))
 async def choose_field(callback: CallbackQuery, conversation: Conversation) -> None:
     await callback.answer()
-    await conversation.show_fields(Target.REVIEW)
+    await screens.show_fields(conversation, Target.REVIEW)
 
 
-@router.callback_query(Journey.fields, ReviewButton.filter(F.action == ReviewAction.FIELD))
 async def edit_field(callback: CallbackQuery, callback_data: ReviewButton, conversation: Conversation) -> None:
-    if not await conversation.edit_field(callback_data.value):
-        await conversation.outdated(callback)
+    if not await review.edit_field(conversation, callback_data.value):
+        await navigation.outdated(conversation, callback)
         return
     await callback.answer()
 
 
-@router.callback_query(Journey.fields, ReviewButton.filter(F.action == ReviewAction.BACK))
 async def leave_fields(callback: CallbackQuery, conversation: Conversation) -> None:
     await callback.answer()
-    data = await conversation.data()
-    await conversation.finish_edit(Target(data.get("target", Target.REVIEW)))
+    await review.leave_fields(conversation)
 
 
-@router.callback_query(ReviewButton.filter())
-@router.callback_query(StateFilter(Journey.review, Journey.fields, Journey.intro))
 async def outdated(callback: CallbackQuery, conversation: Conversation) -> None:
-    await conversation.outdated(callback)
+    await navigation.outdated(conversation, callback)
 
 
-@router.message(Journey.review)
 async def review_fallback(message: Message, conversation: Conversation) -> None:
     await conversation.send(
         _("Please check your profile above, then tap <b>Confirm</b> or change an answer."), review_keyboard()
     )
 
 
-@router.message(Journey.fields)
 async def fields_fallback(message: Message, conversation: Conversation) -> None:
-    data = await conversation.data()
-    await conversation.show_fields(
-        Target(data.get("target", Target.REVIEW)), lead=_("Please choose the answer to change with the buttons.")
-    )
+    await review.fields_again(conversation, lead=_("Please choose the answer to change with the buttons."))
 
 
-@router.message(Journey.intro)
 async def intro_fallback(message: Message, conversation: Conversation) -> None:
-    await conversation.greet(lead=_("Tap <b>Continue registration</b> when you are ready."))
+    await screens.greet(conversation, lead=_("Tap <b>Continue registration</b> when you are ready."))
+
+
+def create_router() -> Router:
+    router = Router(name="review")
+    router.callback_query.register(confirm, Journey.review, ReviewButton.filter(F.action == ReviewAction.CONFIRM))
+    router.callback_query.register(choose_field, Journey.review, ReviewButton.filter(F.action == ReviewAction.EDIT))
+    router.callback_query.register(edit_field, Journey.fields, ReviewButton.filter(F.action == ReviewAction.FIELD))
+    router.callback_query.register(leave_fields, Journey.fields, ReviewButton.filter(F.action == ReviewAction.BACK))
+    router.callback_query.register(outdated, StateFilter(Journey.review, Journey.fields, Journey.intro))
+    router.callback_query.register(outdated, ReviewButton.filter())
+    router.message.register(review_fallback, Journey.review)
+    router.message.register(fields_fallback, Journey.fields)
+    router.message.register(intro_fallback, Journey.intro)
+    return router

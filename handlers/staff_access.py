@@ -15,11 +15,10 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, Message, TelegramObject
 from aiogram.utils.i18n import gettext as _
 
-from domain.identity import Principal
 from domain.staff import Permission, PermissionDenied
-from handlers.services.staff_access import authorize, staff_role
+from handlers.services.container import Services
+from handlers.services.staff_access import staff_role
 from handlers.views.staff import refusal_text
-from storage.unit_of_work import UnitOfWork
 
 
 class Allowed(Filter):
@@ -32,22 +31,20 @@ class Allowed(Filter):
     def __init__(self, permission: Permission | None = None) -> None:
         self.permission = permission
 
-    async def __call__(
-        self, event: TelegramObject, uow: UnitOfWork, principal: Principal | None = None
-    ) -> bool | dict[str, Any]:
+    async def __call__(self, event: TelegramObject, services: Services) -> bool | dict[str, Any]:
         try:
-            actor = await authorize(principal, uow, self.permission)
+            actor = await services.authorize(self.permission)
         except PermissionDenied:
             return False
         return {"actor": actor}
 
 
-async def refusal_for(principal: Principal | None, uow: UnitOfWork, permission: Permission | None) -> str:
+async def refusal_for(services: Services, permission: Permission | None) -> str:
     """Why a staff command or button was turned away by its `Allowed` filter (or that the button is stale)."""
     try:
-        await authorize(principal, uow, permission)
+        await services.authorize(permission)
     except PermissionDenied as denied:
-        return refusal_text(denied, staff_role(principal))
+        return refusal_text(denied, staff_role(services.principal))
     return _("This button is no longer active.")
 
 
@@ -66,10 +63,8 @@ def refuse_the_rest(
     if commands:
         needs = dict(commands)
 
-        async def refuse_command(
-            message: Message, command: CommandObject, uow: UnitOfWork, principal: Principal | None = None
-        ) -> None:
-            await message.answer(await refusal_for(principal, uow, needs[command.command]))
+        async def refuse_command(message: Message, command: CommandObject, services: Services) -> None:
+            await message.answer(await refusal_for(services, needs[command.command]))
 
         router.message.register(refuse_command, Command(*needs))
     for factory, permission_of in buttons:
@@ -77,11 +72,10 @@ def refuse_the_rest(
         async def refuse_button(
             callback: CallbackQuery,
             callback_data: CallbackData,
-            uow: UnitOfWork,
-            principal: Principal | None = None,
+            services: Services,
             permission_of: ButtonPermission = permission_of,
         ) -> None:
-            text = await refusal_for(principal, uow, permission_of(callback_data))
+            text = await refusal_for(services, permission_of(callback_data))
             await callback.answer(text, show_alert=True)
 
         router.callback_query.register(refuse_button, factory.filter())

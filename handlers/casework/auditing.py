@@ -2,47 +2,44 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from handlers.answers import show_in_place
-from handlers.casework.audit_log import audit_view, resolve_reference
-from handlers.casework.flow import casework_of
+from handlers.services.container import Services
 from handlers.staff_access import Allowed
+from handlers.views.casework.audit import audit_view
 from handlers.views.casework.buttons import AUDIT_PERMISSION, AuditButton, AuditFilter
 from handlers.views.texts import quote
 
-router = Router(name="casework.auditing")
 
-
-# --- /audit -------------------------------------------------------------------------------------------------
-
-
-@router.message(Command("audit"), Allowed(AUDIT_PERMISSION))
-async def show_audit(message: Message, command: CommandObject, **data: Any) -> None:
-    work = casework_of(data)
+async def show_audit(message: Message, command: CommandObject, services: Services) -> None:
+    log = services.audit_log
+    reference = (command.args or "").strip()
     if not command.args:
-        text, markup = await audit_view(work, AuditFilter.ALL, None, 0)
+        text, markup = audit_view(await log.page(AuditFilter.ALL, None, 0))
         await message.answer(text, reply_markup=markup)
         return
-    resolved = await resolve_reference(work, command.args.strip())
+    resolved = await log.reference(reference)
     if resolved is None:
         await message.answer(
-            _("No staff member or client has the reference “{reference}”.").format(
-                reference=quote(command.args.strip()[:32])
-            )
+            _("No staff member or client has the reference “{reference}”.").format(reference=quote(reference[:32]))
         )
         return
-    text, markup = await audit_view(work, *resolved, 0)
+    text, markup = audit_view(await log.page(*resolved, 0))
     await message.answer(text, reply_markup=markup)
 
 
-@router.callback_query(AuditButton.filter(), Allowed(AUDIT_PERMISSION))
-async def page_audit(callback: CallbackQuery, callback_data: AuditButton, **data: Any) -> None:
+async def page_audit(callback: CallbackQuery, callback_data: AuditButton, services: Services) -> None:
     await callback.answer()
-    view = await audit_view(casework_of(data), callback_data.kind, callback_data.who, max(callback_data.page, 0))
-    await show_in_place(callback, *view)
+    shown = await services.audit_log.page(callback_data.kind, callback_data.who, max(callback_data.page, 0))
+    await show_in_place(callback, *audit_view(shown))
+
+
+def create_router() -> Router:
+    router = Router(name="casework.auditing")
+    router.message.register(show_audit, Command("audit"), Allowed(AUDIT_PERMISSION))
+    router.callback_query.register(page_audit, AuditButton.filter(), Allowed(AUDIT_PERMISSION))
+    return router

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
@@ -11,57 +9,44 @@ from aiogram.utils.i18n import gettext as _
 
 from domain.casework import sees_every_client
 from handlers.answers import show_in_place
-from handlers.casework.flow import after_change, allowed_button, casework_of, reach
+from handlers.casework.flow import after_change, allowed_button, reach
+from handlers.services.container import Services
 from handlers.services.staff_access import Actor
 from handlers.staff_access import Allowed
 from handlers.views.casework import screens as views
-from handlers.views.casework.buttons import COMMAND_PERMISSIONS, CaseAction, CaseButton, Scope, short
-from handlers.views.keyboards import InlineKeyboardBuilder
-from handlers.views.texts import quote
-
-router = Router(name="casework.clients")
-
+from handlers.views.casework.buttons import COMMAND_PERMISSIONS, CaseAction, CaseButton, Scope
+from handlers.views.casework.choices import counselor_choice
+from handlers.views.casework.listing import client_list_view
 
 # --- /clients and the card ---------------------------------------------------------------------------------
 
 
-@router.message(Command("clients"), Allowed(COMMAND_PERMISSIONS["clients"]))
-async def list_clients(message: Message, command: CommandObject, actor: Actor, **data: Any) -> None:
-    work = casework_of(data)
+async def list_clients(message: Message, command: CommandObject, actor: Actor, services: Services) -> None:
+    work = services.casework
     if not command.args:
-        text, markup = await work.list_view(actor, Scope.MINE, 0)
+        text, markup = client_list_view(await work.client_list(actor, Scope.MINE, 0))
         await message.answer(text, reply_markup=markup)
         return
-    reference = command.args.strip()
-    found = await work.find_candidates(reference)
-    if len(found) != 1:
-        await message.answer(
-            _("No single client has the reference “{reference}”. Send /clients to see your clients.").format(
-                reference=quote(reference[:32])
-            )
-        )
+    found = await work.find_client(actor, command.args.strip())
+    if isinstance(found, str):
+        await message.answer(found)
         return
-    reached = await work.reach(actor, found[0])
-    if isinstance(reached, str):
-        await message.answer(reached)
-        return
-    text, markup = await work.card(actor, reached)
+    text, markup = await work.card(actor, found)
     await message.answer(text, reply_markup=markup)
 
 
-@router.callback_query(*allowed_button(CaseAction.LIST))
-async def page_clients(callback: CallbackQuery, callback_data: CaseButton, actor: Actor, **data: Any) -> None:
+async def page_clients(callback: CallbackQuery, callback_data: CaseButton, actor: Actor, services: Services) -> None:
     if callback_data.scope is not Scope.MINE and not sees_every_client(actor.role):
         await callback.answer(_("Only managers see every client."), show_alert=True)
         return
     page = int(callback_data.arg) if callback_data.arg.isdigit() else 0
     await callback.answer()
-    await show_in_place(callback, *await casework_of(data).list_view(actor, callback_data.scope, page))
+    listing = await services.casework.client_list(actor, callback_data.scope, page)
+    await show_in_place(callback, *client_list_view(listing))
 
 
-@router.callback_query(*allowed_button(CaseAction.OPEN))
-async def open_card(callback: CallbackQuery, callback_data: CaseButton, actor: Actor, **data: Any) -> None:
-    work = casework_of(data)
+async def open_card(callback: CallbackQuery, callback_data: CaseButton, actor: Actor, services: Services) -> None:
+    work = services.casework
     found = await reach(callback, work, actor, callback_data.client)
     if found is None:
         return
@@ -72,32 +57,21 @@ async def open_card(callback: CallbackQuery, callback_data: CaseButton, actor: A
 # --- reassignment (managers) -------------------------------------------------------------------------------
 
 
-@router.callback_query(*allowed_button(CaseAction.REASSIGN))
-async def choose_counselor(callback: CallbackQuery, callback_data: CaseButton, actor: Actor, **data: Any) -> None:
-    work = casework_of(data)
+async def choose_counselor(
+    callback: CallbackQuery, callback_data: CaseButton, actor: Actor, services: Services
+) -> None:
+    work = services.casework
     found = await reach(callback, work, actor, callback_data.client)
     if found is None:
         return
     current = None if found.assignment is None else found.assignment.counselor_id
-    builder = InlineKeyboardBuilder()
-    for member, load in await work.counselors():
-        mark = "✓ " if member.account_id == current else ""
-        name = (member.display_name or "?")[:24]
-        builder.button(
-            text=_("{mark}{name} (clients: {count})").format(mark=mark, name=name, count=load),
-            callback_data=CaseButton(action=CaseAction.ASSIGN_TO, client=found.client_id, arg=short(member.account_id)),
-        )
-    builder.button(text=_("« Back"), callback_data=CaseButton(action=CaseAction.OPEN, client=found.client_id))
+    screen = counselor_choice(found.client_id, found.profile, await work.counselors(), current)
     await callback.answer()
-    text = _("Who should look after {client}? Counselors who accepted the service standard:").format(
-        client=views.client_reference(found.client_id, found.profile)
-    )
-    await show_in_place(callback, text, builder.as_markup())
+    await show_in_place(callback, *screen)
 
 
-@router.callback_query(*allowed_button(CaseAction.ASSIGN_TO))
-async def assign_to(callback: CallbackQuery, callback_data: CaseButton, actor: Actor, **data: Any) -> None:
-    work = casework_of(data)
+async def assign_to(callback: CallbackQuery, callback_data: CaseButton, actor: Actor, services: Services) -> None:
+    work = services.casework
     found = await reach(callback, work, actor, callback_data.client)
     if found is None:
         return
@@ -109,3 +83,13 @@ async def assign_to(callback: CallbackQuery, callback_data: CaseButton, actor: A
     name = views.staff_name(counselor)
     toast = _("Now looked after by {name}.").format(name=name) if changed else _("Nothing changed.")
     await after_change(callback, work, actor, found.client_id, toast)
+
+
+def create_router() -> Router:
+    router = Router(name="casework.clients")
+    router.message.register(list_clients, Command("clients"), Allowed(COMMAND_PERMISSIONS["clients"]))
+    router.callback_query.register(page_clients, *allowed_button(CaseAction.LIST))
+    router.callback_query.register(open_card, *allowed_button(CaseAction.OPEN))
+    router.callback_query.register(choose_counselor, *allowed_button(CaseAction.REASSIGN))
+    router.callback_query.register(assign_to, *allowed_button(CaseAction.ASSIGN_TO))
+    return router

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
 from aiogram import F, Router
@@ -10,72 +9,39 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from domain.casework import CURATION_NOTE_LIMIT
+from domain.casework import CURATION_NOTE_LIMIT, CurationProblem
 from domain.staff import Permission
 from handlers.answers import say
-from handlers.casework.flow import (
-    CANDIDATE_KEY,
-    CLIENT_KEY,
-    Curation,
-    allowed_button,
-    casework_of,
-    client_from_state,
-    problem_text_inactive,
-    reach,
-)
+from handlers.casework.flow import CaseDraft, Curation, allowed_button, drafted_client, reach
 from handlers.services.casework.casework import Casework, problem_text
+from handlers.services.container import Services
 from handlers.services.staff_access import Actor
 from handlers.staff_access import Allowed
 from handlers.views.casework import screens as views
-from handlers.views.casework.buttons import CaseAction, CaseButton, short
-from handlers.views.keyboards import InlineKeyboardBuilder
-from handlers.views.texts import quote
-from storage.matching_source import MatchPool
-
-router = Router(name="casework.curation")
-
+from handlers.views.casework.buttons import CaseAction, CaseButton
+from handlers.views.casework.choices import candidate_choice
 
 # --- curation: a counselor's pick ---------------------------------------------------------------------------
 
 
-@router.callback_query(*allowed_button(CaseAction.CURATE))
 async def ask_candidate(
-    callback: CallbackQuery,
-    callback_data: CaseButton,
-    actor: Actor,
-    state: FSMContext,
-    match_pool: MatchPool,
-    **data: Any,
+    callback: CallbackQuery, callback_data: CaseButton, actor: Actor, services: Services, state: FSMContext
 ) -> None:
-    work = casework_of(data)
+    work = services.casework
     found = await reach(callback, work, actor, callback_data.client)
     if found is None:
         return
     if found.profile.status != "active":
-        await callback.answer(problem_text_inactive(), show_alert=True)
+        await callback.answer(problem_text(CurationProblem.CLIENT_INACTIVE), show_alert=True)
         return
-    await state.set_state(Curation.candidate)
-    await state.set_data({CLIENT_KEY: found.client_id.hex})
-    ideas = await work.candidate_ideas(match_pool, found.client_id)
-    builder = InlineKeyboardBuilder()
-    lines = [
-        _(
-            "Whom would you like to propose to {client}? Send the candidate's reference (the 8 characters in "
-            "/clients), or choose one of the matcher's best ideas. /cancel to stop."
-        ).format(client=views.client_reference(found.client_id, found.profile))
-    ]
-    for candidate_id in ideas:
-        profile = await work.uow.profiles.get(candidate_id)
-        lines.append(views.list_line(candidate_id, profile, None, work.today()))
-        builder.button(
-            text=f"{views.button_name(profile)} · {short(candidate_id)}",
-            callback_data=CaseButton(action=CaseAction.CANDIDATE, client=found.client_id, arg=short(candidate_id)),
-        )
+    await CaseDraft(case_client=found.client_id).keep(state, Curation.candidate)
+    ideas = await work.candidate_ideas(services.match_pool, found.client_id)
+    text, markup = candidate_choice(found.client_id, found.profile, ideas, work.today())
     await callback.answer()
-    await say(callback, "\n".join(lines), builder.as_markup() if ideas else None)
+    await say(callback, text, markup)
 
 
-async def _choose_candidate(
+async def choose_candidate(
     work: Casework, actor: Actor, state: FSMContext, client_id: UUID | None, reference: str
 ) -> str:
     """Check the pick; when it is possible, ask for the note. Returns what to say."""
@@ -83,18 +49,11 @@ async def _choose_candidate(
     if isinstance(found, str):
         await state.clear()
         return found
-    candidates = await work.find_candidates(reference)
-    if len(candidates) != 1:
-        return _("No single client has the reference “{reference}”. Please check it and send it again.").format(
-            reference=quote(reference[:32])
-        )
-    candidate_id = candidates[0]
-    problem = await work.curation_check(found.client_id, candidate_id)
-    if problem is not None:
-        return problem_text(problem) + "\n" + _("Send another reference, or /cancel.")
-    await state.set_state(Curation.note)
-    await state.set_data({CLIENT_KEY: found.client_id.hex, CANDIDATE_KEY: candidate_id.hex})
-    candidate = await work.uow.profiles.get(candidate_id)
+    picked = await work.candidate_for(found, reference)
+    if isinstance(picked, str):
+        return picked
+    candidate_id, candidate = picked
+    await CaseDraft(case_client=found.client_id, case_candidate=candidate_id).keep(state, Curation.note)
     return _(
         "Now a personal note for {client} about {candidate}: why you think they could fit (up to {limit} "
         "characters). The client sees it on the card with your pick."
@@ -105,29 +64,24 @@ async def _choose_candidate(
     )
 
 
-@router.callback_query(*allowed_button(CaseAction.CANDIDATE))
 async def candidate_button(
-    callback: CallbackQuery, callback_data: CaseButton, actor: Actor, state: FSMContext, **data: Any
+    callback: CallbackQuery, callback_data: CaseButton, actor: Actor, services: Services, state: FSMContext
 ) -> None:
-    work = casework_of(data)
+    work = services.casework
     found = await reach(callback, work, actor, callback_data.client)
     if found is None:
         return
     await callback.answer()
-    text = await _choose_candidate(work, actor, state, found.client_id, callback_data.arg)
-    await say(callback, text)
+    await say(callback, await choose_candidate(work, actor, state, found.client_id, callback_data.arg))
 
 
-@router.message(Curation.candidate, F.text, Allowed(Permission.RECOMMEND))
-async def candidate_typed(message: Message, actor: Actor, state: FSMContext, **data: Any) -> None:
-    work = casework_of(data)
-    text = await _choose_candidate(work, actor, state, await client_from_state(state), message.text or "")
-    await message.answer(text)
+async def candidate_typed(message: Message, actor: Actor, services: Services, state: FSMContext) -> None:
+    client_id = await drafted_client(state)
+    await message.answer(await choose_candidate(services.casework, actor, state, client_id, message.text or ""))
 
 
-@router.message(Curation.note, F.text, Allowed(Permission.RECOMMEND))
-async def curation_note(message: Message, actor: Actor, state: FSMContext, **data: Any) -> None:
-    work = casework_of(data)
+async def curation_note(message: Message, actor: Actor, services: Services, state: FSMContext) -> None:
+    work = services.casework
     note = (message.text or "").strip()
     if not note or note.startswith("/"):
         await message.answer(_("Please send the note as text, or /cancel."))
@@ -139,24 +93,19 @@ async def curation_note(message: Message, actor: Actor, state: FSMContext, **dat
             )
         )
         return
-    stored = await state.get_data()
-    client_id = await client_from_state(state)
-    candidate_hex = stored.get(CANDIDATE_KEY)
+    draft = await CaseDraft.of(state)
     await state.clear()
-    found = await work.reach(actor, client_id)
+    found = await work.reach(actor, None if draft is None else draft.case_client)
     if isinstance(found, str):
         await message.answer(found)
         return
-    try:
-        candidate_id = UUID(hex=str(candidate_hex))
-    except ValueError:
+    if draft is None or draft.case_candidate is None:
         await message.answer(_("This button is no longer active."))
         return
-    problem = await work.curation_check(found.client_id, candidate_id)  # things may have changed meanwhile
+    problem = await work.propose(actor, found, draft.case_candidate, note)
     if problem is not None:
         await message.answer(problem_text(problem))
         return
-    await work.curate(actor, found.client_id, candidate_id, note)
     await message.answer(
         _("💌 Done: your pick will be first in {client}'s next suggestions, marked as yours.").format(
             client=views.client_reference(found.client_id, found.profile)
@@ -164,7 +113,16 @@ async def curation_note(message: Message, actor: Actor, state: FSMContext, **dat
     )
 
 
-@router.message(Curation.candidate, Allowed(Permission.RECOMMEND))
-@router.message(Curation.note, Allowed(Permission.RECOMMEND))
 async def curation_fallback(message: Message) -> None:
     await message.answer(_("Please answer with text, or /cancel."))
+
+
+def create_router() -> Router:
+    router = Router(name="casework.curation")
+    router.callback_query.register(ask_candidate, *allowed_button(CaseAction.CURATE))
+    router.callback_query.register(candidate_button, *allowed_button(CaseAction.CANDIDATE))
+    router.message.register(candidate_typed, Curation.candidate, F.text, Allowed(Permission.RECOMMEND))
+    router.message.register(curation_note, Curation.note, F.text, Allowed(Permission.RECOMMEND))
+    router.message.register(curation_fallback, Curation.candidate, Allowed(Permission.RECOMMEND))
+    router.message.register(curation_fallback, Curation.note, Allowed(Permission.RECOMMEND))
+    return router

@@ -6,9 +6,9 @@ from aiogram import Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
-from domain.identity import Principal
 from domain.staff import Permission
 from handlers.casework.flow import CaseNote, Curation
+from handlers.services.container import Services
 from handlers.staff_access import refusal_for, refuse_the_rest
 from handlers.views.casework.buttons import (
     AUDIT_PERMISSION,
@@ -17,31 +17,24 @@ from handlers.views.casework.buttons import (
     AuditButton,
     CaseButton,
 )
-from storage.unit_of_work import UnitOfWork
-
-router = Router(name="casework.refusals")
 
 
-# --- refusals -------------------------------------------------------------------------------------------------
-
-
-refuse_the_rest(
-    router,
-    commands=COMMAND_PERMISSIONS,
-    buttons=[
-        (CaseButton, lambda data: CASE_PERMISSIONS[data.action]),
-        (AuditButton, lambda _data: AUDIT_PERMISSION),
-    ],
-)
-
-
-@router.message(CaseNote.text)
-@router.message(Curation.candidate)
-@router.message(Curation.note)
-async def refuse_in_state(
-    message: Message, state: FSMContext, uow: UnitOfWork, principal: Principal | None = None
-) -> None:
+async def refuse_in_state(message: Message, state: FSMContext, services: Services) -> None:
     """Access was withdrawn while a note or pick was being written: stop it."""
     await state.clear()
-    text = await refusal_for(principal, uow, Permission.SERVE_CLIENTS)
-    await message.answer(text)
+    await message.answer(await refusal_for(services, Permission.SERVE_CLIENTS))
+
+
+def create_router() -> Router:
+    router = Router(name="casework.refusals")
+    refuse_the_rest(
+        router,
+        commands=COMMAND_PERMISSIONS,
+        buttons=[
+            (CaseButton, lambda data: CASE_PERMISSIONS[data.action]),
+            (AuditButton, lambda _data: AUDIT_PERMISSION),
+        ],
+    )
+    for step in (Curation.note, Curation.candidate, CaseNote.text):
+        router.message.register(refuse_in_state, step)
+    return router

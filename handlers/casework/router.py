@@ -3,8 +3,9 @@ client), reassignment by managers, and /audit. See docs/casework.md.
 
 The handlers live in `clients`, `pipeline`, `curation` and `auditing` (sub-routers, tried in that order), each
 with the `Allowed` filter of its permission (`buttons.CASE_PERMISSIONS`); what they refuse falls through to
-`refusals`, tried last. Shared parts are in `flow`. A button or typed reference naming a client is checked against the
-presser afresh (`Casework.reach`): a counselor reaches only the clients assigned to them now.
+`refusals`, tried last. Shared parts are in `flow`; the rules in `handlers.services.casework` (`services.casework`,
+`services.audit_log`). A button or typed reference naming a client is checked against the presser afresh
+(`Casework.reach`): a counselor reaches only the clients assigned to them now.
 """
 
 from __future__ import annotations
@@ -13,5 +14,14 @@ from aiogram import Router
 
 from handlers.casework import auditing, clients, curation, pipeline, refusals
 
-router = Router(name="casework")
-router.include_routers(clients.router, pipeline.router, curation.router, auditing.router, refusals.router)
+
+def create_router() -> Router:
+    router = Router(name="casework")
+    router.include_routers(
+        clients.create_router(),
+        pipeline.create_router(),
+        curation.create_router(),
+        auditing.create_router(),
+        refusals.create_router(),
+    )
+    return router

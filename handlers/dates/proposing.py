@@ -1,256 +1,208 @@
-"""Proposing a date: the entry buttons (a client's, a counselor's for their client), the calendar and time
-picker, and the venue."""
+"""Proposing a date: the entry buttons (a client's, a counselor's for their client), then the picker, one
+handler per button (`DraftAct`): the calendar, a day's times, the times chosen, the venue, the reason's Skip.
+
+Every picker handler takes the conversation's draft from `ActiveDraft`; a button of an earlier draft, or one
+pressed in a state where it means nothing, gets the answers at the end of `create_router`.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
-from uuid import UUID
-
 from aiogram import F, Router
+from aiogram.filters import StateFilter
+from aiogram.filters.callback_data import CallbackQueryFilter
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from domain.casework import may_open
-from domain.dates import MAX_SLOTS, VENUE_LIMIT, SlotProblem, find_venue
-from domain.identity import Principal
+from domain.dates import VENUE_LIMIT, SlotProblem
 from domain.staff import Permission
-from handlers.dates.flow import (
-    AGENCY,
-    DateFlow,
-    ask_venue,
-    begin_draft,
-    calendar_range,
-    calendar_text,
-    chosen_text,
-    clear_buttons,
-    draft_slots,
-    edit_shown,
-    load_draft,
-    people_of,
-    proposer_of,
-    reason_given,
-    refusal_text,
-    save_draft,
-    show_calendar,
-    slot_problem_text,
-    stale_button,
-    submit_draft,
-)
+from handlers.answers import show_in_place
+from handlers.dates.flow import DRAFTING, PICKING, ActiveDraft, DateFlow
+from handlers.dates.replies import clear_buttons, refusal_text, show_picking, show_reasoned, show_sent, stale_button
 from handlers.journey import Conversation
-from handlers.services.dates.keeper import DateKeeper
+from handlers.services.container import Services
+from handlers.services.dates.draft import DateDraft
+from handlers.services.dates.keeper import Refusal, Refused
+from handlers.services.dates.planner import Chosen, Picking, Sent
 from handlers.services.staff_access import Actor
-from handlers.staff_access import Allowed, refusal_for
-from handlers.views.dates import messages, picker
-from handlers.views.dates.buttons import CounselorDate, Draft, DraftButton, ProposeDate, parse_id
-from storage.unit_of_work import UnitOfWork
-
-router = Router(name="dates.proposing")
+from handlers.staff_access import Allowed, refuse_the_rest
+from handlers.views.dates import picker
+from handlers.views.dates.buttons import CounselorDate, DraftAct, DraftButton, ProposeDate, parse_id
 
 
 # --- starting a proposal -------------------------------------------------------------------------------------
-@router.callback_query(ProposeDate.filter())
 async def propose_date(
-    callback: CallbackQuery, callback_data: ProposeDate, conversation: Conversation, keeper: DateKeeper
+    callback: CallbackQuery, callback_data: ProposeDate, conversation: Conversation, services: Services
 ) -> None:
     me = conversation.account_id
-    introduction = None if me is None else await keeper.own_introduction(me, parse_id(callback_data.introduction))
-    if introduction is None or me is None:
-        await callback.answer(stale_button())
-        return
-    other = introduction.other(me)
-    refusal = await keeper.may_propose(introduction)
-    if refusal is not None:
-        await callback.answer()
-        await conversation.send(refusal_text(refusal, await keeper.name_of(other)))
-        return
-    await callback.answer()
-    draft = await begin_draft(
-        conversation, keeper, mode="new", me=me, other=other, introduction=introduction.id, record=None
-    )
-    await show_calendar(conversation, keeper, draft)
+    introduction = parse_id(callback_data.introduction)
+    opened = None if me is None else await services.date_planner.open_new(me, introduction)
+    await _open(callback, conversation, opened)
 
 
-@router.callback_query(CounselorDate.filter(), Allowed(Permission.SERVE_CLIENTS))
 async def counselor_proposes(
-    callback: CallbackQuery,
-    callback_data: CounselorDate,
-    actor: Actor,
-    conversation: Conversation,
-    keeper: DateKeeper,
+    callback: CallbackQuery, callback_data: CounselorDate, actor: Actor, conversation: Conversation, services: Services
 ) -> None:
     """A counselor proposes a date for one of a connected pair: the same picker, in the counselor's chat; the
     proposal goes out in the client's name and the client is told."""
-    introduction_id = parse_id(callback_data.introduction)
-    introduction = None if introduction_id is None else await keeper.uow.introductions.get(introduction_id)
-    if introduction is None or callback_data.side not in (0, 1):
+    introduction = parse_id(callback_data.introduction)
+    opened = await services.date_planner.open_for_client(actor, introduction, callback_data.side)
+    if opened is Refusal.NOT_ASSIGNED:
+        await callback.answer(refusal_text(opened, ""), show_alert=True)
+        return
+    await _open(callback, conversation, opened)
+
+
+async def _open(callback: CallbackQuery, conversation: Conversation, opened: Picking | Refused | None) -> None:
+    if opened is None:
         await callback.answer(stale_button())
-        return
-    client = introduction.first_id if callback_data.side == 0 else introduction.second_id
-    if not may_open(actor.role, actor.account_id, await keeper.uow.assignments.counselor_of(client)):
-        await callback.answer(_("This client is not assigned to you."), show_alert=True)
-        return
-    other = introduction.other(client)
-    refusal = await keeper.may_propose(introduction)
-    if refusal is not None:
-        await callback.answer()
-        await conversation.send(refusal_text(refusal, await keeper.name_of(other)))
         return
     await callback.answer()
-    draft = await begin_draft(
-        conversation, keeper, mode="new", me=client, other=other, introduction=introduction.id, record=None
+    if isinstance(opened, Refused):
+        await conversation.send(refusal_text(opened.refusal, opened.name))
+        return
+    await show_picking(conversation, opened)
+
+
+# --- the picker: in any of its states ------------------------------------------------------------------------
+async def blank_cell(callback: CallbackQuery) -> None:
+    await callback.answer()
+
+
+async def quit_draft(callback: CallbackQuery, conversation: Conversation) -> None:
+    await callback.answer()
+    await conversation.clear_state()
+    await show_in_place(callback, _("All right, nothing was sent."), None)
+
+
+async def skip_reason(
+    callback: CallbackQuery, draft: DateDraft, conversation: Conversation, services: Services
+) -> None:
+    await callback.answer()
+    await clear_buttons(callback)
+    await show_reasoned(conversation, await services.date_planner.give_reason(draft, None))
+
+
+# --- the calendar and the times ----------------------------------------------------------------------------------
+async def show_month(
+    callback: CallbackQuery,
+    callback_data: DraftButton,
+    draft: DateDraft,
+    conversation: Conversation,
+    services: Services,
+) -> None:
+    await _show_calendar(
+        callback, conversation, draft, await services.date_planner.calendar_at(draft, callback_data.value)
     )
-    draft["by"] = actor.account_id.hex if actor.account_id else AGENCY
-    await save_draft(conversation, draft)
-    await show_calendar(conversation, keeper, draft)
 
 
-@router.callback_query(CounselorDate.filter())
-async def counselor_proposes_refused(
-    callback: CallbackQuery, uow: UnitOfWork, principal: Principal | None = None
+async def back_to_calendar(
+    callback: CallbackQuery, draft: DateDraft, conversation: Conversation, services: Services
 ) -> None:
-    await callback.answer(await refusal_for(principal, uow, Permission.SERVE_CLIENTS), show_alert=True)
+    await _show_calendar(callback, conversation, draft, await services.date_planner.calendar_at(draft))
 
 
-# --- the picker ----------------------------------------------------------------------------------------------
-@router.callback_query(DraftButton.filter())
-async def draft_button(
-    callback: CallbackQuery, callback_data: DraftButton, conversation: Conversation, keeper: DateKeeper
+async def another_time(
+    callback: CallbackQuery, draft: DateDraft, conversation: Conversation, services: Services
 ) -> None:
-    draft = await load_draft(conversation)
-    state = await conversation.get_state()
-    if (
-        draft is None
-        or draft.get("flow") != callback_data.flow
-        or state not in (DateFlow.slots.state, DateFlow.venue.state, DateFlow.reason.state)
-        or conversation.account_id is None
-    ):
-        await callback.answer(_("This calendar is no longer active. Start again from /dates."))
+    page = await services.date_planner.more_times(draft)
+    if isinstance(page, SlotProblem):
+        await callback.answer(picker.slot_problem_text(page), show_alert=True)
         return
-    zone = await keeper.zone_of(proposer_of(draft))
-    act, value = callback_data.act, callback_data.value
-    if act is Draft.NOOP:
-        await callback.answer()
-        return
-    if act is Draft.QUIT:
-        await callback.answer()
-        await conversation.clear_state()
-        await edit_shown(callback, conversation, _("All right, nothing was sent."), None)
-        return
-    if state == DateFlow.reason.state:
-        if act is not Draft.SKIP:
-            await callback.answer(stale_button())
-            return
-        await callback.answer()
-        await clear_buttons(callback, conversation)
-        await reason_given(conversation, keeper, draft, None)
-        return
-    first, last = calendar_range(keeper, zone)
-    if act in (Draft.MONTH, Draft.CALENDAR, Draft.MORE):
-        shown = first
-        if act is Draft.MONTH:
-            try:
-                shown = datetime.strptime(value + "01", "%Y%m%d").date()
-            except ValueError:
-                shown = first
-            if shown < first.replace(day=1) or shown > last:
-                shown = first
-        if act is Draft.MORE and len(draft_slots(draft)) >= MAX_SLOTS:
-            await callback.answer(slot_problem_text(SlotProblem.FULL), show_alert=True)
-            return
-        await callback.answer()
-        await conversation.set_state(DateFlow.slots)
-        text = await calendar_text(keeper, draft, zone)
-        await edit_shown(callback, conversation, text, picker.calendar_keyboard(draft["flow"], shown, first, last))
-        return
-    if act is Draft.DAY:
-        try:
-            day = datetime.strptime(value, "%Y%m%d").date()
-        except ValueError:
-            await callback.answer(stale_button())
-            return
-        if not first <= day <= last:
-            await callback.answer(slot_problem_text(SlotProblem.PAST if day < first else SlotProblem.TOO_FAR))
-            return
-        await callback.answer()
-        earliest = keeper.now().astimezone(zone).replace(tzinfo=None) if day == first else None
-        markup = picker.times_keyboard(draft["flow"], day, earliest)
-        text = _("{day}: choose a start time ({zone}).").format(day=messages.day_label(day), zone=zone)
-        await edit_shown(callback, conversation, text, markup)
-        return
-    if act is Draft.TIME:
-        try:
-            local = datetime.strptime(value, "%Y%m%d%H%M")
-        except ValueError:
-            await callback.answer(stale_button())
-            return
-        slot = local.replace(tzinfo=zone).astimezone(keeper.now().tzinfo)
-        chosen = draft_slots(draft)
-        except_date = UUID(hex=draft["date"]) if draft["date"] else None
-        problem = await keeper.check_slot(people_of(draft), slot, chosen, except_date=except_date)
-        if problem is not None:
-            await callback.answer(slot_problem_text(problem), show_alert=True)
-            return
-        await callback.answer()
-        draft["slots"] = [s.isoformat() for s in sorted([*chosen, slot])]
-        await save_draft(conversation, draft)
-        await edit_shown(
-            callback,
-            conversation,
-            chosen_text(draft, zone),
-            picker.chosen_keyboard(draft["flow"], len(draft["slots"])),
-        )
-        return
-    if act is Draft.UNDO:
-        await callback.answer()
-        draft["slots"] = draft["slots"][:-1]
-        await save_draft(conversation, draft)
-        await edit_shown(
-            callback,
-            conversation,
-            chosen_text(draft, zone),
-            picker.chosen_keyboard(draft["flow"], len(draft["slots"])),
-        )
-        return
-    if act is Draft.VENUE:
-        if not draft["slots"]:
-            await callback.answer(_("Please choose at least one time first."))
-            return
-        await callback.answer()
-        await ask_venue(conversation, keeper, draft, callback)
-        return
-    if state != DateFlow.venue.state:
+    await _show_calendar(callback, conversation, draft, page)
+
+
+async def _show_calendar(
+    callback: CallbackQuery, conversation: Conversation, draft: DateDraft, page: picker.CalendarPage
+) -> None:
+    await callback.answer()
+    await conversation.set_state(DateFlow.slots)
+    await show_in_place(callback, *picker.calendar_page(draft.flow, page))
+
+
+async def pick_day(callback: CallbackQuery, callback_data: DraftButton, draft: DateDraft, services: Services) -> None:
+    page = await services.date_planner.day(draft, callback_data.value)
+    if page is None:
         await callback.answer(stale_button())
         return
-    if act is Draft.PLACE:
-        if find_venue(value) is None:
-            await callback.answer(stale_button())
-            return
-        await callback.answer()
-        await clear_buttons(callback, conversation)
-        await submit_draft(conversation, keeper, draft, venue_code=value, venue_text=None)
+    if isinstance(page, SlotProblem):
+        await callback.answer(picker.slot_problem_text(page))
         return
-    if act is Draft.KEEP and draft["date"]:
-        await callback.answer()
-        await clear_buttons(callback, conversation)
-        await submit_draft(conversation, keeper, draft, venue_code=None, venue_text=None, keep=True)
+    await callback.answer()
+    await show_in_place(callback, *picker.times_page(draft.flow, page))
+
+
+async def pick_time(
+    callback: CallbackQuery,
+    callback_data: DraftButton,
+    draft: DateDraft,
+    conversation: Conversation,
+    services: Services,
+) -> None:
+    chosen = await services.date_planner.add_time(draft, callback_data.value)
+    if chosen is None:
+        await callback.answer(stale_button())
         return
-    await callback.answer(stale_button())
+    if isinstance(chosen, SlotProblem):
+        await callback.answer(picker.slot_problem_text(chosen), show_alert=True)
+        return
+    await _show_chosen(callback, conversation, chosen)
 
 
-def ask_venue_again() -> str:
-    return _("Please choose a place from the buttons, or type its name and address.")
+async def drop_last_time(
+    callback: CallbackQuery, draft: DateDraft, conversation: Conversation, services: Services
+) -> None:
+    await _show_chosen(callback, conversation, await services.date_planner.drop_last_time(draft))
 
 
-@router.message(DateFlow.venue, F.text)
-async def venue_typed(message: Message, conversation: Conversation, keeper: DateKeeper) -> None:
+async def _show_chosen(callback: CallbackQuery, conversation: Conversation, chosen: Chosen) -> None:
+    await callback.answer()
+    await chosen.draft.save(conversation)
+    await show_in_place(callback, *picker.chosen_page(chosen.draft.flow, chosen.page))
+
+
+# --- the venue ---------------------------------------------------------------------------------------------------
+async def to_venue(callback: CallbackQuery, draft: DateDraft, conversation: Conversation, services: Services) -> None:
+    if not draft.slots:
+        await callback.answer(_("Please choose at least one time first."))
+        return
+    await callback.answer()
+    page = await services.date_planner.venues(draft)
+    await conversation.set_state(DateFlow.venue)
+    await show_in_place(callback, *picker.venues_page(draft.flow, page))
+
+
+async def pick_place(
+    callback: CallbackQuery,
+    callback_data: DraftButton,
+    draft: DateDraft,
+    conversation: Conversation,
+    services: Services,
+) -> None:
+    await _sent(callback, conversation, await services.date_planner.send_at_place(draft, callback_data.value))
+
+
+async def keep_place(callback: CallbackQuery, draft: DateDraft, conversation: Conversation, services: Services) -> None:
+    await _sent(callback, conversation, await services.date_planner.send_at_same_place(draft))
+
+
+async def _sent(callback: CallbackQuery, conversation: Conversation, outcome: Sent | Picking | Refused | None) -> None:
+    if outcome is None:
+        await callback.answer(stale_button())
+        return
+    await callback.answer()
+    await clear_buttons(callback)
+    await show_sent(conversation, outcome)
+
+
+async def venue_typed(message: Message, conversation: Conversation, services: Services) -> None:
     text = " ".join((message.text or "").split())
-    draft = await load_draft(conversation)
+    draft = await DateDraft.load(conversation)
     if draft is None:
         await conversation.clear_state()
         await conversation.show_menu()
         return
     if text.startswith("/"):
-        await conversation.send(_("I don't know that command.") + " " + ask_venue_again())
+        await conversation.send(_("I don't know that command.") + " " + picker.ask_venue_again())
         return
     if len(text) > VENUE_LIMIT:
         await conversation.send(
@@ -260,16 +212,59 @@ async def venue_typed(message: Message, conversation: Conversation, keeper: Date
         )
         return
     if not text:
-        await conversation.send(ask_venue_again())
+        await conversation.send(picker.ask_venue_again())
         return
-    await submit_draft(conversation, keeper, draft, venue_code=None, venue_text=text)
+    await show_sent(conversation, await services.date_planner.send_at_typed_place(draft, text))
 
 
-@router.message(DateFlow.venue)
 async def venue_fallback(message: Message, conversation: Conversation) -> None:
-    await conversation.send(ask_venue_again())
+    await conversation.send(picker.ask_venue_again())
 
 
-@router.message(DateFlow.slots)
 async def slots_fallback(message: Message, conversation: Conversation) -> None:
     await conversation.send(_("Please pick the day and time with the buttons above, or send /cancel."))
+
+
+# --- buttons of no use here ------------------------------------------------------------------------------------
+async def stale_draft_button(callback: CallbackQuery) -> None:
+    """A button of the current draft that means nothing in its state (a time while the reason is asked)."""
+    await callback.answer(stale_button())
+
+
+async def inactive_calendar(callback: CallbackQuery) -> None:
+    """A button of an earlier draft, or of one already sent or abandoned."""
+    await callback.answer(_("This calendar is no longer active. Start again from /dates."))
+
+
+def create_router() -> Router:
+    router = Router(name="dates.proposing")
+    on_button = router.callback_query.register
+    on_button(propose_date, ProposeDate.filter())
+    on_button(counselor_proposes, CounselorDate.filter(), Allowed(Permission.SERVE_CLIENTS))
+    refuse_the_rest(router, buttons=[(CounselorDate, lambda _data: Permission.SERVE_CLIENTS)])
+
+    drafting, picking, venue = StateFilter(*DRAFTING), StateFilter(*PICKING), StateFilter(DateFlow.venue)
+    live = ActiveDraft()
+    on_button(blank_cell, _pressed(DraftAct.NOOP), drafting, live)
+    on_button(quit_draft, _pressed(DraftAct.QUIT), drafting, live)
+    on_button(skip_reason, _pressed(DraftAct.SKIP), StateFilter(DateFlow.reason), live)
+    on_button(show_month, _pressed(DraftAct.MONTH), picking, live)
+    on_button(back_to_calendar, _pressed(DraftAct.CALENDAR), picking, live)
+    on_button(another_time, _pressed(DraftAct.MORE), picking, live)
+    on_button(pick_day, _pressed(DraftAct.DAY), picking, live)
+    on_button(pick_time, _pressed(DraftAct.TIME), picking, live)
+    on_button(drop_last_time, _pressed(DraftAct.UNDO), picking, live)
+    on_button(to_venue, _pressed(DraftAct.VENUE), picking, live)
+    on_button(pick_place, _pressed(DraftAct.PLACE), venue, live)
+    on_button(keep_place, _pressed(DraftAct.KEEP), venue, live)
+    on_button(stale_draft_button, DraftButton.filter(), drafting, live)
+    on_button(inactive_calendar, DraftButton.filter())
+
+    router.message.register(venue_typed, DateFlow.venue, F.text)
+    router.message.register(venue_fallback, DateFlow.venue)
+    router.message.register(slots_fallback, DateFlow.slots)
+    return router
+
+
+def _pressed(act: DraftAct) -> CallbackQueryFilter:
+    return DraftButton.filter(F.act == act)

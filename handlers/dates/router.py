@@ -1,9 +1,9 @@
 """Dates in the chat: propose (calendar, times, venue), answer (pick a slot, propose other times, decline),
-/dates (reschedule, cancel), the calendar file, "running late", and feedback. Thin: `DateKeeper` decides,
-`messages` and `picker` render.
+/dates (reschedule, cancel), the calendar file, "running late", and feedback. Thin: `DateKeeper` and
+`DatePlanner` decide, `handlers.views.dates` renders.
 
 The handlers live in `proposing`, `answering`, `listing` and `feedback` (sub-routers, tried in that order);
-their shared states, draft and helpers in `flow`.
+their states and the draft's filter in `flow`, what they share when answering in `replies`.
 """
 
 from __future__ import annotations
@@ -11,17 +11,11 @@ from __future__ import annotations
 from aiogram import Router
 
 from handlers.dates import answering, feedback, listing, proposing
-from handlers.dates.flow import DateFlow
-from handlers.routing import provide
-from handlers.services.dates.keeper import DateKeeper
 
-router = Router(name="dates")
-for part in (proposing.router, answering.router, listing.router, feedback.router):
-    provide(
-        part,
-        "keeper",
-        lambda data: DateKeeper(uow=data["uow"], settings=data["settings"], clock=data["clock"], i18n=data["i18n"]),
+
+def create_router() -> Router:
+    router = Router(name="dates")
+    router.include_routers(
+        proposing.create_router(), answering.create_router(), listing.create_router(), feedback.create_router()
     )
-    router.include_router(part)
-
-__all__ = ["DateFlow", "router"]
+    return router

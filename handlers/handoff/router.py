@@ -1,5 +1,6 @@
 """Handoff in the chat (see docs/handoff.md): `asking` (/human, the menu button), `claiming` (/queue, Claim),
-`talking` (the relay both ways, /end, the rating), tried in that order; shared parts in `relay_state`."""
+`talking` (the relay both ways, /end, the rating), tried in that order; shared parts in `relay_state`, the
+rules in `handlers.services.handoff.handoffs.Handoffs` (`services.handoffs`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ from aiogram import Router
 from handlers.handoff import asking, claiming, talking
 from handlers.handoff.relay_state import ACTION_PERMISSIONS, COMMAND_PERMISSIONS, Relay
 
-router = Router(name="handoff")
-router.include_routers(asking.router, claiming.router, talking.router)
+__all__ = ["ACTION_PERMISSIONS", "COMMAND_PERMISSIONS", "Relay", "create_router"]
 
-__all__ = ["ACTION_PERMISSIONS", "COMMAND_PERMISSIONS", "Relay", "router"]
+
+def create_router() -> Router:
+    router = Router(name="handoff")
+    router.include_routers(asking.create_router(), claiming.create_router(), talking.create_router())
+    return router

@@ -1,7 +1,7 @@
-"""Matching in the chat: /matches cards, answers, introductions with contact consent, reports, daily offers.
+"""Matching in the chat: /matches cards, answers, introductions with contact sharing, reports.
 
-- `service.Matchmaker`: the rules applied to storage (one per update or job).
-- `router`: the handlers; `messages`, `reasons`, `buttons`: what is shown.
-- `notify`: messages to the other side and to counselors, through the outbox.
-- `jobs`: the daily offer and the demo clients' answers, run by the scheduler.
+- `router.create_router()`: the area's router, made of `suggestions`, `reports` and `introductions`.
+- `handlers.services.matching`: `Matchmaker` (the rules applied to storage, `services.matchmaker`) and the
+  jobs (the daily offer, the demo clients' answers).
+- `handlers.views.matching`: what is shown (`messages`, `reasons`, `buttons`).
 """

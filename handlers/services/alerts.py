@@ -19,13 +19,11 @@ from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 
 from domain.casework import least_loaded
-from domain.delivery import ChatAddress, InlineButton, OutboundMessage
-from domain.identity import Channel
+from domain.delivery import InlineButton, OutboundMessage
 from domain.pipeline import Stage
 from domain.staff import Role
-from handlers.services.notifier import can_receive
+from handlers.services.notifier import queue_rendered, queue_rendered_for_chat, recipient
 from handlers.views.casework.buttons import CaseAction, CaseButton
-from storage.repositories.delivery import enqueue
 from storage.unit_of_work import UnitOfWork
 
 NEW_CLIENT_ACTION = "client.registered"
@@ -54,11 +52,10 @@ async def enqueue_to_account(
     uow: UnitOfWork, account_id: UUID, message: OutboundMessage, *, dedupe_key: str | None = None
 ) -> bool:
     """Queue `message` (already rendered) for an account's chat; False when the account cannot receive it."""
-    account = await uow.accounts.get(account_id)
-    if account is None or not can_receive(account) or account.external_id is None:
+    account = await recipient(uow, account_id)
+    if account is None:
         return False
-    chat = ChatAddress(Channel(account.channel), int(account.external_id))
-    await enqueue(uow, chat, message, account_id=account.id, dedupe_key=dedupe_key)
+    await queue_rendered(uow, account, message, dedupe_key=dedupe_key)
     return True
 
 
@@ -86,7 +83,7 @@ async def new_client_registered(
     if counselor is not None and await enqueue_to_account(uow, counselor, personal, dedupe_key=dedupe_key):
         return assigned
     if counselor_chat_id is not None:
-        await enqueue(uow, ChatAddress(Channel.TELEGRAM, counselor_chat_id), message, dedupe_key=dedupe_key)
+        await queue_rendered_for_chat(uow, counselor_chat_id, message, dedupe_key=dedupe_key)
     return assigned
 
 

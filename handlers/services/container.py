@@ -6,26 +6,33 @@ update over the update's unit of work; a handler declares `services: Services` a
 update pays only for the services its handler touches. Jobs build the same object over their own unit of work.
 
 Besides `services`, a handler may take what aiogram itself hands over (`state`, `callback_data`, `command`,
-`bot`) and what our middlewares and filters add, listed in `HandlerData`.
+`bot`) and what our middlewares and filters add, listed in `bot.middlewares.handler_context.HandlerData`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TypedDict
 
 from aiogram.utils.i18n import I18n
 
 from domain.clock import Clock
 from domain.identity import Principal
+from domain.staff import Permission
+from handlers.services.casework.audit_log import AuditLog
 from handlers.services.casework.casework import Casework
 from handlers.services.dates.keeper import DateKeeper
+from handlers.services.dates.planner import DatePlanner
+from handlers.services.handoff.handoffs import Handoffs
 from handlers.services.matching.matchmaker import Matchmaker
+from handlers.services.misunderstandings import MisunderstandingWatch
 from handlers.services.notifier import Notifier
 from handlers.services.operations import Operations
+from handlers.services.privacy import Privacy
+from handlers.services.profiles import Profiles
 from handlers.services.settings import Settings
-from handlers.services.staff_access import Actor
+from handlers.services.staff import StaffOffice
+from handlers.services.staff_access import Actor, authorize
 from storage.matching_source import MatchPool
 from storage.unit_of_work import UnitOfWork
 
@@ -40,6 +47,11 @@ class Services:
     i18n: I18n
     match_pool: MatchPool
     principal: Principal | None = None
+
+    async def authorize(self, permission: Permission | None) -> Actor:
+        """The staff member behind the update, if they hold `permission` (any staff member when None); raises
+        `domain.staff.PermissionDenied`."""
+        return await authorize(self.principal, self.uow, permission)
 
     @cached_property
     def notifier(self) -> Notifier:
@@ -64,13 +76,37 @@ class Services:
     def operations(self) -> Operations:
         return Operations(uow=self.uow, settings=self.settings, clock=self.clock, i18n=self.i18n)
 
+    @cached_property
+    def handoffs(self) -> Handoffs:
+        return Handoffs(uow=self.uow, settings=self.settings, clock=self.clock, i18n=self.i18n)
+
+    @cached_property
+    def profiles(self) -> Profiles:
+        """The client journey's reads and writes of a client's own record."""
+        return Profiles(uow=self.uow, settings=self.settings, clock=self.clock, i18n=self.i18n)
+
+    @cached_property
+    def privacy(self) -> Privacy:
+        return Privacy(uow=self.uow, settings=self.settings, clock=self.clock, i18n=self.i18n)
+
+    @cached_property
+    def misunderstandings(self) -> MisunderstandingWatch:
+        return MisunderstandingWatch(uow=self.uow, settings=self.settings, clock=self.clock, i18n=self.i18n)
+
+    @cached_property
+    def staff(self) -> StaffOffice:
+        """Joining by invitation, the service standard, invitations, members' roles and access."""
+        return StaffOffice(
+            uow=self.uow, settings=self.settings, clock=self.clock, i18n=self.i18n, principal=self.principal
+        )
+
+    @cached_property
+    def audit_log(self) -> AuditLog:
+        return AuditLog(uow=self.uow, settings=self.settings, clock=self.clock, i18n=self.i18n)
+
+    @cached_property
+    def date_planner(self) -> DatePlanner:
+        """The picker of a date proposal, step by step."""
+        return DatePlanner(uow=self.uow, settings=self.settings, clock=self.clock, i18n=self.i18n)
+
     # New feature services go above this line: one cached property each, named after the feature.
-
-
-class HandlerData(TypedDict, total=False):
-    """The keywords our middlewares and filters add to what a handler may declare (aiogram adds `bot`,
-    `state`, `raw_state`, `event_from_user`, `event_chat`, and per filter `command` or `callback_data`)."""
-
-    services: Services  # bot.middlewares.handler_context, every update
-    principal: Principal  # bot.middlewares.principal: the person behind the update
-    actor: Actor  # handlers.staff_access.Allowed: the staff member, on staff handlers

@@ -10,7 +10,18 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from domain.identity import Principal
-from domain.staff import Permission, Role, ensure, ensure_staff, parse_role
+from domain.staff import (
+    GRANTABLE,
+    Permission,
+    PermissionDenied,
+    Role,
+    ensure,
+    ensure_can_grant,
+    ensure_can_manage,
+    ensure_staff,
+    needs_standard,
+    parse_role,
+)
 from storage.records import StaffMember
 from storage.unit_of_work import UnitOfWork
 
@@ -26,6 +37,29 @@ class Actor:
     @property
     def standard_acknowledged(self) -> bool:
         return self.member is not None and self.member.standard_acknowledged_at is not None
+
+    @property
+    def standard_due(self) -> bool:
+        """The service standard still waits for this member's acceptance (never for an owner)."""
+        return needs_standard(self.role) and not self.standard_acknowledged
+
+    @property
+    def grantable_roles(self) -> list[Role]:
+        """The roles this member may give (by invite or role change), in the order of `Role`."""
+        return [role for role in Role if role in GRANTABLE[self.role]]
+
+    def ensure_may_manage(self, member: StaffMember, new_role: Role | None = None) -> None:
+        """This member may change `member`'s access (and give them `new_role`); raises `PermissionDenied`."""
+        ensure_can_manage(self.role, Role(member.role), is_self=member.account_id == self.account_id)
+        if new_role is not None:
+            ensure_can_grant(self.role, new_role)
+
+    def may_manage(self, member: StaffMember) -> bool:
+        try:
+            self.ensure_may_manage(member)
+        except PermissionDenied:
+            return False
+        return True
 
 
 def staff_role(principal: Principal | None) -> Role | None:

@@ -121,7 +121,20 @@ class DeleteButton(CallbackData, prefix="del"):
     action: DeleteAction
 
 
+# Each language is named in itself, so anyone can find their own.
 LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
+
+
+class LanguageChoice(CallbackData, prefix="lang"):
+    code: str
+
+
+def language_keyboard() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for code, name in LANGUAGE_NAMES.items():
+        builder.button(text=name, callback_data=LanguageChoice(code=code))
+    builder.adjust(len(LANGUAGE_NAMES))
+    return builder.as_markup()
 
 
 def greeting_keyboard(*, consented: bool, notice_version: str) -> InlineKeyboardMarkup:

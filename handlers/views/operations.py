@@ -3,14 +3,16 @@ Bot API's error; never their content or recipient (those stay sealed)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
 from domain.delivery import DeliveryState
-from handlers.services.operations import OutboxSummary
 from handlers.views.keyboards import InlineKeyboardBuilder
 from handlers.views.texts import quote
+from storage.repositories.delivery import OutboxEntry
 
 ERROR_BUDGET = 120
 
@@ -29,13 +31,13 @@ def state_label(state: DeliveryState) -> str:
     }[state]
 
 
-def outbox_view(summary: OutboxSummary) -> tuple[str, InlineKeyboardMarkup]:
+def outbox_view(counts: Mapping[DeliveryState, int], failed: Sequence[OutboxEntry]) -> tuple[str, InlineKeyboardMarkup]:
     lines = [_("📮 <b>Outbox</b>")]
-    lines.append(" · ".join(f"{state_label(state)}: {summary.counts.get(state, 0)}" for state in DeliveryState))
+    lines.append(" · ".join(f"{state_label(state)}: {counts.get(state, 0)}" for state in DeliveryState))
     builder = InlineKeyboardBuilder()
-    if summary.failed:
+    if failed:
         lines += ["", _("<b>Failed</b> (newest first):")]
-    for entry in summary.failed:
+    for entry in failed:
         error = quote((entry.last_error or "—")[:ERROR_BUDGET])
         lines.append(
             _("#{id} · {channel} · {attempts} attempts · {error}").format(

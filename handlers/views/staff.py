@@ -1,10 +1,43 @@
-"""Staff roles, areas and permissions as people read them, and the polite refusal that names what is missing."""
+"""Staff roles, areas and permissions as people read them, the polite refusal that names what is missing,
+and the staff office's screens: the service standard, invitations, the team list and a member's card."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from enum import StrEnum
+from uuid import UUID
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
-from domain.staff import Area, Permission, PermissionDenied, Refusal, Role
+from domain.staff import Area, Permission, PermissionDenied, Refusal, Role, needs_standard, service_standard
+from handlers.views.keyboards import InlineKeyboardBuilder
+from handlers.views.texts import current_locale, quote, quote_clipped
+from storage.records import StaffMember
+
+MAX_LISTED = 50
+NAME_BUDGET = 32
+
+
+class StaffAction(StrEnum):
+    LIST = "list"
+    OPEN = "open"
+    ROLE = "role"
+    DEACTIVATE = "off"
+    REACTIVATE = "on"
+
+
+class StaffButton(CallbackData, prefix="staff"):
+    action: StaffAction
+    member: UUID | None = None
+    role: str = ""
+
+
+class StandardButton(CallbackData, prefix="standard"):
+    """The onboarding button: "I have read and accept"."""
+
+    accept: bool = True
 
 
 def role_label(role: Role) -> str:
@@ -74,3 +107,140 @@ def refusal_text(denied: PermissionDenied, role: Role | None) -> str:
     if denied.refusal is Refusal.SELF:
         return _("You cannot change your own role or access. Please ask another owner or manager.")
     return _("Sorry, you cannot do this.")
+
+
+# --- The service standard ----------------------------------------------------------------------------------
+
+
+def standard_text() -> str:
+    """The agency's text, escaped; its `# ` lines become bold headings."""
+    lines = []
+    for line in service_standard(current_locale()).splitlines():
+        if line.startswith("# "):
+            lines.append(f"<b>{quote(line[2:].strip())}</b>")
+        else:
+            lines.append(quote(line))
+    return "\n".join(lines)
+
+
+def standard_view(*, due: bool) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The service standard; with the button that accepts it while that is `due`."""
+    if not due:
+        return standard_text(), None
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("I have read and accept"), callback_data=StandardButton())
+    text = (
+        _("Before you can see any client's data, please read our service standard and accept it.")
+        + "\n\n"
+        + standard_text()
+    )
+    return text, builder.as_markup()
+
+
+# --- Invitations ---------------------------------------------------------------------------------------------
+
+
+def invite_usage(roles: Sequence[Role]) -> str:
+    """How to use /invite, with the `roles` the sender may give."""
+    choices = "\n".join(f"<code>/invite {role.value}</code>: {role_label(role)}" for role in roles)
+    return _("Send /invite followed by the role of the new member:\n{choices}").format(choices=choices)
+
+
+def unknown_role(typed: str, roles: Sequence[Role]) -> str:
+    return _("I don't know the role “{role}”.").format(role=quote_clipped(typed, 40)) + "\n" + invite_usage(roles)
+
+
+def invitation_text(role: Role, *, hours: int, payload: str, bot_username: str | None) -> str:
+    """The invitation to pass on: the Telegram link (when the bot has a username) and the web chat command."""
+    lines = [
+        _("An invitation for a new {role}, valid for {hours} hours and for one person only.").format(
+            role=role_label(role), hours=hours
+        )
+    ]
+    if bot_username:
+        lines.append(
+            _("On Telegram, they open this link:\n{link}").format(link=f"https://t.me/{bot_username}?start={payload}")
+        )
+    lines.append(_("In the web chat, they send:\n{command}").format(command=f"<code>/start {payload}</code>"))
+    lines.append(_("Send it to that person privately: whoever opens it first joins the staff."))
+    return "\n\n".join(lines)
+
+
+# --- The team ------------------------------------------------------------------------------------------------
+
+
+def member_name(member: StaffMember) -> str:
+    """The member's name for HTML text."""
+    return quote_clipped(member.display_name or "", NAME_BUDGET) or _("(no name)")
+
+
+def button_name(member: StaffMember) -> str:
+    """The member's name for a button or a toast (plain text)."""
+    name = member.display_name or ""
+    return (name[:NAME_BUDGET] + "…" if len(name) > NAME_BUDGET else name) or _("(no name)")
+
+
+def member_status(member: StaffMember) -> str:
+    role = Role(member.role)
+    notes = [role_label(role)]
+    if not member.active:
+        notes.append(_("deactivated"))
+    elif needs_standard(role) and member.standard_acknowledged_at is None:
+        notes.append(_("standard not accepted yet"))
+    return ", ".join(notes)
+
+
+def team_view(members: Sequence[StaffMember]) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The staff list (the first `MAX_LISTED`), a button for each member."""
+    if not members:
+        return _("There is nobody on the staff yet. Invite someone with /invite."), None
+    builder = InlineKeyboardBuilder()
+    lines = [_("<b>The agency's staff</b> ({count})").format(count=len(members))]
+    for member in members[:MAX_LISTED]:
+        lines.append(f"• {member_name(member)}: {member_status(member)}")
+        builder.button(
+            text=f"{button_name(member)} ({role_label(Role(member.role))})",
+            callback_data=StaffButton(action=StaffAction.OPEN, member=member.account_id),
+        )
+    if len(members) > MAX_LISTED:
+        lines.append(_("…and {count} more.").format(count=len(members) - MAX_LISTED))
+    lines.append(_("Choose a member to change their role or access."))
+    return "\n".join(lines), builder.as_markup()
+
+
+def member_card(member: StaffMember, *, manageable: bool, roles: Sequence[Role]) -> tuple[str, InlineKeyboardMarkup]:
+    """A member's card; when the viewer may manage them, a button for each of `roles` they do not have
+    and one for their access."""
+    text = _("<b>{name}</b>\nRole: {role}\nStatus: {status}").format(
+        name=member_name(member),
+        role=role_label(Role(member.role)),
+        status=_("active") if member.active else _("deactivated"),
+    )
+    builder = InlineKeyboardBuilder()
+    if manageable:
+        for role in roles:
+            if role.value != member.role:
+                builder.button(
+                    text=_("Make {role}").format(role=role_label(role)),
+                    callback_data=StaffButton(action=StaffAction.ROLE, member=member.account_id, role=role.value),
+                )
+        if member.active:
+            builder.button(
+                text=_("Deactivate"), callback_data=StaffButton(action=StaffAction.DEACTIVATE, member=member.account_id)
+            )
+        else:
+            builder.button(
+                text=_("Reactivate"), callback_data=StaffButton(action=StaffAction.REACTIVATE, member=member.account_id)
+            )
+    builder.button(text=_("« Back to the list"), callback_data=StaffButton(action=StaffAction.LIST))
+    return text, builder.as_markup()
+
+
+def handover_text(member: StaffMember, *, handed: int, waiting: int) -> str:
+    """What became of a deactivated counselor's clients: `handed` to others, `waiting` for a counselor."""
+    text = _("{count} clients of {name} were handed to other counselors.").format(
+        count=handed, name=member_name(member)
+    )
+    if waiting:
+        text += "\n" + _("{count} are waiting for a counselor: nobody else is available.").format(count=waiting)
+    return text

@@ -41,6 +41,23 @@ def quote_clipped(text: str, budget: int) -> str:
     return quote(text[:low]) + "…"
 
 
+def help_text() -> str:
+    return _(
+        "Here is what I can do:\n"
+        "/start: begin or continue your registration\n"
+        "/matches: today's suggestions\n"
+        "/dates: your dates: propose, reschedule or cancel\n"
+        "/profile: see or change your profile, pause or resume suggestions\n"
+        "/preferences: the partner you hope to meet\n"
+        "/human: talk to a counselor\n"
+        "/mydata: get everything we hold about you, as a file\n"
+        "/delete: delete your data for good\n"
+        "/language: choose English or Chinese\n"
+        "/cancel: stop what we are doing\n"
+        "/help: this list"
+    )
+
+
 # --- titles and options --------------------------------------------------------------------------------------
 def step_title(name: str) -> str:
     """The short name of a field: review lines, the edit list."""

@@ -11,7 +11,7 @@ from sqlalchemy import update
 
 from domain.clock import FakeClock
 from domain.demo import demo_people
-from handlers.views.dates.buttons import Draft, DraftButton, ProposeDate, SlotButton
+from handlers.views.dates.buttons import DraftAct, DraftButton, ProposeDate, SlotButton
 from storage.database import Database
 from storage.demo_pool import seed_demo
 from storage.models.matching import IntroductionRow
@@ -206,7 +206,7 @@ async def test_bad_input_gets_a_clear_message_and_changes_nothing(
     assert "王芳" in calendar.text
     flow = DraftButton.unpack(calendar.inline.inline_keyboard[0][1].callback_data or "").flow  # type: ignore[union-attr]
     # A slot in the past (a forged or stale time button), and a slot while Li is already booked.
-    await li.press(DraftButton(flow=flow, act=Draft.TIME, value="202601051000").pack())
+    await li.press(DraftButton(flow=flow, act=DraftAct.TIME, value="202601051000").pack())
     assert li.view.toasts[-1] == "That time has already passed. Please choose another time."
     await li.click("7")
     await li.click("18:00")
@@ -228,7 +228,7 @@ async def test_bad_input_gets_a_clear_message_and_changes_nothing(
     assert li.last_text() == "This introduction is no longer active, so a date cannot be arranged."
     assert await outbox_for(app_database, wang) == []
     # The old calendar's buttons are stale now.
-    await li.press(DraftButton(flow=flow, act=Draft.DAY, value="20260109").pack())
+    await li.press(DraftButton(flow=flow, act=DraftAct.DAY, value="20260109").pack())
     assert li.view.toasts[-1] == "This calendar is no longer active. Start again from /dates."
     await li.send("/dates")
     assert "You and 王芳 have exchanged contacts" not in "\n".join(li.texts()[-3:])

@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 
 from domain.clock import FakeClock
 from domain.staff import PERMISSIONS, Permission, Role
-from handlers.staff import ACTION_PERMISSIONS, COMMAND_PERMISSIONS, STANDARD_PERMISSION, StaffAction, StaffButton
+from handlers.staff.permissions import ACTION_PERMISSIONS, COMMAND_PERMISSIONS, STANDARD_PERMISSION
+from handlers.views.staff import StaffAction, StaffButton
 from storage.database import Database
 from storage.models.staff_invites import StaffInviteRow
 from tests.botclient import BotClient

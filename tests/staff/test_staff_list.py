@@ -8,7 +8,7 @@ from datetime import timedelta
 from aiogram.methods import AnswerCallbackQuery, EditMessageText
 
 from domain.clock import FakeClock
-from handlers.staff import StaffAction, StaffButton
+from handlers.views.staff import StaffAction, StaffButton
 from storage.database import Database
 from tests.botclient import BotClient
 from tests.staff.conftest import OWNER_ID, add_member, staff_row

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
 from domain.casework import ClosingReason, CurationProblem, curation_problem, may_open, sees_every_client, stage_cause
@@ -22,10 +22,11 @@ from handlers.services.feature import FeatureService
 from handlers.services.staff_access import Actor
 from handlers.views.cards import first_name
 from handlers.views.casework import screens as views
-from handlers.views.casework.buttons import CaseAction, CaseButton, Scope, short
+from handlers.views.casework.buttons import CaseAction, CaseButton, Scope
+from handlers.views.casework.listing import ClientList, ListedClient, card_keyboard
 from handlers.views.dates.buttons import CounselorDate
-from handlers.views.keyboards import InlineKeyboardBuilder
 from handlers.views.matching.buttons import matches_buttons
+from handlers.views.texts import quote
 from storage.matching_source import MatchPool, load_match_profile
 from storage.records import ClientProfile, StaffMember, SuggestionRecord
 from storage.repositories.casework import Assignment
@@ -84,75 +85,39 @@ class Casework(FeatureService):
         )
 
     # --- the list ---------------------------------------------------------------------------------------
-    async def list_view(self, actor: Actor, scope: Scope, page: int) -> tuple[str, InlineKeyboardMarkup]:
-        today = self.today()
+    async def client_list(self, actor: Actor, scope: Scope, page: int) -> ClientList:
+        """A page of the actor's clients (`Scope.MINE`), of every client or of the unassigned ones, in pipeline
+        order, the next follow-up first."""
         if scope is Scope.MINE:
             assignments = [] if actor.account_id is None else await self.uow.assignments.clients_of(actor.account_id)
             by_client = {a.client_id: a for a in assignments}
             ids = list(by_client)
-            title = _("<b>Your clients</b> ({count})")
         else:
             ids = await self.uow.assignments.clients(unassigned_only=scope is Scope.UNASSIGNED)
             by_client = await self.uow.assignments.of_clients(ids)
-            title = (
-                _("<b>All clients</b> ({count})") if scope is Scope.ALL else _("<b>Unassigned clients</b> ({count})")
-            )
         stages = await self.uow.assignments.current_stages(ids)
         order = {stage: i for i, stage in enumerate(Stage)}
 
+        def stage_of(client_id: UUID) -> Stage:
+            return stages.get(client_id, (Stage.NEW, None))[0]
+
+        def follow_up_of(client_id: UUID) -> date | None:
+            return by_client[client_id].follow_up_on if client_id in by_client else None
+
         def sort_key(client_id: UUID) -> tuple[int, bool, date, str]:
-            stage = stages.get(client_id, (Stage.NEW, None))[0]
-            follow = by_client[client_id].follow_up_on if client_id in by_client else None
-            return (order[stage], follow is None, follow or date.max, client_id.hex)
+            follow = follow_up_of(client_id)
+            return (order[stage_of(client_id)], follow is None, follow or date.max, client_id.hex)
 
         ids.sort(key=sort_key)
         pages = max((len(ids) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
         page = min(max(page, 0), pages - 1)
-        shown = ids[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-        lines = [title.format(count=len(ids))]
-        builder = InlineKeyboardBuilder()
-        current: Stage | None = None
-        for client_id in shown:
-            stage = stages.get(client_id, (Stage.NEW, None))[0]
-            if stage is not current:
-                lines += ["", "<b>" + views.stage_label(stage) + "</b>"]
-                current = stage
-            profile = await self.uow.profiles.get(client_id)
-            follow = by_client[client_id].follow_up_on if client_id in by_client else None
-            lines.append(views.list_line(client_id, profile, follow, today))
-            builder.button(
-                text=f"{views.button_name(profile)} · {short(client_id)}",
-                callback_data=CaseButton(action=CaseAction.OPEN, client=client_id),
+        shown = [
+            ListedClient(
+                client_id, await self.uow.profiles.get(client_id), stage_of(client_id), follow_up_of(client_id)
             )
-        if not ids:
-            lines.append(_("Nobody here yet."))
-        sizes = [1] * len(shown)
-        navigation = 0
-        if page > 0:
-            builder.button(
-                text=_("« Newer"), callback_data=CaseButton(action=CaseAction.LIST, arg=str(page - 1), scope=scope)
-            )
-            navigation += 1
-        if page + 1 < pages:
-            builder.button(
-                text=_("More »"), callback_data=CaseButton(action=CaseAction.LIST, arg=str(page + 1), scope=scope)
-            )
-            navigation += 1
-        if navigation:
-            sizes.append(navigation)
-            lines.append(_("Page {page} of {pages}").format(page=page + 1, pages=pages))
-        if sees_every_client(actor.role):
-            for other, label in (
-                (Scope.MINE, _("My clients")),
-                (Scope.ALL, _("All clients")),
-                (Scope.UNASSIGNED, _("Unassigned")),
-            ):
-                if other is not scope:
-                    builder.button(text=label, callback_data=CaseButton(action=CaseAction.LIST, scope=other))
-            sizes.append(2)
-        if sizes:
-            builder.adjust(*sizes)
-        return "\n".join(lines), builder.as_markup()
+            for client_id in ids[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+        ]
+        return ClientList(scope, len(ids), page, pages, shown, self.today(), sees_every_client(actor.role))
 
     # --- the card ---------------------------------------------------------------------------------------
     async def card(self, actor: Actor, found: InReach) -> tuple[str, InlineKeyboardMarkup]:
@@ -186,9 +151,9 @@ class Casework(FeatureService):
             await self._notes(client_id),
         ]
         dates = await self._date_ideas(client_id) if allows(actor.role, Permission.SERVE_CLIENTS) else []
-        return views.fit(sections, optional), self.card_keyboard(actor, client_id, dates)
+        return views.fit(sections, optional), card_keyboard(actor.role, client_id, dates)
 
-    async def _date_ideas(self, client_id: UUID) -> list[tuple[InlineButton, str]]:
+    async def _date_ideas(self, client_id: UUID) -> list[InlineButton]:
         """For each connected pair of the client's without an open date: a button to propose one for them."""
         ideas = []
         for introduction in await self.uow.introductions.list_for(client_id):
@@ -200,11 +165,8 @@ class Casework(FeatureService):
             side = 0 if introduction.first_id == client_id else 1
             data = CounselorDate(introduction=introduction.id.hex, side=side).pack()
             name = first_name(other.display_name if other else None)[:NAME_IN_BUTTON]
-            ideas.append((InlineButton(text=_("📅 Date with {name}").format(name=name), callback_data=data), name))
+            ideas.append(InlineButton(text=_("📅 Date with {name}").format(name=name), callback_data=data))
         return ideas[:MAX_DATE_IDEAS]
-
-    async def _first_names(self, ids: list[UUID]) -> dict[UUID, ClientProfile | None]:
-        return {i: await self.uow.profiles.get(i) for i in ids}
 
     async def _introductions(self, client_id: UUID) -> str:
         introductions = await self.uow.introductions.list_for(client_id)
@@ -241,33 +203,10 @@ class Casework(FeatureService):
             lines.append(views.note_line(note.created_at, authors[note.author_id], note.text, self.zone))
         return views.events_section(_("📝 <b>Notes</b>"), lines, total)
 
-    def card_keyboard(
-        self, actor: Actor, client_id: UUID, dates: list[tuple[InlineButton, str]] | None = None
-    ) -> InlineKeyboardMarkup:
-        builder = InlineKeyboardBuilder()
-        if allows(actor.role, Permission.SERVE_CLIENTS):
-            builder.button(text=_("📌 Stage"), callback_data=CaseButton(action=CaseAction.STAGES, client=client_id))
-            builder.button(text=_("📝 Add a note"), callback_data=CaseButton(action=CaseAction.NOTE, client=client_id))
-            builder.button(
-                text=_("⏰ Follow-up"), callback_data=CaseButton(action=CaseAction.FOLLOW_UP, client=client_id)
-            )
-        if allows(actor.role, Permission.RECOMMEND):
-            builder.button(
-                text=_("💌 Propose a candidate"), callback_data=CaseButton(action=CaseAction.CURATE, client=client_id)
-            )
-        if allows(actor.role, Permission.ASSIGN_CLIENTS):
-            builder.button(
-                text=_("👤 Reassign"), callback_data=CaseButton(action=CaseAction.REASSIGN, client=client_id)
-            )
-        builder.button(text=_("« My clients"), callback_data=CaseButton(action=CaseAction.LIST))
-        builder.adjust(3, 2, 1)
-        markup = builder.as_markup()
-        for button, _name in dates or []:  # one row each, above the way back
-            row = [InlineKeyboardButton(text=button.text, callback_data=button.callback_data)]
-            markup.inline_keyboard.insert(len(markup.inline_keyboard) - 1, row)
-        return markup
-
     # --- changes ----------------------------------------------------------------------------------------
+    async def current_stage(self, client_id: UUID) -> Stage | None:
+        return await self.uow.case_stages.current(client_id)
+
     async def change_stage(
         self, actor: Actor, client_id: UUID, stage: Stage, reason: ClosingReason | None = None
     ) -> bool:
@@ -292,8 +231,11 @@ class Casework(FeatureService):
         return True
 
     # --- curation ---------------------------------------------------------------------------------------
-    async def candidate_ideas(self, pool: MatchPool, client_id: UUID, k: int = 5) -> list[UUID]:
-        """The matcher's best candidates for the client right now (to help the counselor choose)."""
+    async def candidate_ideas(
+        self, pool: MatchPool, client_id: UUID, k: int = 5
+    ) -> list[tuple[UUID, ClientProfile | None]]:
+        """The matcher's best candidates for the client right now (to help the counselor choose), with their
+        profiles."""
         index = await pool.current(self.uow)
         if client_id not in index:
             return []
@@ -301,10 +243,32 @@ class Casework(FeatureService):
         found = index.suggest(
             client_id, k=k, excluded=excluded, max_exposure=self.settings.max_daily_exposure, day=self.today()
         )
-        return [s.candidate_id for s in found]
+        return [(s.candidate_id, await self.uow.profiles.get(s.candidate_id)) for s in found]
 
     async def find_candidates(self, reference: str) -> list[UUID]:
         return await self.uow.assignments.clients(reference=reference, limit=3)
+
+    async def find_client(self, actor: Actor, reference: str) -> InReach | str:
+        """The one client a typed reference names, if the actor may act on them; otherwise what to say."""
+        found = await self.find_candidates(reference)
+        if len(found) != 1:
+            return _("No single client has the reference “{reference}”. Send /clients to see your clients.").format(
+                reference=quote(reference[:32])
+            )
+        return await self.reach(actor, found[0])
+
+    async def candidate_for(self, found: InReach, reference: str) -> tuple[UUID, ClientProfile | None] | str:
+        """The candidate a reference names, when they may be proposed to the client; otherwise what to say."""
+        candidates = await self.find_candidates(reference)
+        if len(candidates) != 1:
+            return _("No single client has the reference “{reference}”. Please check it and send it again.").format(
+                reference=quote(reference[:32])
+            )
+        candidate_id = candidates[0]
+        problem = await self.curation_check(found.client_id, candidate_id)
+        if problem is not None:
+            return problem_text(problem) + "\n" + _("Send another reference, or /cancel.")
+        return candidate_id, await self.uow.profiles.get(candidate_id)
 
     async def curation_check(self, client_id: UUID, candidate_id: UUID) -> CurationProblem | None:
         client = await self.uow.profiles.get(client_id)
@@ -332,6 +296,13 @@ class Casework(FeatureService):
             already=already,
             acceptable=acceptable,
         )
+
+    async def propose(self, actor: Actor, found: InReach, candidate_id: UUID, note: str) -> CurationProblem | None:
+        """The pick with its note, checked again (things may have changed while the note was written)."""
+        problem = await self.curation_check(found.client_id, candidate_id)
+        if problem is None:
+            await self.curate(actor, found.client_id, candidate_id, note)
+        return problem
 
     async def curate(self, actor: Actor, client_id: UUID, candidate_id: UUID, note: str) -> SuggestionRecord:
         """Queue the pick at the front of the client's next list and tell the client."""

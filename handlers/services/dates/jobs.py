@@ -41,12 +41,12 @@ def register_date_jobs(registry: JobRegistry, *, settings: Settings, i18n: I18n)
     async def feedback(uow: UnitOfWork, ref_id: str, clock: Clock) -> None:
         date_id = _date_id(ref_id)
         if date_id is not None:
-            await keeper(uow, clock).ask_feedback(date_id)
+            await keeper(uow, clock).feedback.ask_feedback(date_id)
 
     async def nudge(uow: UnitOfWork, ref_id: str, clock: Clock) -> None:
         date_id = _date_id(ref_id)
         if date_id is not None:
-            await keeper(uow, clock).nudge(date_id)
+            await keeper(uow, clock).feedback.nudge(date_id)
 
     async def demo_accept(uow: UnitOfWork, ref_id: str, clock: Clock) -> None:
         date_hex, _sep, round_ = ref_id.partition(":")

@@ -1,4 +1,5 @@
-"""Dates in the conversation and in the jobs: propose, answer, confirm, reschedule, cancel, remind, feedback.
+"""Dates in the conversation and in the jobs: propose, answer, confirm, reschedule, cancel, remind, /dates; and
+`feedback` afterwards (`DateFeedback`).
 
 One `DateKeeper` per update or per job, over its unit of work. Everything it changes commits with the update
 or job: the other side's messages go through the outbox, the reminders and the feedback question through
@@ -11,39 +12,34 @@ import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from enum import StrEnum
+from functools import cached_property
 from uuid import UUID
 
 from domain.dates import (
+    DATE_LENGTH,
     DEMO_ACCEPT,
     FEEDBACK,
     NUDGE,
     REMINDER,
     DateState,
     SlotProblem,
-    both_want_more,
     is_late_cancellation,
-    needs_alert,
     reminder_ref,
     slot_problem,
-    zone_for,
 )
-from domain.delivery import OutboundMessage
-from domain.handoff import HandoffReason
 from domain.matching.decisions import IntroductionState
-from domain.pipeline import Stage
-from handlers.services.feature import FeatureService
-from handlers.services.handoff.requests import open_handoff
-from handlers.views.cards import first_name
+from handlers.services.dates.feedback import DateFeedback
+from handlers.services.dates.people import DatePeople
 from handlers.views.dates import messages
 from handlers.views.dates.calendar_file import ics_bytes
-from handlers.views.texts import quote
+from handlers.views.dates.listing import DateEntry, DatesOverview, Partner
 from storage.records import Introduction
-from storage.repositories.dates import DateRecord, FeedbackRecord
+from storage.repositories.dates import DateRecord
 from storage.repositories.delivery import cancel, schedule
 
 LATE_WINDOW_BEFORE = timedelta(hours=3)
 LATE_WINDOW_AFTER = timedelta(hours=1)
-DEMO_RATING = 5
+PAST_SHOWN = 5  # earlier dates /dates lists
 
 
 class Refusal(StrEnum):
@@ -55,39 +51,41 @@ class Refusal(StrEnum):
     OWN = "own"  # the proposer pressed an answer to their own proposal
     PAST = "past"
     BOOKED = "booked"
+    CONFIRMED = "confirmed"  # a slot of this very proposal was accepted already
+    NOT_NOW = "not_now"  # "running late" outside the hours around the date
+    NOT_ASSIGNED = "not_assigned"  # a counselor proposing for a client who is not theirs
+
+
+@dataclass(frozen=True)
+class Refused:
+    """An action that did not happen, and the other person's name for its message."""
+
+    refusal: Refusal
+    name: str
+
+
+@dataclass(frozen=True)
+class Done:
+    """An action that happened; `name` is the other person's."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """A proposal accepted: the confirmed date as the accepter sees it, and its calendar file."""
+
+    record: DateRecord
+    name: str
+    zone: tzinfo
+    ics: bytes
 
 
 @dataclass
-class DateKeeper(FeatureService):
-    # --- people ----------------------------------------------------------------------------------------------
-    async def zone_of(self, account_id: UUID) -> tzinfo:
-        profile = await self.uow.profiles.get(account_id)
-        return zone_for(None if profile is None else profile.region_code, self.settings.timezone)
-
-    async def name_of(self, account_id: UUID) -> str:
-        profile = await self.uow.profiles.get(account_id)
-        return quote(first_name(None if profile is None else profile.display_name))
-
-    async def is_demo(self, account_id: UUID) -> bool:
-        account = await self.uow.accounts.get(account_id)
-        return account is not None and account.demo
-
-    async def own_introduction(self, account_id: UUID, introduction_id: UUID | None) -> Introduction | None:
-        if introduction_id is None:
-            return None
-        introduction = await self.uow.introductions.get(introduction_id)
-        return introduction if introduction is not None and introduction.includes(account_id) else None
-
-    async def own_date(self, account_id: UUID, date_id: UUID | None) -> DateRecord | None:
-        if date_id is None:
-            return None
-        record = await self.uow.dates.get(date_id)
-        return record if record is not None and record.includes(account_id) else None
-
-    async def connected_partners(self, account_id: UUID) -> list[Introduction]:
-        return [
-            i for i in await self.uow.introductions.list_for(account_id) if i.state == IntroductionState.CONNECTED.value
-        ]
+class DateKeeper(DatePeople):
+    @cached_property
+    def feedback(self) -> DateFeedback:
+        return DateFeedback(uow=self.uow, settings=self.settings, clock=self.clock, i18n=self.i18n)
 
     # --- proposing -------------------------------------------------------------------------------------------
     async def may_propose(self, introduction: Introduction) -> Refusal | None:
@@ -228,6 +226,31 @@ class DateKeeper(FeatureService):
         await self.notifier.to_client(other, build, dedupe_key=f"date-closed:{record.id}")
         return closed
 
+    async def accept_slot(
+        self, me: UUID, date_id: UUID | None, round_: int, slot_index: int
+    ) -> Accepted | Refused | None:
+        """`me` accepts slot `slot_index` of proposal `round_` (None when the date is not theirs); CONFIRMED
+        when that proposal was accepted already (a second press)."""
+        record = await self.own_date(me, date_id)
+        if record is None:
+            return None
+        name = await self.name_of(record.other(me))
+        result = await self.accept(record, round_, slot_index, me)
+        if isinstance(result, Refusal):
+            if result is Refusal.STALE and record.state is DateState.CONFIRMED and record.round == round_:
+                result = Refusal.CONFIRMED
+            return Refused(result, name)
+        return Accepted(result, name, await self.zone_of(me), await self.ics_for(result, me))
+
+    async def decline_proposal(self, me: UUID, date_id: UUID | None, round_: int) -> Done | Refused | None:
+        """`me` refuses proposal `round_`, or withdraws their own."""
+        record = await self.own_date(me, date_id)
+        if record is None:
+            return None
+        name = await self.name_of(record.other(me))
+        result = await self.decline(record, round_, me)
+        return Refused(result, name) if isinstance(result, Refusal) else Done(name)
+
     # --- the confirmed date ----------------------------------------------------------------------------------
     async def arm(self, record: DateRecord) -> None:
         """Schedule the reminders still ahead and the feedback question."""
@@ -305,6 +328,48 @@ class DateKeeper(FeatureService):
         )
         return True
 
+    async def calendar_file(self, me: UUID, date_id: UUID | None, round_: int) -> bytes | Refusal | None:
+        """The confirmed date's calendar file as `me` sees it; STALE when the date changed or is off since."""
+        record = await self.own_date(me, date_id)
+        if record is None:
+            return None
+        if record.state is not DateState.CONFIRMED or record.round != round_:
+            return Refusal.STALE
+        return await self.ics_for(record, me)
+
+    async def tell_running_late(self, me: UUID, date_id: UUID | None, round_: int) -> Done | Refused | None:
+        record = await self.own_date(me, date_id)
+        if record is None:
+            return None
+        name = await self.name_of(record.other(me))
+        if record.round != round_ or not await self.running_late(record, me):
+            return Refused(Refusal.NOT_NOW, name)
+        return Done(name)
+
+    # --- /dates ----------------------------------------------------------------------------------------------
+    async def overview(self, me: UUID) -> DatesOverview:
+        """`me`'s dates: upcoming (confirmed and not over), proposals waiting for an answer, the latest earlier
+        ones, and the connected introductions without an open date."""
+        now = self.now()
+        records = await self.uow.dates.list_for(me)
+        upcoming = [
+            r for r in records if r.state is DateState.CONFIRMED and r.starts_at and r.starts_at + DATE_LENGTH > now
+        ]
+        pending = [r for r in records if r.state is DateState.PROPOSED]
+        past = [r for r in records if r not in upcoming and r not in pending]
+        open_introductions = {r.introduction_id for r in upcoming + pending}
+        partners = [i for i in await self.connected_partners(me) if i.id not in open_introductions]
+        return DatesOverview(
+            zone=await self.zone_of(me),
+            upcoming=await self._entries(me, sorted(upcoming, key=lambda r: r.starts_at or now)),
+            pending=await self._entries(me, pending),
+            past=await self._entries(me, sorted(past, key=lambda r: r.created_at, reverse=True)[:PAST_SHOWN]),
+            partners=tuple([Partner(i.id, await self.name_of(i.other(me))) for i in partners]),
+        )
+
+    async def _entries(self, me: UUID, records: list[DateRecord]) -> tuple[DateEntry, ...]:
+        return tuple([DateEntry(r, await self.name_of(r.other(me)), mine=r.proposed_by == me) for r in records])
+
     # --- jobs ------------------------------------------------------------------------------------------------
     async def remind(self, date_id: UUID, hours: int) -> None:
         record = await self.uow.dates.get(date_id)
@@ -321,49 +386,6 @@ class DateKeeper(FeatureService):
             )
         await self.uow.dates.mark_reminded(record.id, self.now())
 
-    async def ask_feedback(self, date_id: UUID) -> None:
-        record = await self.uow.dates.get(date_id)
-        if record is None or record.state is not DateState.CONFIRMED:
-            return
-        now = self.now()
-        for person in record.people:
-            feedback = await self.uow.dates.ask_feedback(record, person, now)
-            if await self.is_demo(person):
-                await self.uow.dates.answer(
-                    feedback, rating=DEMO_RATING, meet_again=True, completed_at=now, expect_open=True
-                )
-                continue
-            name = await self.name_of(record.other(person))
-            await self.notifier.to_client(
-                person,
-                functools.partial(messages.feedback_rating, record, name),
-                dedupe_key=f"date-feedback:{record.id}:{person}",
-            )
-        await schedule(self.uow, NUDGE, record.id.hex, now + timedelta(hours=self.settings.feedback_nudge_hours))
-
-    async def nudge(self, date_id: UUID) -> None:
-        """One gentle nudge to whoever has not finished their feedback; never a second one."""
-        record = await self.uow.dates.get(date_id)
-        if record is None:
-            return
-        for feedback in await self.uow.dates.feedback_on(record.id):
-            if feedback.completed_at is not None or feedback.nudged_at is not None:
-                continue
-            name = await self.name_of(feedback.about_id)
-            await self.notifier.to_client(
-                feedback.author_id,
-                functools.partial(self.next_question, record, feedback, name, nudge=True),
-                dedupe_key=f"date-nudge:{record.id}:{feedback.author_id}",
-            )
-            await self.uow.dates.answer(feedback, nudged_at=self.now())
-
-    def next_question(self, record: DateRecord, feedback: FeedbackRecord, name: str, *, nudge: bool) -> OutboundMessage:
-        if feedback.rating is None and not feedback.no_show:
-            return messages.feedback_rating(record, name, nudge=nudge)
-        if feedback.meet_again is None:
-            return messages.feedback_again(record, name, nudge=nudge)
-        return messages.feedback_comment(record, nudge=nudge)
-
     async def demo_accept(self, date_id: UUID, round_: int) -> None:
         """A demo client accepts the first slot that is still possible, as a person would."""
         record = await self.uow.dates.get(date_id)
@@ -377,90 +399,6 @@ class DateKeeper(FeatureService):
             if isinstance(result, DateRecord) or result is Refusal.STALE:
                 return
         await self.decline(record, round_, demo)
-
-    # --- feedback answers ------------------------------------------------------------------------------------
-    async def own_feedback(self, account_id: UUID, date_id: UUID | None) -> tuple[DateRecord, FeedbackRecord] | None:
-        record = await self.own_date(account_id, date_id)
-        if record is None:
-            return None
-        feedback = await self.uow.dates.feedback(record.id, account_id)
-        return None if feedback is None else (record, feedback)
-
-    async def rate(self, record: DateRecord, feedback: FeedbackRecord, rating: int) -> bool:
-        if feedback.rating is not None or feedback.no_show:
-            return False
-        if not await self.uow.dates.answer(feedback, rating=rating):
-            return False
-        await self.uow.case_stages.advance(feedback.author_id, Stage.MET, cause="date", now=self.now())
-        if needs_alert(rating=rating, no_show=False, complaint=False):
-            await self._alert(record, feedback, rating=rating)
-        return True
-
-    async def no_show(self, record: DateRecord, feedback: FeedbackRecord) -> bool:
-        if feedback.rating is not None or feedback.no_show:
-            return False
-        if not await self.uow.dates.answer(feedback, no_show=True, meet_again=False):
-            return False
-        await self._alert(record, feedback, no_show=True)
-        return True
-
-    async def meet_again(self, record: DateRecord, feedback: FeedbackRecord, yes: bool) -> bool | None:
-        """Record the answer; True when both now want to meet again (the case moves to dating), None when
-        it was answered already."""
-        if feedback.meet_again is not None or (feedback.rating is None and not feedback.no_show):
-            return None
-        if not await self.uow.dates.answer(feedback, meet_again=yes):
-            return None
-        theirs = await self.uow.dates.feedback(record.id, feedback.about_id)
-        if not both_want_more(yes, None if theirs is None else theirs.meet_again):
-            return False
-        now = self.now()
-        for person in record.people:
-            await self.uow.case_stages.advance(person, Stage.DATING, cause="date_feedback", now=now)
-        name = await self.name_of(feedback.author_id)
-        await self.notifier.to_client(
-            feedback.about_id, lambda: messages.both_want_more(name), dedupe_key=f"date-dating:{record.id}"
-        )
-        return True
-
-    async def comment(self, record: DateRecord, feedback: FeedbackRecord, text: str) -> bool:
-        if feedback.completed_at is not None:
-            return False
-        return await self.uow.dates.answer(feedback, comment=text)
-
-    async def finish(self, record: DateRecord, feedback: FeedbackRecord, *, complaint: bool) -> bool:
-        if not await self.uow.dates.answer(feedback, complaint=complaint, completed_at=self.now()):
-            return False
-        if complaint:
-            await self._alert(record, feedback, complaint=True)
-        return True
-
-    async def _alert(
-        self,
-        record: DateRecord,
-        feedback: FeedbackRecord,
-        *,
-        rating: int | None = None,
-        no_show: bool = False,
-        complaint: bool = False,
-    ) -> None:
-        """Queue a counselor alert (in the agency's language) for feedback that needs attention."""
-
-        def build() -> OutboundMessage:
-            why = messages.alert_reason(rating=rating, no_show=no_show, complaint=complaint)
-            return messages.feedback_alert(record, feedback.author_id, why)
-
-        code = "no_show" if no_show else "complaint" if complaint else "rating"
-        await self.notifier.to_counselors(build, dedupe_key=f"date-alert:{feedback.id}:{code}")
-        # And a counselor should talk with the client: into the handoff queue (a no-op when one is open).
-        await open_handoff(
-            self.uow,
-            client_id=feedback.author_id,
-            reason=HandoffReason.COMPLAINT if complaint else HandoffReason.LOW_RATING,
-            now=self.now(),
-            settings=self.settings,
-            i18n=self.i18n,
-        )
 
 
 def _plain(html_text: str) -> str:

@@ -18,18 +18,21 @@ from aiogram.utils.i18n import I18n
 
 from domain.clock import Clock
 from domain.handoff import ESCALATE_JOB, WIDEN_JOB
-from handlers.services.handoff.requests import escalate, widen
+from handlers.services.handoff.requests import HandoffRequests
 from handlers.services.job_registry import JobRegistry
 from handlers.services.settings import Settings
 from storage.unit_of_work import UnitOfWork
 
 
 def register_handoff_jobs(registry: JobRegistry, *, settings: Settings, i18n: I18n) -> None:
+    def desk(uow: UnitOfWork, clock: Clock) -> HandoffRequests:
+        return HandoffRequests(uow=uow, settings=settings, clock=clock, i18n=i18n)
+
     async def widen_job(uow: UnitOfWork, ref_id: str, clock: Clock) -> None:
-        await widen(uow, UUID(hex=ref_id), now=clock.now(), settings=settings, i18n=i18n)
+        await desk(uow, clock).widen(UUID(hex=ref_id))
 
     async def escalate_job(uow: UnitOfWork, ref_id: str, clock: Clock) -> None:
-        await escalate(uow, UUID(hex=ref_id), now=clock.now(), settings=settings, i18n=i18n)
+        await desk(uow, clock).escalate(UUID(hex=ref_id))
 
     registry.register(WIDEN_JOB, widen_job)
     registry.register(ESCALATE_JOB, escalate_job)

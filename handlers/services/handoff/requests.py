@@ -1,24 +1,24 @@
-"""The handoff desk: opening a handoff and alerting staff, the escalation steps, claims, the relay, the end.
+"""A handoff request (转人工): opening one and alerting staff, the escalation steps, a client's /human and the
+staff's /queue. `Handoffs` (`handoffs.py`) adds the conversation: claims, the relay, the end and the rating.
 
-`open_handoff` is the hook other features call (a low date rating, a complaint, a payment problem):
+`HandoffRequests.open` is the hook other features call (a low date rating, a complaint, a payment problem):
 
-    await open_handoff(uow, client_id=..., reason=HandoffReason.COMPLAINT, settings=settings, i18n=i18n)
+    await HandoffRequests.beside(self).open(client_id, HandoffReason.COMPLAINT)
 
-It works in the caller's unit of work (a handler's or a job's) and only writes rows and outbox messages, so
-it is safe in either. Everything sent to somebody other than the person of the update goes through the
-outbox, in the recipient's language.
+It works in the caller's unit of work (a handler's or a job's) and only writes rows and outbox
+messages, so it is safe in either. Everything sent to somebody other than the person of the update goes
+through the outbox (`Notifier`), in the recipient's language.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Self
 from uuid import UUID
 
-from aiogram.utils.i18n import I18n
-
-from domain.delivery import ChatAddress, OutboundMessage
+from domain.delivery import OutboundMessage
 from domain.handoff import (
     ESCALATE_JOB,
     WIDEN_JOB,
@@ -33,209 +33,176 @@ from domain.handoff import (
     widened_alert,
 )
 from domain.identity import Channel
-from domain.staff import Role, parse_role
-from handlers.services.notifier import can_receive
-from handlers.services.settings import Settings
+from domain.staff import parse_role
+from handlers.services.feature import FeatureService
+from handlers.services.handoff.outcomes import AlertEdit, Ask, Asking, Waiting
+from handlers.services.staff_access import Actor
 from handlers.views.handoff import messages
-from storage.records import Account
-from storage.repositories.delivery import cancel, enqueue, schedule
-from storage.unit_of_work import UnitOfWork
+from storage.repositories.delivery import cancel, schedule
 
 OPENED_ACTION = "handoff.opened"
+QUEUE_ACTION = "handoff.listed"
+QUEUE_LIMIT = 20
 
 
-def timing(settings: Settings) -> Timing:
-    return Timing(settings.handoff_claim_minutes, settings.handoff_escalation_minutes)
+@dataclass
+class HandoffRequests(FeatureService):
+    @classmethod
+    def beside(cls, service: FeatureService) -> Self:
+        """The desk in another feature's unit of work (its complaint or low rating hands the client over)."""
+        return cls(uow=service.uow, settings=service.settings, clock=service.clock, i18n=service.i18n)
 
+    @property
+    def timing(self) -> Timing:
+        return Timing(self.settings.handoff_claim_minutes, self.settings.handoff_escalation_minutes)
 
-def chat_of(account: Account) -> ChatAddress:
-    assert account.external_id is not None
-    return ChatAddress(Channel(account.channel), int(account.external_id))
+    # --- people -----------------------------------------------------------------------------------------
+    async def client_name(self, client_id: UUID) -> str | None:
+        profile = await self.uow.profiles.get(client_id)
+        return None if profile is None else profile.display_name
 
+    async def staff_name(self, member_id: UUID | None) -> str | None:
+        member = None if member_id is None else await self.uow.staff.get(member_id)
+        return None if member is None else member.display_name
 
-async def send_to(
-    uow: UnitOfWork,
-    i18n: I18n,
-    account_id: UUID,
-    build: Callable[[], OutboundMessage],
-    *,
-    dedupe_key: str | None = None,
-) -> int | None:
-    """Queue `build()` in the account's language; the outbox id, or None when they get nothing."""
-    account = await uow.accounts.get(account_id)
-    if account is None or not can_receive(account):
-        return None
-    with i18n.context(), i18n.use_locale(account.locale):
-        message = build()
-    return await enqueue(uow, chat_of(account), message, account_id=account.id, dedupe_key=dedupe_key)
+    async def staff_on_duty(self) -> list[StaffOnDuty]:
+        found = []
+        for member in await self.uow.staff.list():
+            role = parse_role(member.role)
+            if role is not None:
+                found.append(
+                    StaffOnDuty(member.account_id, role, member.active, member.standard_acknowledged_at is not None)
+                )
+        return found
 
+    # --- opening and escalating -------------------------------------------------------------------------
+    async def open(self, client_id: UUID, reason: HandoffReason) -> Handoff:
+        """Hand the client over to a human (the hook for other features).
 
-async def send_to_staff_chat(
-    uow: UnitOfWork, i18n: I18n, settings: Settings, build: Callable[[], OutboundMessage], *, dedupe_key: str
-) -> int | None:
-    if settings.counselor_chat_id is None:
-        return None
-    with i18n.context(), i18n.use_locale(settings.default_locale):
-        message = build()
-    return await enqueue(uow, ChatAddress.telegram(settings.counselor_chat_id), message, dedupe_key=dedupe_key)
-
-
-async def staff_on_duty(uow: UnitOfWork) -> list[StaffOnDuty]:
-    members = await uow.staff.list()
-    found = []
-    for member in members:
-        role = parse_role(member.role)
-        if role is not None:
-            found.append(
-                StaffOnDuty(member.account_id, role, member.active, member.standard_acknowledged_at is not None)
-            )
-    return found
-
-
-async def client_name(uow: UnitOfWork, client_id: UUID) -> str | None:
-    profile = await uow.profiles.get(client_id)
-    return None if profile is None else profile.display_name
-
-
-async def _alert(
-    uow: UnitOfWork,
-    i18n: I18n,
-    settings: Settings,
-    handoff: Handoff,
-    plan: AlertPlan,
-    build: Callable[[], OutboundMessage],
-    *,
-    step: str,
-    now: datetime,
-) -> None:
-    """Send the alert copies of `plan` and remember each one's outbox id (to edit it on a claim)."""
-    for recipient in plan.recipients:
-        outbox_id = await send_to(
-            uow, i18n, recipient, build, dedupe_key=f"handoff:{handoff.id.hex}:{step}:{recipient.hex}"
+        When the client already has an open or claimed handoff, that one is returned and nothing else happens.
+        Otherwise: a new open handoff, the first alert (the assigned counselor if on duty, else everyone on
+        duty or the staff chat), an audit entry, and the escalation jobs. Works in a handler or a job.
+        """
+        active = await self.uow.handoffs.active_for_client(client_id)
+        if active is not None:
+            return active
+        now = self.now()
+        handoff = await self.uow.handoffs.open(client_id, reason, now=now)
+        await self.uow.audit.record(
+            action=OPENED_ACTION, now=now, actor_account_id=client_id, subject_account_id=client_id
         )
-        if outbox_id is not None:
-            await uow.handoffs.add_alert(
-                handoff.id, handoff.client_id, recipient_id=recipient, outbox_id=outbox_id, now=now
+        plan = first_alert(
+            assigned=await self.uow.assignments.counselor_of(client_id),
+            staff=await self.staff_on_duty(),
+            client_id=client_id,
+            has_staff_chat=self.settings.counselor_chat_id is not None,
+        )
+        await self._alert(handoff, plan, await self._request_alert(handoff), step="first", now=now)
+        if plan.widened:
+            await self.uow.handoffs.mark_widened(handoff.id, now=now)
+        else:
+            await schedule(self.uow, WIDEN_JOB, handoff.id.hex, self.timing.widen_at(now))
+        await schedule(self.uow, ESCALATE_JOB, handoff.id.hex, self.timing.escalate_at(now))
+        return handoff
+
+    async def widen(self, handoff_id: UUID) -> None:
+        """Not claimed by the assigned counselor in time: offer it to everyone on duty (or the staff chat)."""
+        handoff = await self.uow.handoffs.get(handoff_id)
+        if handoff is None or handoff.state is not HandoffState.OPEN or handoff.widened_at is not None:
+            return
+        plan = widened_alert(
+            staff=await self.staff_on_duty(),
+            client_id=handoff.client_id,
+            has_staff_chat=self.settings.counselor_chat_id is not None,
+            already=await self.uow.handoffs.alerted(handoff.id),
+        )
+        now = self.now()
+        await self._alert(handoff, plan, await self._request_alert(handoff), step="wide", now=now)
+        await self.uow.handoffs.mark_widened(handoff.id, now=now)
+
+    async def escalate(self, handoff_id: UUID) -> None:
+        """Still unclaimed after the escalation time: tell the managers."""
+        handoff = await self.uow.handoffs.get(handoff_id)
+        if handoff is None or handoff.state is not HandoffState.OPEN or handoff.managers_told_at is not None:
+            return
+        managers = managers_to_tell(await self.staff_on_duty(), handoff.client_id)
+        name = await self.client_name(handoff.client_id)
+        now = self.now()
+        minutes = max(1, int((now - handoff.created_at) / timedelta(minutes=1)))
+        plan = AlertPlan(managers, to_staff_chat=False, widened=True)
+
+        def build() -> OutboundMessage:
+            return messages.escalation(handoff, name, minutes=minutes)
+
+        await self._alert(handoff, plan, build, step="managers", now=now)
+        await self.uow.handoffs.mark_managers_told(handoff.id, now=now)
+
+    async def _request_alert(self, handoff: Handoff) -> Callable[[], OutboundMessage]:
+        """The alert of a waiting request, with its Claim button."""
+        name = await self.client_name(handoff.client_id)
+        timezone = self.settings.timezone
+        return lambda: messages.alert(handoff, name, timezone=timezone)
+
+    async def _alert(
+        self, handoff: Handoff, plan: AlertPlan, build: Callable[[], OutboundMessage], *, step: str, now: datetime
+    ) -> None:
+        """Send the alert copies of `plan` and remember each one's outbox id (to edit it on a claim)."""
+        notifier = self.notifier
+        key = f"handoff:{handoff.id.hex}:{step}"
+        for recipient in plan.recipients:
+            outbox_id = await notifier.queue_for(recipient, build, dedupe_key=f"{key}:{recipient.hex}")
+            if outbox_id is not None:
+                await self.uow.handoffs.add_alert(
+                    handoff.id, handoff.client_id, recipient_id=recipient, outbox_id=outbox_id, now=now
+                )
+        if plan.to_staff_chat:
+            outbox_id = await notifier.queue_for_counselors(build, dedupe_key=key)
+            if outbox_id is not None:
+                await self.uow.handoffs.add_alert(
+                    handoff.id, handoff.client_id, recipient_id=None, outbox_id=outbox_id, now=now
+                )
+
+    async def stop_timers(self, handoff_id: UUID) -> None:
+        await cancel(self.uow, WIDEN_JOB, handoff_id.hex)
+        await cancel(self.uow, ESCALATE_JOB, handoff_id.hex)
+
+    async def alert_edits(self, handoff: Handoff, channel: Channel, build: Callable[[], str]) -> list[AlertEdit]:
+        """Every delivered copy of the alert on `channel`, with `build()` in its reader's language."""
+        copies = [c for c in await self.uow.handoffs.alert_copies(handoff.id) if c.chat is not None and c.message_id]
+        recipients = await self.uow.accounts.get_many(c.recipient_id for c in copies if c.recipient_id is not None)
+        edits = []
+        for copy in copies:
+            assert copy.chat is not None and copy.message_id is not None
+            if copy.chat.channel is not channel:
+                continue
+            recipient = recipients.get(copy.recipient_id) if copy.recipient_id is not None else None
+            locale = recipient.locale if recipient is not None else self.settings.default_locale
+            with self.i18n.use_locale(locale):
+                text = build()
+            edits.append(AlertEdit(copy.chat.chat_id, copy.message_id, copy.outbox_id, text))
+        return edits
+
+    # --- a client asks; staff list and claim --------------------------------------------------------------
+    async def ask(self, client_id: UUID) -> Asking:
+        """A client's /human: back to their conversation, still waiting, or a new request."""
+        active = await self.uow.handoffs.active_for_client(client_id)
+        if active is not None and active.state is HandoffState.CLAIMED and active.counselor_id is not None:
+            return Asking(Ask.TALKING, active, await self.staff_name(active.counselor_id))
+        if active is not None:
+            return Asking(Ask.WAITING, active)
+        return Asking(Ask.OPENED, await self.open(client_id, HandoffReason.ASKED))
+
+    async def waiting(self, actor: Actor) -> Waiting:
+        """/queue: the longest waiting requests first; each listing of a client is audited."""
+        now = self.now()
+        waiting = await self.uow.handoffs.waiting(limit=QUEUE_LIMIT)
+        if not waiting:
+            return Waiting([], 0, now)
+        total = await self.uow.handoffs.count_waiting()
+        requests = []
+        for handoff in waiting:
+            requests.append((handoff, await self.client_name(handoff.client_id)))
+            await self.uow.audit.record(
+                action=QUEUE_ACTION, now=now, actor_account_id=actor.account_id, subject_account_id=handoff.client_id
             )
-    if plan.to_staff_chat:
-        outbox_id = await send_to_staff_chat(uow, i18n, settings, build, dedupe_key=f"handoff:{handoff.id.hex}:{step}")
-        if outbox_id is not None:
-            await uow.handoffs.add_alert(handoff.id, handoff.client_id, recipient_id=None, outbox_id=outbox_id, now=now)
-
-
-async def open_handoff(
-    uow: UnitOfWork,
-    *,
-    client_id: UUID,
-    reason: HandoffReason,
-    now: datetime,
-    settings: Settings,
-    i18n: I18n,
-) -> Handoff:
-    """Hand the client over to a human (the hook for other features).
-
-    When the client already has an open or claimed handoff, that one is returned and nothing else happens.
-    Otherwise: a new open handoff, the first alert (the assigned counselor if on duty, else everyone on
-    duty or the staff chat), an audit entry, and the escalation jobs. Works in a handler or a job.
-    """
-    active = await uow.handoffs.active_for_client(client_id)
-    if active is not None:
-        return active
-    handoff = await uow.handoffs.open(client_id, reason, now=now)
-    await uow.audit.record(action=OPENED_ACTION, now=now, actor_account_id=client_id, subject_account_id=client_id)
-    rules = timing(settings)
-    plan = first_alert(
-        assigned=await uow.assignments.counselor_of(client_id),
-        staff=await staff_on_duty(uow),
-        client_id=client_id,
-        has_staff_chat=settings.counselor_chat_id is not None,
-    )
-    name = await client_name(uow, client_id)
-    await _alert(
-        uow,
-        i18n,
-        settings,
-        handoff,
-        plan,
-        lambda: messages.alert(handoff, name, timezone=settings.timezone),
-        step="first",
-        now=now,
-    )
-    if plan.widened:
-        await uow.handoffs.mark_widened(handoff.id, now=now)
-    else:
-        await schedule(uow, WIDEN_JOB, handoff.id.hex, rules.widen_at(now))
-    await schedule(uow, ESCALATE_JOB, handoff.id.hex, rules.escalate_at(now))
-    return handoff
-
-
-async def widen(uow: UnitOfWork, handoff_id: UUID, *, now: datetime, settings: Settings, i18n: I18n) -> None:
-    """Not claimed by the assigned counselor in time: offer it to everyone on duty (or the staff chat)."""
-    handoff = await uow.handoffs.get(handoff_id)
-    if handoff is None or handoff.state is not HandoffState.OPEN or handoff.widened_at is not None:
-        return
-    plan = widened_alert(
-        staff=await staff_on_duty(uow),
-        client_id=handoff.client_id,
-        has_staff_chat=settings.counselor_chat_id is not None,
-        already=await uow.handoffs.alerted(handoff.id),
-    )
-    name = await client_name(uow, handoff.client_id)
-    await _alert(
-        uow,
-        i18n,
-        settings,
-        handoff,
-        plan,
-        lambda: messages.alert(handoff, name, timezone=settings.timezone),
-        step="wide",
-        now=now,
-    )
-    await uow.handoffs.mark_widened(handoff.id, now=now)
-
-
-async def escalate(uow: UnitOfWork, handoff_id: UUID, *, now: datetime, settings: Settings, i18n: I18n) -> None:
-    """Still unclaimed after the escalation time: tell the managers."""
-    handoff = await uow.handoffs.get(handoff_id)
-    if handoff is None or handoff.state is not HandoffState.OPEN or handoff.managers_told_at is not None:
-        return
-    managers = managers_to_tell(await staff_on_duty(uow), handoff.client_id)
-    name = await client_name(uow, handoff.client_id)
-    minutes = max(1, int((now - handoff.created_at) / timedelta(minutes=1)))
-    plan = AlertPlan(managers, to_staff_chat=False, widened=True)
-    await _alert(
-        uow,
-        i18n,
-        settings,
-        handoff,
-        plan,
-        lambda: messages.escalation(handoff, name, minutes=minutes),
-        step="managers",
-        now=now,
-    )
-    await uow.handoffs.mark_managers_told(handoff.id, now=now)
-
-
-async def stop_timers(uow: UnitOfWork, handoff_id: UUID) -> None:
-    await cancel(uow, WIDEN_JOB, handoff_id.hex)
-    await cancel(uow, ESCALATE_JOB, handoff_id.hex)
-
-
-@contextmanager
-def writing_for(uow: UnitOfWork, account_id: UUID) -> Iterator[None]:
-    """Conversation-state rows written inside are tagged with `account_id` (not the update's own account), so
-    shredding that account deletes them."""
-    previous = uow.principal_id
-    uow.principal_id = account_id
-    try:
-        yield
-    finally:
-        uow.principal_id = previous
-
-
-def is_manager_or_owner(role: Role) -> bool:
-    return role in (Role.MANAGER, Role.OWNER)
-
-
-def minutes_since(moment: datetime, now: datetime) -> int:
-    return max(0, int((now - moment) / timedelta(minutes=1)))
+        return Waiting(requests, total, now)

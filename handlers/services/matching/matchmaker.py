@@ -1,8 +1,9 @@
 """Matching in the conversation: the day's list, answers, introductions, contact sharing, reports.
 
-One `Matchmaker` per update or per job, over its unit of work; the handlers (`handlers/matching/router.py`)
-and the jobs (`handlers/matching/jobs.py`) only call it and render. Everything it changes commits with the
-update or job, the messages to the other side included (they go through the outbox).
+One `Matchmaker` per update or per job, over its unit of work (`services.matchmaker`); the handlers
+(`handlers/matching/`) and the jobs (`handlers/services/matching/jobs.py`) only call it and render.
+Everything it changes commits with the update or job, the messages to the other side included (they go
+through the outbox).
 
 The list of a day: suggestions still waiting for an answer come first; when there are none and the day has
 no list yet, a new one is made of the queued candidates (counselor's picks, people already interested in
@@ -27,11 +28,11 @@ from domain.matching.filters import would_accept
 from domain.matching.model import Suggestion
 from domain.pipeline import Stage
 from handlers.services.feature import FeatureService
-from handlers.services.handoff.requests import open_handoff
+from handlers.services.handoff.requests import HandoffRequests
 from handlers.services.notifier import can_receive
 from handlers.views.matching import messages
 from storage.matching_source import MatchPool, load_match_profile, unreachable_among
-from storage.records import Account, ClientProfile, Introduction, SuggestionRecord
+from storage.records import ClientProfile, Introduction, SuggestionRecord
 from storage.repositories.delivery import schedule
 
 DEMO_ANSWER = "matching.demo_answer"
@@ -102,6 +103,20 @@ class Matchmaker(FeatureService):
                 return card
             await self.uow.suggestions.withdraw(record.id)  # paused, unreachable or deleted since: not today
         return None
+
+    async def next_offer(self, asker_id: UUID) -> OutboundMessage | None:
+        """The asker's next suggestion as a card to send now (the asker counts as active today); None when
+        there is nothing more today."""
+        await self.touch(asker_id)
+        card = await self.next_card(asker_id)
+        if card is None:
+            return None
+        person = card.person
+        return messages.suggestion_card(card.record, person.profile, self.today(), photo=person.photo, demo=person.demo)
+
+    async def profile(self, account_id: UUID) -> ClientProfile | None:
+        """Another client's profile as cards and notices name them (None when it is gone)."""
+        return await self.uow.profiles.get(account_id)
 
     async def _card(self, record: SuggestionRecord) -> Card | None:
         """The card of a suggestion, or None when the candidate is paused, unreachable or gone."""
@@ -237,14 +252,7 @@ class Matchmaker(FeatureService):
             dedupe_key=f"report:{report.id}",
         )
         # A complaint deserves a person: the reporter joins the counselors' queue (once, if already waiting).
-        await open_handoff(
-            self.uow,
-            client_id=record.asker_id,
-            reason=HandoffReason.COMPLAINT,
-            now=self.now(),
-            settings=self.settings,
-            i18n=self.i18n,
-        )
+        await HandoffRequests.beside(self).open(record.asker_id, HandoffReason.COMPLAINT)
         return Answer.RECORDED
 
     # --- introductions --------------------------------------------------------------------------------------
@@ -331,11 +339,13 @@ class Matchmaker(FeatureService):
             )
         return introduction
 
-    async def contact_of(self, account_id: UUID) -> tuple[ClientProfile, Account] | None:
-        profile, account = await self.uow.profiles.get(account_id), await self.uow.accounts.get(account_id)
+    async def contact_message(self, introduction: Introduction, other_id: UUID) -> OutboundMessage | None:
+        """The other side's contact, as the client who completed the exchange receives it now (None when the
+        other's account is gone)."""
+        profile, account = await self.uow.profiles.get(other_id), await self.uow.accounts.get(other_id)
         if profile is None or account is None or account.is_deleted:
             return None
-        return profile, account
+        return messages.contact_message(introduction, profile, account)
 
     async def _is_demo(self, account_id: UUID) -> bool:
         account = await self.uow.accounts.get(account_id)

@@ -36,7 +36,9 @@ def propose_date_button(introduction_id: UUID) -> InlineButton:
     return InlineButton(text=_("📅 Propose a date"), callback_data=data)
 
 
-class Draft(StrEnum):
+class DraftAct(StrEnum):
+    """What a picker button does (one handler each)."""
+
     DAY = "day"  # value: YYYYMMDD, the day picked in the calendar
     MONTH = "month"  # value: YYYYMM, the month to show
     TIME = "time"  # value: YYYYMMDDHHMM, a local start time
@@ -52,8 +54,10 @@ class Draft(StrEnum):
 
 
 class DraftButton(CallbackData, prefix="dd"):
+    """A button of the calendar and time picker: `flow` is the draft's nonce, `value` what `act` needs."""
+
     flow: str
-    act: Draft
+    act: DraftAct
     value: str = ""
 
 

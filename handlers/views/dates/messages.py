@@ -133,6 +133,11 @@ def proposed_for_you(record: DateRecord, counselor: str, name: str, zone: tzinfo
     return OutboundMessage(text="\n".join(lines))
 
 
+def agency_as_proposer() -> str:
+    """Who proposed, for a client whose date an owner without a name proposed."""
+    return _("at the agency")
+
+
 def declined(name: str, reason: str | None) -> OutboundMessage:
     text = _("{name} can't meet at the proposed times and withdrew the proposal.").format(name=name)
     return OutboundMessage(text=text + _reason_line(reason))
@@ -210,6 +215,14 @@ def rescheduled(
         else _("🔁 {name} proposes other times.").format(name=name)
     )
     return proposal(record, name, zone, lead=lead + _reason_line(reason))
+
+
+def cancelled_by_you(name: str, *, late: bool) -> str:
+    """To the person who called the date off."""
+    text = _("Your date with {name} is cancelled, and I have told them.").format(name=name)
+    if late:
+        text += "\n" + _("As it is so close to the date, your counselor has been told as well.")
+    return text
 
 
 def cancelled(name: str, starts_at: datetime | None, zone: tzinfo, reason: str | None) -> OutboundMessage:

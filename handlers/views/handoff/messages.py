@@ -1,21 +1,25 @@
-"""What the handoff shows: the alert and its buttons, the counselor's view of the client, relayed lines, the
-rating question. Texts are HTML; everything a person typed is escaped."""
+"""What the handoff shows: the alert and its buttons, /queue, why a claim was refused, the counselor's view of
+the client, relayed lines, the rating question. Texts are HTML; everything a person typed is escaped."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
 from domain.delivery import InlineButton, OutboundMessage
-from domain.handoff import RATINGS, Handoff, HandoffReason
+from domain.handoff import RATINGS, ClaimRefusal, Handoff, HandoffReason
+from handlers.views.keyboards import InlineKeyboardBuilder
 from handlers.views.texts import quote, quote_clipped
 
 NAME_BUDGET = 40
+BUTTON_NAME = 20  # a client's first name on a /queue button
 MAX_RELAYED = 3800  # a relayed line's text; with its header it stays within Telegram's 4,096 characters
 
 
@@ -112,6 +116,50 @@ def taken(handoff: Handoff, client_name: str | None, counselor: str | None) -> s
 def closed_alert(handoff: Handoff, client_name: str | None) -> str:
     return _("🙋 A request from {name} ({reason}).\nIt has ended.").format(
         name=first_name(client_name), reason=reason_label(handoff.reason)
+    )
+
+
+def button_name(display_name: str | None) -> str:
+    words = (display_name or "").split()
+    name = words[0] if words else _("a client (no name yet)")
+    return name[:BUTTON_NAME] + "…" if len(name) > BUTTON_NAME else name
+
+
+def queue_view(
+    requests: Sequence[tuple[Handoff, str | None]], total: int, now: datetime
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """/queue: the waiting requests (with the client's display name), a Claim button each."""
+    if not requests:
+        return _("Nobody is waiting for a counselor right now."), None
+    builder = InlineKeyboardBuilder()
+    lines = [_("<b>Waiting for a counselor</b> ({count}), the longest waiting first:").format(count=total)]
+    for handoff, name in requests:
+        minutes = waited_minutes(handoff, now)
+        lines.append(
+            _("• {name}: {reason}, {minutes} min").format(
+                name=first_name(name), reason=reason_label(handoff.reason), minutes=minutes
+            )
+        )
+        builder.button(
+            text=_("✋ Claim: {name}, {minutes} min").format(name=button_name(name), minutes=minutes),
+            callback_data=HandoffButton(action=HandoffAction.CLAIM, handoff=handoff.id.hex),
+        )
+    if total > len(requests):
+        lines.append(_("…and {count} more.").format(count=total - len(requests)))
+    return "\n".join(lines), builder.as_markup()
+
+
+def claim_refused(refusal: ClaimRefusal, holder: str | None) -> str:
+    """Why a Claim did not go through; `holder`: who has it (TAKEN)."""
+    if refusal is ClaimRefusal.TAKEN:
+        return _("{name} has already taken this conversation.").format(name=staff_name(holder))
+    if refusal is ClaimRefusal.CLOSED:
+        return _("This conversation has already ended.")
+    if refusal is ClaimRefusal.BUSY:
+        return _("You are already talking with another client. Send /end to finish that conversation first.")
+    return _(
+        "This client is looked after by another counselor. If they do not answer in time, the request is offered "
+        "to everyone."
     )
 
 

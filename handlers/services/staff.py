@@ -1,0 +1,174 @@
+"""The staff office: joining by invitation, the service standard, invitations, and each member's role and
+access (docs/staff.md). Reached as `services.staff`.
+
+Every change is checked against the domain's rules (`domain.staff`) for the member read afresh from the
+database, never for what a button claims, and written to the audit log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from uuid import UUID
+
+from domain import invites
+from domain.identity import Channel, Principal
+from domain.staff import Role, ensure_can_grant, needs_standard
+from handlers.services.alerts import reassign_clients_of
+from handlers.services.feature import FeatureService
+from handlers.services.staff_access import Actor, staff_role
+from storage.records import StaffMember
+
+
+class Unusable(StrEnum):
+    """Why an invitation did not make anyone a staff member."""
+
+    NOT_VALID = "not_valid"  # no such code (mistyped, forged, or not a staff invitation at all)
+    USED = "used"
+    EXPIRED = "expired"
+
+
+@dataclass(frozen=True)
+class Joined:
+    role: Role
+    standard_due: bool  # the new member is to read and accept the service standard now
+
+
+@dataclass(frozen=True)
+class AlreadyStaff:
+    """The person is on the staff already; the invitation stays unused."""
+
+    role: Role
+
+
+JoinResult = Joined | AlreadyStaff | Unusable
+
+
+@dataclass(frozen=True)
+class Invitation:
+    role: Role
+    payload: str  # the deep-link payload, `staff-<code>`
+    hours: int  # how long it is valid
+    on_telegram: bool  # issued on Telegram, where a link to the bot can be given
+
+
+@dataclass(frozen=True)
+class AccessChange:
+    member: StaffMember
+    moved: list[tuple[UUID, UUID | None]]  # a deactivated counselor's clients: (client, new counselor or None)
+
+    @property
+    def waiting(self) -> int:
+        """Clients left without a counselor (nobody else was available)."""
+        return sum(1 for _client, counselor in self.moved if counselor is None)
+
+
+@dataclass
+class StaffOffice(FeatureService):
+    principal: Principal | None = None  # the person behind the update
+
+    # --- joining ----------------------------------------------------------------------------------------------
+    async def join(self, payload: str | None, *, name: str | None) -> JoinResult:
+        """The person behind the update opens an invitation (`/start staff-<code>`): with a valid one they
+        join the staff (again, if they were deactivated) with its role, under `name`."""
+        principal = self.principal
+        now = self.now()
+        code = invites.code_from_payload(payload)
+        invite = None if code is None or principal is None else await self.uow.invites.find(code)
+        if invite is None or principal is None:
+            return Unusable.NOT_VALID
+        state = invites.status(expires=invite.expires_at, used=invite.used_at, now=now)
+        if state is invites.InviteStatus.USED:
+            return Unusable.USED
+        if state is invites.InviteStatus.EXPIRED:
+            return Unusable.EXPIRED
+        current = staff_role(principal)
+        if current is not None:
+            return AlreadyStaff(current)
+        role = Role(invite.role)
+        account_id = principal.account_id
+        if account_id is None:
+            account, _created = await self.uow.accounts.get_or_create(
+                principal.channel.value, principal.external_id, locale=principal.locale, now=now
+            )
+            account_id = self.uow.principal_id = account.id
+        if not await self.uow.invites.use(invite.id, account_id=account_id, now=now):
+            return Unusable.USED
+        if await self.uow.staff.get(account_id) is None:
+            member = await self.uow.staff.add(account_id, role=role.value, display_name=name, now=now)
+        else:  # a former member, deactivated earlier, invited again
+            await self.uow.staff.set_role(account_id, role.value)
+            member = await self.uow.staff.set_active(account_id, True)
+        await self.uow.audit.record(
+            action="staff.joined", now=now, actor_account_id=invite.created_by, subject_account_id=account_id
+        )
+        return Joined(role, standard_due=needs_standard(role) and member.standard_acknowledged_at is None)
+
+    async def accept_standard(self, actor: Actor) -> bool:
+        """Record that the member accepted the service standard; False when there is nothing to record
+        (accepted before, or an owner from ADMIN_IDS without a staff row)."""
+        if actor.member is None or actor.standard_acknowledged:
+            return False
+        now = self.now()
+        await self.uow.staff.acknowledge_standard(actor.member.account_id, now)
+        await self.uow.audit.record(
+            action="staff.standard_accepted",
+            now=now,
+            actor_account_id=actor.member.account_id,
+            subject_account_id=actor.member.account_id,
+        )
+        return True
+
+    # --- invitations ------------------------------------------------------------------------------------------
+    async def invite(self, actor: Actor, role: Role) -> Invitation:
+        """A one-time invitation for a new member with `role`; raises `PermissionDenied` when giving that role
+        is beyond the actor's authority."""
+        ensure_can_grant(actor.role, role)
+        now = self.now()
+        hours = self.settings.staff_invite_hours
+        payload = await self.uow.invites.issue(role.value, created_by=actor.account_id, now=now, hours=hours)
+        await self.uow.audit.record(action="staff.invited", now=now, actor_account_id=actor.account_id)
+        on_telegram = self.principal is not None and self.principal.channel is Channel.TELEGRAM
+        return Invitation(role=role, payload=payload, hours=hours, on_telegram=on_telegram)
+
+    # --- the team ---------------------------------------------------------------------------------------------
+    async def team(self) -> list[StaffMember]:
+        """Everyone on the staff, deactivated members included, in the order they joined."""
+        return await self.uow.staff.list(active_only=False)
+
+    async def member(self, account_id: UUID | None) -> StaffMember | None:
+        return None if account_id is None else await self.uow.staff.get(account_id)
+
+    async def change_role(self, actor: Actor, member: StaffMember, role: Role) -> StaffMember:
+        """Give `member` the role; raises `PermissionDenied` when the member or the role is beyond the
+        actor's authority (or the member is the actor)."""
+        actor.ensure_may_manage(member, role)
+        if member.role == role.value:
+            return member
+        member = await self.uow.staff.set_role(member.account_id, role.value)
+        await self.uow.audit.record(
+            action="staff.role_changed",
+            now=self.now(),
+            actor_account_id=actor.account_id,
+            subject_account_id=member.account_id,
+        )
+        return member
+
+    async def set_access(self, actor: Actor, member: StaffMember, *, active: bool) -> AccessChange:
+        """Deactivate `member` (their clients go to other counselors) or give their access back; raises
+        `PermissionDenied` as `change_role` does."""
+        actor.ensure_may_manage(member)
+        if member.active == active:
+            return AccessChange(member, [])
+        now = self.now()
+        member = await self.uow.staff.set_active(member.account_id, active)
+        await self.uow.audit.record(
+            action="staff.reactivated" if active else "staff.deactivated",
+            now=now,
+            actor_account_id=actor.account_id,
+            subject_account_id=member.account_id,
+        )
+        if active:
+            return AccessChange(member, [])
+        moved = await reassign_clients_of(self.uow, member.account_id, now=now, by=actor.account_id)
+        return AccessChange(member, moved)

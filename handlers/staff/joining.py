@@ -1,0 +1,51 @@
+"""Joining the staff: `/start staff-<code>`, from an invitation's Telegram link or typed in the web chat."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import CommandObject, CommandStart
+from aiogram.types import Message
+from aiogram.utils.i18n import gettext as _
+
+from domain import invites
+from handlers.services.container import Services
+from handlers.services.staff import AlreadyStaff, Joined, Unusable
+from handlers.views.staff import role_label, standard_view
+
+
+def unusable_text(reason: Unusable) -> str:
+    match reason:
+        case Unusable.NOT_VALID:
+            return _("This invitation link is not valid. Please ask the agency for a new one.")
+        case Unusable.USED:
+            return _("This invitation has already been used. Please ask the agency for a new one.")
+        case Unusable.EXPIRED:
+            return _("This invitation has expired. Please ask the agency for a new one.")
+
+
+async def open_invite(message: Message, command: CommandObject, services: Services) -> None:
+    name = message.from_user.full_name if message.from_user is not None else None
+    match await services.staff.join(command.args, name=name):
+        case Joined(role=role, standard_due=standard_due):
+            await message.answer(
+                _("Welcome to the agency's team! You are now on the staff as {role}.").format(role=role_label(role))
+            )
+            if standard_due:
+                text, markup = standard_view(due=True)
+                await message.answer(text, reply_markup=markup)
+            else:
+                await message.answer(_("Send /staff to see the team."))
+        case AlreadyStaff(role=role):
+            await message.answer(
+                _("You are already on the agency's staff as {role}. The invitation was not used.").format(
+                    role=role_label(role)
+                )
+            )
+        case Unusable() as reason:
+            await message.answer(unusable_text(reason))
+
+
+def create_router() -> Router:
+    router = Router(name="staff.joining")
+    router.message.register(open_invite, CommandStart(deep_link=True, magic=F.args.startswith(invites.PAYLOAD_PREFIX)))
+    return router
