@@ -14,6 +14,7 @@ from bot import middlewares
 from bot.filters_inline import run_filters_inline
 from bot.i18n import create_i18n
 from bot.router_guards import install_router_guards
+from bot.user_locks import UserLocks
 from domain.clock import Clock, SystemClock
 from domain.flood import FloodGuard
 from handlers.routers import create_routers
@@ -34,6 +35,9 @@ def create_dispatcher(
     dp = Dispatcher(
         storage=database.fsm_storage(),
         disable_fsm=True,  # its FSM middleware runs inside the unit of work instead: see bot.middlewares
+        # one asyncio lock per FSM key (bot, chat, user), held for the whole update: a user's updates in this
+        # process run one at a time; bot.middlewares.database adds the lock other instances respect
+        events_isolation=UserLocks(),
         settings=settings,
         database=database,
         clock=clock,

@@ -30,6 +30,7 @@ from storage.repositories.photos import PhotosRepository
 from storage.repositories.preferences import PreferencesRepository
 from storage.repositories.profiles import ProfilesRepository
 from storage.repositories.staff import StaffRepository
+from storage.repositories.updates import UpdatesRepository
 from storage.sealing import FieldCrypto
 
 
@@ -121,6 +122,15 @@ class UnitOfWork:
     @cached_property
     def handoffs(self) -> HandoffsRepository:
         return HandoffsRepository(self._repositories)
+
+    @cached_property
+    def updates(self) -> UpdatesRepository:
+        return UpdatesRepository(self.session, self.context.crypto)
+
+    async def lock_user(self, bot_id: int, chat_id: int, user_id: int) -> None:
+        """Make another instance's transaction for the same user wait until this one ends (PostgreSQL; on SQLite
+        writers are serialised already). Call it first in the transaction."""
+        await self.updates.lock_user(bot_id, chat_id, user_id)
 
     async def flush(self) -> None:
         """Send pending writes now (to see database errors early); the transaction stays open."""

@@ -6,7 +6,8 @@ Jobs (fixed ids, module-level functions, given the service they drive):
   ones are recorded as missed);
 - `WAKE_JOB_ID`, a one-off at the next due time when that comes before the next tick, so a job runs on time
   rather than up to one tick late;
-- `PURGE_JOB_ID`, hourly: delete finished outbox rows and jobs older than the retention period.
+- `PURGE_JOB_ID`, hourly: delete finished outbox rows and jobs older than the retention period, and the
+  processed-update records (the update-id dedupe) older than `UPDATE_RETENTION`.
 
 A row scheduled by a feature while the service runs is found by the next tick (at most `tick` late if it
 was due that soon). APScheduler keeps nothing: its job store is memory, the rows are the truth.
@@ -37,6 +38,8 @@ EXECUTOR = "yuelao"
 # APScheduler logs every run and every re-armed job at INFO; ours say what matters.
 APSCHEDULER_LOGGER = "yuelao.scheduling.apscheduler"
 TICK_BUDGET = 0.8  # fraction of a tick a run may take before it yields to the next one
+# How long an update's id is remembered: Telegram redelivers an unacknowledged update for at most 24 hours.
+UPDATE_RETENTION = timedelta(days=7)
 
 
 async def run_due_jobs(service: SchedulerService) -> None:
@@ -58,6 +61,7 @@ class SchedulerService:
         tick: float = 1.0,
         purge_interval: float = 3600.0,
         retention: timedelta = timedelta(days=14),
+        update_retention: timedelta = UPDATE_RETENTION,
     ) -> None:
         self._database = database
         self.runner = runner
@@ -65,6 +69,7 @@ class SchedulerService:
         self._tick = tick
         self._purge_interval = purge_interval
         self._retention = retention
+        self._update_retention = update_retention
         self._lock = asyncio.Lock()
         self._stopping = False
         self._again = False
@@ -148,16 +153,21 @@ class SchedulerService:
     async def purge(self) -> None:
         if self._stopping:
             return
-        cutoff = self._clock.now() - self._retention
+        now = self._clock.now()
+        cutoff = now - self._retention
         try:
             async with self._database.unit_of_work() as uow:
                 messages = await OutboxRepository.of(uow).purge(finished_before=cutoff)
                 jobs = await ScheduledJobsRepository(uow.session).purge(finished_before=cutoff)
+                updates = await uow.updates.purge(seen_before=now - self._update_retention)
         except (SQLAlchemyError, OSError, StorageError) as exc:
             log.warning("purge of finished outbox rows failed (%s)", type(exc).__name__)
             return
-        if messages or jobs:
-            log.info("purged %d finished outbox messages and %d finished jobs", messages, jobs)
+        if messages or jobs or updates:
+            log.info(
+                "purged %d finished outbox messages, %d finished jobs and %d processed-update records",
+                messages, jobs, updates,
+            )
 
 
 def _apscheduler_time(delay: timedelta) -> datetime:
