@@ -163,7 +163,7 @@ async def bench_outbox(url: str | None, directory: Path) -> None:
     print(f"  limit violations: {len(violations)} (global 30/s, private chat 1/s; target 0)")
     for violation in violations[:5]:
         print(f"    {violation.scope}: {violation.count} requests within {violation.window:.0f} s "
-              f"(allowed {violation.allowed})")
+              f"from {violation.window_start:.2f} s (allowed {violation.allowed})")
     stats = worker.stats
     print(
         f"  worker: sent {stats.sent}, retried {stats.retried}, parked {stats.parked}, "

@@ -1,8 +1,9 @@
 """Messages the bot sends on its own initiative: where they go, what they say, and the limits on sending.
 
 Features describe a message with `OutboundMessage` and an address with `ChatAddress`; the outbox stores both
-(encrypted) as JSON and the delivery worker turns them into Bot API calls. Nothing here knows about aiogram
-or the database.
+(encrypted) as JSON and the delivery worker turns them into Bot API calls. A reply a handler decided during an
+update is stored as the Bot API call itself (`RecordedCall`), so the worker can send it if the bot could not
+(docs/delivery.md, "Replies after commit"). Nothing here knows about aiogram or the database.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ MAX_CALLBACK_DATA_BYTES = 64
 MAX_BUTTON_TEXT = 64
 MAX_FILE_REFERENCE = 2048
 MESSAGE_FORMAT = 1
+CALL_FORMAT = "call-1"
+RECORDED_METHODS = frozenset({"sendMessage", "sendPhoto", "sendDocument"})
 
 AttachmentKind = Literal["photo", "document"]
 ATTACHMENT_KINDS: tuple[AttachmentKind, ...] = ("photo", "document")
@@ -205,6 +208,47 @@ class OutboundMessage:
             keyboard=tuple(tuple(InlineButton.from_json(b) for b in row) for row in rows),
             attachment=None if attachment is None else Attachment.from_json(attachment),
         )
+
+
+@dataclass(frozen=True)
+class RecordedCall:
+    """A reply as the Bot API call that sends it: the method's name and its parameters as JSON (an uploaded
+    file as its name and base64 bytes). Built and turned back into a call by `handlers.views.outbound`."""
+
+    method: str
+    params: Mapping[str, Any]
+
+    def __post_init__(self) -> None:
+        if self.method not in RECORDED_METHODS:
+            raise ValueError(f"a recorded call is one of: {', '.join(sorted(RECORDED_METHODS))}")
+        if not isinstance(self.params, Mapping):
+            raise ValueError("a recorded call's parameters are an object")
+
+    @property
+    def text(self) -> str:
+        """What the reply says: its text, or its caption."""
+        value = self.params.get("text", self.params.get("caption"))
+        return value if isinstance(value, str) else ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"v": CALL_FORMAT, "method": self.method, "params": dict(self.params)}
+
+    @classmethod
+    def from_json(cls, data: object) -> RecordedCall:
+        mapping = _mapping(data, "recorded call")
+        if mapping.get("v") != CALL_FORMAT:
+            raise ValueError("unknown recorded call format")
+        return cls(_text(mapping.get("method"), "method"), _mapping(mapping.get("params"), "parameters"))
+
+
+Deliverable = OutboundMessage | RecordedCall
+
+
+def deliverable_from_json(data: object) -> Deliverable:
+    """An outbox row's content: a message built by a feature or a reply recorded during an update."""
+    if isinstance(data, Mapping) and data.get("v") == CALL_FORMAT:
+        return RecordedCall.from_json(data)
+    return OutboundMessage.from_json(data)
 
 
 @dataclass(frozen=True)

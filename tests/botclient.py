@@ -43,6 +43,7 @@ from aiogram.types import (
     User,
 )
 
+from bot import replies
 from bot.api_limits import violations
 from bot.api_results import build_result
 from bot.webchat.formatting import formatted
@@ -311,7 +312,10 @@ def _inline(markup: object) -> InlineKeyboardMarkup | None:
 
 
 def make_bot(session: RecordingSession) -> Bot:
-    return Bot(token=TEST_TOKEN, session=session, default=DefaultBotProperties(parse_mode="HTML"))
+    """A Bot on the recording session, with the production reply path (calls kept until the commit)."""
+    bot = Bot(token=TEST_TOKEN, session=session, default=DefaultBotProperties(parse_mode="HTML"))
+    replies.install(bot)
+    return bot
 
 
 class ErrorLogCapture(logging.Handler):

@@ -10,9 +10,10 @@
 
 Time is the event loop's clock.
 
-The outbox waits for its turn (`acquire`). Replies and edits a handler makes through the same Bot are
-counted without being delayed (`RequestCounter`, a Bot session middleware): they use up capacity the outbox
-then waits for, but a person never waits for their own answer.
+The outbox waits for its turn (`acquire`), and so do the replies and edits a handler makes during an update,
+sent after its commit (bot/replies.py). Calls made through the same Bot outside an update (the error
+handler's apology) are counted without being delayed (`RequestCounter`, a Bot session middleware): they use
+up capacity the others then wait for.
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ if TYPE_CHECKING:
 MAX_IDLE_CHATS = 10_000
 UNCOUNTED_METHODS = frozenset({"SendChatAction"})
 
-# Set while the delivery worker makes a request it already acquired capacity for.
+# Set while a request is made that acquires its capacity itself: the delivery worker's sends, and an update's
+# calls (kept during the update, sent after its commit through `acquire`).
 outbox_request: ContextVar[bool] = ContextVar("yuelao_outbox_request", default=False)
 
 

@@ -23,6 +23,7 @@ from datetime import timedelta
 
 from aiogram import Bot
 
+from bot import replies
 from bot.delivery.leadership import LEADER_LOCK_KEY, LeaderElection, LeaderTerm
 from bot.delivery.limiter import ChatRateLimiter, RequestCounter
 from bot.delivery.waiting import wait_for_event
@@ -82,6 +83,7 @@ class Background:
         self._bots: dict[str, Bot] = {}
         self._limiters: dict[str, ChatRateLimiter] = {}
         self._counters: dict[str, RequestCounter] = {}
+        self._installed_replies: set[str] = set()
         self._stop = asyncio.Event()
         self._leading = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -104,6 +106,14 @@ class Background:
         self._bots = dict(bots)
         for channel, bot in self._bots.items():
             limiter = self._limiters[channel] = ChatRateLimiter(self.settings.limits)
+            if replies.configure(
+                bot,
+                limiter=limiter,
+                policy=self.settings.retry,
+                on_unreachable=self.on_unreachable,
+                lease=self.settings.worker.lease,
+            ):
+                self._installed_replies.add(channel)
             if self.settings.count_direct_requests:
                 counter = self._counters[channel] = RequestCounter(limiter)
                 bot.session.middleware(counter)
@@ -119,6 +129,12 @@ class Background:
             with contextlib.suppress(ValueError):
                 self._bots[channel].session.middleware.unregister(counter)
         self._counters.clear()
+        for channel, bot in self._bots.items():  # replies no longer paced by a limiter that is gone
+            if channel in self._installed_replies:
+                replies.uninstall(bot)
+            else:
+                replies.configure(bot, limiter=None)
+        self._installed_replies.clear()
 
     async def wait_until_leader(self) -> None:
         await self._leading.wait()

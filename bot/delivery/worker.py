@@ -83,11 +83,8 @@ class DeliveryWorker:
         self._bots = dict(bots)
         self._limiters = dict(limiters)
         self._clock = clock
-        self._policy = policy or RetryPolicy()
         self._config = config or WorkerConfig()
         self._fence = fence
-        self._on_unreachable = on_unreachable
-        self._rng = rng or random.Random()  # jitter, not secrets
         self._token = uuid.uuid4().hex
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self._on_the_wire: set[int] = set()
@@ -97,6 +94,9 @@ class DeliveryWorker:
         self._stopping = False
         self._looping: asyncio.Event | None = None  # set when `run` has returned
         self.stats = DeliveryStats()
+        self._outcomes = OutcomeRecorder(
+            database, clock, policy=policy, on_unreachable=on_unreachable, rng=rng, stats=self.stats
+        )
 
     @property
     def channels(self) -> list[str]:
@@ -226,19 +226,43 @@ class DeliveryWorker:
             raise
         except Exception as error:  # every failure is classified and recorded
             limiter.done(message.chat.chat_id)
-            await self._record_failure(message, classify(error), limiter)
+            await self._outcomes.failure(message, classify(error), limiter)
             return
         finally:
             outbox_request.reset(marker)
         limiter.done(message.chat.chat_id)
-        await self._record_success(message, result)
+        await self._outcomes.success(message, result)
 
-    async def _record_success(self, message: ClaimedMessage, result: Any) -> None:
+
+class OutcomeRecorder:
+    """Records how a send of a claimed outbox row went, each outcome in a unit of work of its own: sent, a
+    retry later, parked, or its recipient unreachable. Used by the worker and by the replies sent right
+    after their update's commit (bot/replies.py), so a failed reply is left to the worker exactly as if the
+    worker had tried it."""
+
+    def __init__(
+        self,
+        database: Database,
+        clock: Clock,
+        *,
+        policy: RetryPolicy | None = None,
+        on_unreachable: UnreachableCallback | None = None,
+        rng: random.Random | None = None,
+        stats: DeliveryStats | None = None,
+    ) -> None:
+        self._database = database
+        self._clock = clock
+        self._policy = policy or RetryPolicy()
+        self._on_unreachable = on_unreachable
+        self._rng = rng or random.Random()  # jitter, not secrets
+        self.stats = stats or DeliveryStats()
+
+    async def success(self, message: ClaimedMessage, result: Any) -> None:
         now = self._clock.now()
         try:
             async with self._database.unit_of_work() as uow:
                 recorded = await OutboxRepository.of(uow).mark_sent(
-                    message.id, self._token, now=now, sent_message_id=sent_message_id(result)
+                    message.id, message.claim_token, now=now, sent_message_id=sent_message_id(result)
                 )
         except (SQLAlchemyError, OSError, StorageError) as exc:
             log.error("outbox %d: sent, but recording it failed (%s); it may be sent again after its lease",
@@ -251,10 +275,11 @@ class DeliveryWorker:
             self.stats.lost_claims += 1
             log.warning("outbox %d: sent after its lease was taken over; it may have been sent twice", message.id)
 
-    async def _record_failure(self, message: ClaimedMessage, failure: SendFailure, limiter: ChatRateLimiter) -> None:
+    async def failure(self, message: ClaimedMessage, failure: SendFailure, limiter: ChatRateLimiter | None) -> None:
         now = self._clock.now()
         if failure.kind is FailureKind.RATE_LIMITED and failure.retry_after is not None:
-            limiter.pause(failure.retry_after)
+            if limiter is not None:
+                limiter.pause(failure.retry_after)
             self.stats.rate_limited += 1
         decision = self._policy.decide(
             failure, failures=message.failures, attempts=message.attempts, now=now, rng=self._rng
@@ -287,14 +312,14 @@ class DeliveryWorker:
             assert decision.retry_at is not None
             return await outbox.schedule_retry(
                 message.id,
-                self._token,
+                message.claim_token,
                 retry_at=decision.retry_at,
                 reason=decision.reason,
                 counts_as_failure=decision.counts_as_failure,
             )
         if decision.outcome is Outcome.PARK:
-            return await outbox.park(message.id, self._token, reason=decision.reason, now=now)
-        if not await outbox.park(message.id, self._token, reason=decision.reason, now=now):
+            return await outbox.park(message.id, message.claim_token, reason=decision.reason, now=now)
+        if not await outbox.park(message.id, message.claim_token, reason=decision.reason, now=now):
             return False
         cancelled = await outbox.cancel_chat_of(message.id, reason="recipient unreachable (blocked the bot)", now=now)
         if message.account_id is not None:

@@ -41,12 +41,20 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from domain.delivery import ACTIVE_STATES, ChatAddress, DeliveryState, OutboundMessage
+from domain.delivery import (
+    ACTIVE_STATES,
+    ChatAddress,
+    Deliverable,
+    DeliveryState,
+    OutboundMessage,
+    RecordedCall,
+    deliverable_from_json,
+)
 from domain.retry import safe_reason
 from domain.scheduling import JobState, validate_kind, validate_ref_id
 from storage.errors import AccountDeletedError, CiphertextIntegrityError, DataKeyDestroyedError, DataKeyMissingError
 from storage.models.accounts import AccountRow
-from storage.models.delivery import OUTBOX_DEDUPE_INDEX, OutboxMessageRow, ScheduledJobRow
+from storage.models.delivery import OUTBOX_CHAT_INDEX, OUTBOX_DEDUPE_INDEX, OutboxMessageRow, ScheduledJobRow
 from storage.repositories.base import Repository, RepositoryContext
 from storage.sealing import RecordSpec
 
@@ -152,7 +160,7 @@ class ClaimedMessage:
     id: int
     account_id: UUID | None
     chat: ChatAddress
-    message: OutboundMessage
+    message: Deliverable
     attempts: int  # this attempt included
     failures: int  # consecutive transient failures before this attempt
     claim_token: str
@@ -271,6 +279,99 @@ class OutboxRepository(Repository):
             self._session.info[ENQUEUED] = True
         return message_id
 
+    async def add_reply(
+        self,
+        chat: ChatAddress,
+        call: RecordedCall,
+        *,
+        now: datetime,
+        account_id: UUID | None,
+        lease: tuple[str, datetime] | None,
+    ) -> int:
+        """A reply decided in the caller's transaction (bot/replies.py), sealed like every row.
+
+        `lease` (claim token, lease end): the row starts `sending`, claimed by the process that will send it
+        right after the commit (attempt 1); the worker takes it only once the lease has run out. None: the
+        row is `pending` for the worker (the chat has earlier messages still to go). The recipient's account
+        seals it when it still has a usable key (else the system key); a reply goes out even to an account
+        marked unreachable (the person just wrote to the bot).
+        """
+        key = self._keys.system
+        if account_id is not None:
+            account = await self._session.get(AccountRow, account_id)
+            gone = account is None or account.deleted_at is not None
+            usable = None if gone else await self._keys.usable_key(account_id)
+            if usable is None:
+                account_id = None
+            else:
+                key = usable
+        uid = uuid4()
+        values: dict[str, Any] = {
+            "uid": uid,
+            "account_id": account_id,
+            "channel": chat.channel.value,
+            "state": DeliveryState.PENDING if lease is None else DeliveryState.SENDING,
+            "not_before": now,
+            "next_attempt_at": now,
+            "claim_token": None if lease is None else lease[0],
+            "lease_until": None if lease is None else lease[1],
+            "attempts": 0 if lease is None else 1,
+            "failures": 0,
+            "created_at": now,
+            **OUTBOX.encode(self._crypto, key, uid, {"chat": chat.key, "content": call.to_json()}),
+        }
+        insert = pg_insert if self._dialect_name == "postgresql" else sqlite_insert
+        statement = insert(OutboxMessageRow).values(values).returning(OutboxMessageRow.id)
+        message_id = cast(int, await self._session.scalar(statement))
+        if lease is None:
+            self._session.info[ENQUEUED] = True
+        return message_id
+
+    async def reply_waiting(self, chat: ChatAddress, *, now: datetime) -> bool:
+        """Whether an earlier reply to the chat is still due and unsent (a later reply must not overtake it).
+
+        Only replies count: a reply never waited for the outbox's own messages and does not now. The chat's
+        active rows are few (usually none), so their content is opened to tell replies from messages.
+        """
+        index = self._crypto.blind_index(OUTBOX_CHAT_INDEX, chat.key)
+        rows = (
+            await self._session.execute(
+                select(
+                    OutboxMessageRow.uid,
+                    OutboxMessageRow.account_id,
+                    OutboxMessageRow.chat,
+                    OutboxMessageRow.content,
+                ).where(
+                    OutboxMessageRow.chat_index == index,
+                    OutboxMessageRow.state.in_(ACTIVE_STATES),
+                    OutboxMessageRow.not_before <= now,
+                )
+            )
+        ).all()
+        for r in rows:
+            try:
+                key = self._keys.system if r.account_id is None else await self._keys.for_account(r.account_id)
+                if isinstance(deliverable_from_json(OUTBOX.decode(self._crypto, key, r).content), RecordedCall):
+                    return True
+            except (CiphertextIntegrityError, DataKeyDestroyedError, DataKeyMissingError, ValueError):
+                continue  # unreadable: the worker parks it
+        return False
+
+    async def forget_sent_replies(self, message_ids: Sequence[int], token: str) -> int:
+        """Replies sent right after their commit: their rows are deleted (a reply's row insures it until it is
+        sent; keeping its content afterwards would only keep personal data longer)."""
+        if not message_ids:
+            return 0
+        return await self._execute_dml(
+            delete(OutboxMessageRow)
+            .where(
+                OutboxMessageRow.id.in_(list(message_ids)),
+                OutboxMessageRow.claim_token == token,
+                OutboxMessageRow.state == DeliveryState.SENDING,
+            )
+            .execution_options(synchronize_session=False)
+        )
+
     async def claim(
         self,
         *,
@@ -352,7 +453,7 @@ class OutboxRepository(Repository):
                 key = self._keys.system if r.account_id is None else await self._keys.for_account(r.account_id)
                 sealed = OUTBOX.decode(self._crypto, key, r)
                 chat = ChatAddress.from_key(sealed.chat)
-                message = OutboundMessage.from_json(sealed.content)
+                message = deliverable_from_json(sealed.content)
             except (CiphertextIntegrityError, DataKeyDestroyedError, DataKeyMissingError, ValueError) as exc:
                 await self.park(r.id, token, reason=f"unreadable: {type(exc).__name__}", now=now)
                 continue
@@ -470,7 +571,8 @@ class OutboxRepository(Repository):
         return {DeliveryState(state): count for state, count in rows}
 
     async def contents_for_account(self, account_id: UUID) -> list[OutboxContent]:
-        """Every outbox message to this account, decrypted, oldest first (the account's data export)."""
+        """Every message features queued for this account, decrypted, oldest first (for tests and staff tools;
+        replies kept for the worker, `RecordedCall`s, are left out: the person has them in their chat)."""
         rows = (
             await self._session.scalars(
                 select(OutboxMessageRow).where(OutboxMessageRow.account_id == account_id).order_by(OutboxMessageRow.id)
@@ -482,12 +584,15 @@ class OutboxRepository(Repository):
         contents: list[OutboxContent] = []
         for row in rows:
             sealed = OUTBOX.decode(self._crypto, key, row)
+            message = deliverable_from_json(sealed.content)
+            if not isinstance(message, OutboundMessage):
+                continue
             contents.append(
                 OutboxContent(
                     row.id,
                     DeliveryState(row.state),
                     ChatAddress.from_key(sealed.chat),
-                    OutboundMessage.from_json(sealed.content),
+                    message,
                     row.created_at,
                 )
             )

@@ -1,0 +1,357 @@
+"""Replies after commit: no database transaction is open while the bot talks to the Bot API.
+
+While an update is handled, the Bot's calls are kept in order (`ReplyBuffer`, a Bot session middleware,
+active through a ContextVar that `RepliesAfterCommit` sets per update); the handler gets the result Telegram
+would give (a Message with a provisional, negative message_id; True), built locally. Read-only calls
+(`get*`, e.g. getFile for a download) are let through: their answer is needed now and they change nothing.
+
+Just before the commit (`RepliesToOutbox`, inside the unit of work) every sendMessage/sendPhoto/sendDocument
+becomes an outbox row in the same transaction, sealed like every row and claimed by this process (`sending`,
+its claim token, a lease), so the worker leaves it alone while we send it. A chat that still has earlier
+replies waiting in the outbox (one that failed earlier) gets its rows `pending` instead: the worker sends
+them after those, in order.
+Edits, callback answers and chat actions get no row: replayed after a crash they would be too late.
+
+After the commit (`RepliesAfterCommit`, outside the unit of work) the calls go out in order, each through the
+bot's rate limiter (`ChatRateLimiter.acquire`, shared with the outbox worker). A row sent is deleted right
+after its call (it only insured the reply). A row whose send failed (timeout, network, 5xx, 429, 403) is
+recorded exactly as the worker records it (`OutcomeRecorder`: retry later honouring retry_after, parked,
+or unreachable) and the chat's later rows of the update are given to the worker, so nothing overtakes it.
+If the process dies, the lease runs out and the worker sends what is left (at least once, like every
+outbox message). If the handler raised, nothing kept is sent; the error handler, which runs after this
+middleware, sends directly.
+
+See docs/delivery.md, "Replies after commit".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import uuid
+from collections.abc import Awaitable, Callable, Coroutine
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any, Protocol, cast
+from uuid import UUID
+
+from aiogram import BaseMiddleware, Bot
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
+from aiogram.methods import TelegramMethod
+from aiogram.methods.base import TelegramType
+from aiogram.types import TelegramObject, User
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.api_results import build_result
+from bot.delivery.limiter import ChatRateLimiter, is_counted, outbox_request
+from bot.delivery.sender import classify
+from bot.delivery.worker import LEASE_MARGIN, OutcomeRecorder
+from domain.delivery import ChatAddress, RecordedCall
+from domain.identity import Channel
+from domain.retry import FailureKind, RetryPolicy
+from handlers.services.operations import UnreachableCallback
+from handlers.views.outbound import recorded_call
+from storage.database import Database
+from storage.errors import StorageError
+from storage.repositories.delivery import ClaimedMessage, OutboxRepository
+from storage.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from aiogram.methods import Response
+
+log = logging.getLogger("yuelao.replies")
+
+REPLY_LEASE = timedelta(minutes=2)  # how long the worker leaves a reply's row to us (the worker's lease)
+REQUEST_TIMEOUT = 30  # seconds for one Bot API call after the commit
+READ_ONLY_PREFIX = "Get"  # GetFile, GetMe, GetChat...: answered now, nothing to keep for later
+
+
+class _Wakeable(Protocol):
+    def wake(self) -> None: ...
+
+
+@dataclass
+class _Kept:
+    """One call the handler made, and the outbox row that insures it (sends only)."""
+
+    method: TelegramMethod[Any]
+    row_id: int | None = None
+    leased: bool = False  # the row is ours to send now; else the worker's (an earlier reply is waiting)
+    chat: ChatAddress | None = None
+    call: RecordedCall | None = None
+    lease_until: datetime | None = None
+    account_id: UUID | None = None
+
+
+@dataclass
+class UpdateReplies:
+    """The calls of one update, in the order the handler made them."""
+
+    channel: str
+    buffer: ReplyBuffer
+    kept: list[_Kept] = field(default_factory=list)
+    open: bool = True
+
+    async def insure(self, uow: UnitOfWork) -> None:
+        """In the update's transaction: an outbox row for every send that must not be lost."""
+        outbox = OutboxRepository.of(uow)
+        now = uow.context.clock.now()
+        backlog: dict[ChatAddress, bool] = {}
+        for kept in self.kept:
+            chat = self._address(kept.method)
+            call = None if chat is None else recorded_call(kept.method)
+            if chat is None or call is None:
+                continue
+            if chat not in backlog:
+                backlog[chat] = await outbox.reply_waiting(chat, now=now)
+            account = await uow.accounts.find_by_external(chat.channel.value, str(chat.chat_id))
+            kept.account_id = None if account is None else account.id
+            kept.leased = not backlog[chat]
+            kept.lease_until = now + self.buffer.lease
+            kept.chat, kept.call = chat, call
+            kept.row_id = await outbox.add_reply(
+                chat,
+                call,
+                now=now,
+                account_id=kept.account_id,
+                lease=(self.buffer.token, kept.lease_until) if kept.leased else None,
+            )
+
+    def _address(self, method: TelegramMethod[Any]) -> ChatAddress | None:
+        chat_id = getattr(method, "chat_id", None)
+        if isinstance(chat_id, bool) or not isinstance(chat_id, int) or chat_id == 0:
+            return None
+        try:
+            return ChatAddress(Channel(self.channel), chat_id)
+        except ValueError:
+            return None
+
+
+class ReplyBuffer(BaseRequestMiddleware):
+    """Bot session middleware: during an update, keeps the calls for after the commit (see the module)."""
+
+    def __init__(self) -> None:
+        self.token = uuid.uuid4().hex  # claims this process's reply rows
+        self.limiter: ChatRateLimiter | None = None  # the outbox's, once the Background started
+        self.policy = RetryPolicy()
+        self.on_unreachable: UnreachableCallback | None = None
+        self.lease = REPLY_LEASE
+        self._provisional = itertools.count(-1, -1)
+
+    def __call__(  # not async: a call let through is awaited by the caller, with no frame of ours around it
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Coroutine[Any, Any, Response[TelegramType]]:
+        replies = _current.get()
+        if replies is None or not replies.open or type(method).__name__.startswith(READ_ONLY_PREFIX):
+            return make_request(bot, method)
+        bot_user = User(id=bot.id, is_bot=True, first_name="bot")
+        try:
+            result = build_result(method, message_id=next(self._provisional), bot_user=bot_user, now=datetime.now(UTC))
+        except LookupError:  # no method of this kind is used by a handler today
+            log.warning("%s has no provisional result: made during the update", type(method).__name__)
+            return make_request(bot, method)
+        replies.kept.append(_Kept(method))
+        return _provisional(cast("Response[TelegramType]", result))
+
+
+async def _provisional(result: Response[TelegramType]) -> Response[TelegramType]:
+    return result
+
+
+_current: ContextVar[UpdateReplies | None] = ContextVar("yuelao_replies", default=None)
+
+
+def install(bot: Bot) -> ReplyBuffer:
+    """Make `bot` keep its calls during updates (idempotent); returns its buffer."""
+    buffer = _buffer_of(bot)
+    if buffer is None:
+        buffer = ReplyBuffer()
+        bot.session.middleware(buffer)
+    return buffer
+
+
+def configure(
+    bot: Bot,
+    *,
+    limiter: ChatRateLimiter | None,
+    policy: RetryPolicy | None = None,
+    on_unreachable: UnreachableCallback | None = None,
+    lease: timedelta = REPLY_LEASE,
+) -> bool:
+    """Share the outbox's limiter, retry policy and 403 hook with `bot`'s replies (the Background does this);
+    True when the buffer was installed here (the caller takes it off again with `uninstall`)."""
+    installed = _buffer_of(bot) is None
+    buffer = install(bot)
+    buffer.limiter = limiter
+    buffer.policy = policy or RetryPolicy()
+    buffer.on_unreachable = on_unreachable
+    buffer.lease = lease
+    return installed
+
+
+def uninstall(bot: Bot) -> None:
+    buffer = _buffer_of(bot)
+    if buffer is not None:
+        bot.session.middleware.unregister(buffer)
+
+
+def _buffer_of(bot: Bot) -> ReplyBuffer | None:
+    return next((m for m in bot.session.middleware if isinstance(m, ReplyBuffer)), None)
+
+
+class RepliesAfterCommit(BaseMiddleware):
+    """Outer middleware around the unit of work: keeps the update's calls, sends them once it committed."""
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        bot = data.get("bot")
+        if not isinstance(bot, Bot):
+            return await handler(event, data)
+        replies = UpdateReplies(str(data.get("channel", Channel.TELEGRAM.value)), install(bot))
+        current = _current.set(replies)
+        paced = outbox_request.set(True)  # the limiter counts them when they are sent, not when kept
+        try:
+            result = await handler(event, data)
+        finally:  # a handler that raised: nothing kept is sent (its rows were rolled back with it)
+            replies.open = False
+            outbox_request.reset(paced)
+            _current.reset(current)
+        await _Sending(self._database, bot, replies).run()
+        background = data.get("background")
+        if any(kept.row_id is not None for kept in replies.kept) and background is not None:
+            cast(_Wakeable, background).wake()
+        return result
+
+
+class RepliesToOutbox(BaseMiddleware):
+    """Outer middleware inside the unit of work: just before the commit, the update's sends become rows."""
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        result = await handler(event, data)
+        replies, uow = _current.get(), data.get("uow")
+        if replies is not None and replies.kept and isinstance(uow, UnitOfWork):
+            await replies.insure(uow)
+        return result
+
+
+class _Sending:
+    """One update's kept calls, sent after its commit."""
+
+    def __init__(self, database: Database, bot: Bot, replies: UpdateReplies) -> None:
+        self._database = database
+        self._bot = bot
+        self._replies = replies
+        buffer = replies.buffer
+        self._limiter = buffer.limiter
+        self._token = buffer.token
+        self._clock = database.context.clock
+        self._outcomes = OutcomeRecorder(
+            database, self._clock, policy=buffer.policy, on_unreachable=buffer.on_unreachable
+        )
+        self._position = 0
+        self._held: set[ChatAddress] = set()  # chats whose reply failed: the rest of theirs goes to the worker
+
+    async def run(self) -> None:
+        for position, kept in enumerate(self._replies.kept):
+            if kept.row_id is not None and (not kept.leased or kept.chat in self._held):
+                continue  # the worker's: after the chat's earlier messages, or after the failed one
+            self._position = position
+            await self._send(kept)
+
+    async def _forget(self, row_id: int) -> None:
+        """A reply sent: its row goes at once (the window in which a crash makes the worker send it again is
+        this one commit, not the rest of the update's calls and their waits for the limiter)."""
+        try:
+            async with self._database.unit_of_work() as uow:
+                await OutboxRepository.of(uow).forget_sent_replies([row_id], self._token)
+        except (SQLAlchemyError, OSError, StorageError) as exc:
+            log.error(
+                "reply %d sent, but recording it failed (%s); the worker may send it again after the lease",
+                row_id,
+                type(exc).__name__,
+            )
+
+    async def _hold(self, chat: ChatAddress, *, from_here: bool) -> None:
+        """Give the chat's rows of this update not tried yet (and this one, `from_here`) to the worker now:
+        they must not overtake a reply that failed or ran out of time."""
+        self._held.add(chat)
+        start = self._position if from_here else self._position + 1
+        rest = [
+            kept.row_id
+            for kept in self._replies.kept[start:]
+            if kept.row_id is not None and kept.leased and kept.chat == chat
+        ]
+        if not rest:
+            return
+        try:
+            async with self._database.unit_of_work() as uow:
+                await OutboxRepository.of(uow).release(rest, self._token)
+        except (SQLAlchemyError, OSError, StorageError) as exc:
+            log.warning(
+                "could not give %d replies to the worker (%s); their leases will run out", len(rest), type(exc).__name__
+            )
+
+    async def _send(self, kept: _Kept) -> None:
+        limiter = self._limiter
+        chat_id = getattr(kept.method, "chat_id", None)
+        paced = limiter is not None and isinstance(chat_id, int) and is_counted(kept.method)
+        marker = outbox_request.set(True)
+        try:
+            if paced:
+                assert limiter is not None and isinstance(chat_id, int)
+                await limiter.acquire(chat_id)
+            if (
+                kept.chat is not None
+                and kept.lease_until is not None
+                and (self._clock.now() >= kept.lease_until - LEASE_MARGIN)
+            ):  # waited so long that its lease is nearly over: the worker's now
+                log.warning("reply %s waited until its lease nearly ran out; left to the worker", kept.row_id)
+                await self._hold(kept.chat, from_here=True)
+                return
+            await self._bot(kept.method, request_timeout=REQUEST_TIMEOUT)
+        except asyncio.CancelledError:
+            raise  # stopping: a row's lease runs out and the worker sends it
+        except Exception as error:  # every failure is classified; a row's is recorded like the worker's
+            await self._failed(kept, error)
+            return
+        finally:
+            outbox_request.reset(marker)
+            if paced:
+                assert limiter is not None and isinstance(chat_id, int)
+                limiter.done(chat_id)
+        if kept.row_id is not None:
+            await self._forget(kept.row_id)
+
+    async def _failed(self, kept: _Kept, error: Exception) -> None:
+        failure = classify(error)
+        name = type(kept.method).__name__
+        if kept.row_id is None or kept.chat is None or kept.call is None or kept.lease_until is None:
+            if failure.kind is FailureKind.RATE_LIMITED and failure.retry_after is not None and self._limiter:
+                self._limiter.pause(failure.retry_after)
+            log.info("%s after commit not sent: %s", name, failure.reason)
+            return
+        log.warning(
+            "reply %d (%s) not sent after commit: %s; left to the delivery worker", kept.row_id, name, failure.reason
+        )
+        await self._hold(kept.chat, from_here=False)
+        claimed = ClaimedMessage(
+            kept.row_id, kept.account_id, kept.chat, kept.call, 1, 0, self._token, kept.lease_until
+        )
+        await self._outcomes.failure(claimed, failure, self._limiter)
