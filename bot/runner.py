@@ -21,8 +21,10 @@ from aiohttp import web
 from bot.app import create_dispatcher
 from bot.commands import register_commands
 from bot.delivery.service import Background, BackgroundSettings
+from bot.delivery.worker import WorkerConfig
 from bot.demo import owner_invite_for_webchat, seed_demo_once
 from bot.i18n import create_i18n
+from bot.polling import UpdatePoller
 from bot.webchat import WebChatHub, create_webchat_app, create_webchat_bot
 from domain.clock import Clock, SystemClock
 from domain.delivery import RateLimits
@@ -36,6 +38,9 @@ from storage.database import Database
 from storage.keys import KeyMaterial, load_key_material
 
 log = logging.getLogger("yuelao")
+
+# Telegram's ceiling for a webhook's simultaneous connections.
+_WEBHOOK_MAX_CONNECTIONS = 100
 
 
 def telegram_bot(settings: Settings) -> Bot:
@@ -77,7 +82,8 @@ def background_for(settings: Settings, database: Database, clock: Clock, dp: Dis
         group_per_minute=settings.delivery_group_per_minute,
     )
     grace = timedelta(seconds=settings.scheduler_grace_seconds)
-    background = Background(database, clock, BackgroundSettings(limits=limits, grace=grace))
+    worker = WorkerConfig(lease=timedelta(seconds=settings.delivery_lease_seconds))
+    background = Background(database, clock, BackgroundSettings(limits=limits, grace=grace, worker=worker))
     if dp is not None:
         i18n = dp["i18n"]
         registry = background.registry
@@ -134,30 +140,51 @@ async def poll_telegram(
     *,
     handle_signals: bool = True,
     background: Background | None = None,
+    stop: asyncio.Event | None = None,
 ) -> None:
+    """Poll Telegram until SIGTERM/SIGINT (with `handle_signals`) or until `stop` is set."""
     bot = telegram_bot(settings)
-    await register_commands(bot, i18n)
-    await bot.delete_webhook(drop_pending_updates=False)
-    log.info("polling Telegram for updates")
-    if background is not None:
-        await background.start({"telegram": bot})
     try:
-        await _poll(dp, bot, handle_signals)
-    finally:
+        await register_commands(bot, i18n)
+        await bot.delete_webhook(drop_pending_updates=False)
+        log.info("polling Telegram for updates")
         if background is not None:
-            await background.stop()
+            await background.start({"telegram": bot})
+        try:
+            await _poll(dp, bot, settings.max_concurrent_updates, handle_signals, stop)
+        finally:
+            if background is not None:
+                await background.stop()
+    finally:
+        await bot.session.close()
 
 
-async def _poll(dp: Dispatcher, bot: Bot, handle_signals: bool) -> None:
-    # Handle each update before asking for the next batch, so an update is acknowledged only once handled.
-    await dp.start_polling(
-        bot,
-        allowed_updates=dp.resolve_used_update_types(),
-        handle_as_tasks=False,
-        handle_signals=handle_signals,
-        close_bot_session=True,
-        channel="telegram",
-    )
+async def _poll(dp: Dispatcher, bot: Bot, max_in_flight: int, handle_signals: bool, stop: asyncio.Event | None) -> None:
+    # Users side by side, each user's updates in order; the offset acknowledges only finished updates.
+    poller = UpdatePoller(dp, bot, max_in_flight=max_in_flight, allowed_updates=dp.resolve_used_update_types())
+    loop = asyncio.get_running_loop()
+    signals = (signal.SIGINT, signal.SIGTERM) if handle_signals else ()
+    for sig in signals:
+        loop.add_signal_handler(sig, poller.stop)
+    watcher = asyncio.create_task(_stop_when(stop, poller)) if stop is not None else None
+    # What aiogram's start_polling hands the startup and shutdown hooks.
+    hook_data = {**dp.workflow_data, "dispatcher": dp, "bots": [bot]}
+    hook_data.pop("bot", None)
+    await dp.emit_startup(bot=bot, **hook_data)
+    try:
+        await poller.run()
+    finally:
+        if watcher is not None:
+            watcher.cancel()
+        for sig in signals:
+            loop.remove_signal_handler(sig)
+        await dp.emit_shutdown(bot=bot, **hook_data)
+    log.info("polling stopped")
+
+
+async def _stop_when(stop: asyncio.Event, poller: UpdatePoller) -> None:
+    await stop.wait()
+    poller.stop()
 
 
 def webhook_app(
@@ -168,7 +195,8 @@ def webhook_app(
     bot = telegram_bot(settings)
     secret = settings.webhook_secret.get_secret_value()
     app = web.Application()
-    # Answer Telegram only after the update was handled and committed.
+    # Answer Telegram only after the update was handled and committed. aiohttp serves the requests side by side
+    # (Telegram opens up to `max_connections`); one user's updates wait for each other on the per-user lock.
     SimpleRequestHandler(
         dispatcher=dp, bot=bot, secret_token=secret, handle_in_background=False, channel="telegram"
     ).register(app, path=settings.webhook_path)
@@ -177,7 +205,10 @@ def webhook_app(
     async def announce(_: web.Application) -> None:
         await register_commands(bot, i18n)
         await bot.set_webhook(
-            settings.webhook_url or "", secret_token=secret, allowed_updates=dp.resolve_used_update_types()
+            settings.webhook_url or "",
+            secret_token=secret,
+            allowed_updates=dp.resolve_used_update_types(),
+            max_connections=min(_WEBHOOK_MAX_CONNECTIONS, settings.max_concurrent_updates),
         )
 
     app.on_startup.append(announce)

@@ -21,11 +21,12 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.types import Update
 from aiohttp import WSMsgType, web
 
+from bot import replies
+from bot.lanes import OrderedLanes
 from bot.webchat.connection import Connection
 from bot.webchat.hub import WebChatHub
 from bot.webchat.identity import BrowserIdError, WebSender, parse_browser_id, web_sender
 from bot.webchat.incoming import IncomingUpdates
-from bot.webchat.lanes import OrderedLanes
 from bot.webchat.protocol import (
     MAX_FRAME_BYTES,
     CallbackFrame,
@@ -64,12 +65,15 @@ _SHUTDOWN_GRACE_SECONDS = 10.0
 
 
 def create_webchat_bot(hub: WebChatHub, clock: Clock) -> Bot:
-    """The Bot whose calls are shown in the web chat; it never talks to Telegram."""
-    return Bot(
+    """The Bot whose calls are shown in the web chat; it never talks to Telegram. During an update its calls
+    are kept until the commit, as for Telegram (bot/replies.py)."""
+    bot = Bot(
         token=WEBCHAT_BOT_TOKEN,
         session=WebChatSession(hub, clock),
         default=DefaultBotProperties(parse_mode="HTML"),
     )
+    replies.install(bot)
+    return bot
 
 
 def create_webchat_app(dispatcher: Dispatcher, bot: Bot, hub: WebChatHub, **workflow_data: Any) -> web.Application:

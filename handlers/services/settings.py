@@ -51,12 +51,16 @@ class Settings(BaseSettings):
     min_client_age: int = Field(default=20, ge=18, le=99)
     throttle_rate: float = Field(default=2.0, gt=0, description="messages per second a user may send")
     throttle_burst: int = Field(default=8, ge=1)
+    max_concurrent_updates: int = Field(default=64, ge=1, description="Telegram updates in flight at once")
     log_level: str = "INFO"
 
     # Outbound delivery and scheduled jobs
     delivery_rate_per_second: float = Field(default=30.0, gt=0)
     delivery_private_chat_per_second: float = Field(default=1.0, gt=0)
     delivery_group_per_minute: float = Field(default=20.0, gt=0)
+    # How long a message being sent stays with the process sending it; after a crash it is sent by another
+    # (or the restarted) process once this has passed.
+    delivery_lease_seconds: int = Field(default=120, ge=10)
     scheduler_grace_seconds: int = Field(default=3600, ge=0)
 
     # Matching

@@ -18,11 +18,10 @@ USER = 31337
 
 async def test_start_and_pick_a_language_over_long_polling(tmp_path: Path, clock: FakeClock) -> None:
     async with running_fake_bot_api() as api:
-        settings = Settings(
-            _env_file=None, bot_token=TOKEN, telegram_api_base=api.base_url, data_dir=tmp_path / "data"
-        )
+        settings = Settings(_env_file=None, bot_token=TOKEN, telegram_api_base=api.base_url, data_dir=tmp_path / "data")
         async with opened_app(settings, clock) as (dp, _database, _keys, i18n):
-            polling = asyncio.create_task(poll_telegram(settings, dp, i18n, handle_signals=False))
+            stop = asyncio.Event()
+            polling = asyncio.create_task(poll_telegram(settings, dp, i18n, handle_signals=False, stop=stop))
             try:
                 commands = await api.wait_for("setMyCommands", count=3)
                 assert {c.params.get("language_code") for c in commands} == {"en", "zh", None}
@@ -46,7 +45,7 @@ async def test_start_and_pick_a_language_over_long_polling(tmp_path: Path, clock
                 # The greeting is shown again in Chinese, consent button and all.
                 assert edit.params["text"].startswith("欢迎来到<b>月老</b>")
             finally:
-                await dp.stop_polling()
+                stop.set()
                 await polling
 
 
