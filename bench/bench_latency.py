@@ -7,8 +7,9 @@ network round trip.
 
 `--url` must name a scratch PostgreSQL database: its `public` schema is dropped and recreated for each run.
 
-The bot runs as in production (`create_dispatcher`, every middleware, a transaction per update) in this
-process, talking real HTTP on 127.0.0.1 to `tests/fake_bot_api.py`, whose every call takes `--latency` ms:
+The bot runs as in production (`opened_app`: every middleware, a transaction per update, the replies after
+the commit) in a process of its own (this script with `--serve`), talking real HTTP on 127.0.0.1 to
+`tests/fake_bot_api.py`, served with the clients by this process, whose every call takes `--latency` ms:
 half on the way there (then the call counts as arrived), half on the way back. Polling: the bot's own poller
 long-polls the double; webhook: the clients POST their updates to the bot's webhook server after half a round
 trip, as Telegram would. Each simulated client walks the registration journey (`tests/journey_walk.py`),
@@ -24,8 +25,8 @@ Printed per run:
             update, a full one per call but the last, half for the last to arrive); the handler time is
             measured first with one client and no latency through the same transport; p50 and p99
   errors    failed or unanswered updates, webhook answers other than 200, and errors logged by the bot
-  CPU       this process's CPU time over the run: the bot, the double and the clients share one event loop,
-            so near 100 % the bench itself is the bottleneck, not the transport
+  CPU       the bot process's CPU time over the run (one event loop: near 100 % it is the bottleneck), and
+            this process's (the double and the clients)
 Targets (at 100 ms and 200 clients): handled >= 95 % of offered, reply p99 <= 2x the ideal p99, zero errors.
 """
 
@@ -35,11 +36,13 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import os
 import random
 import statistics
 import sys
 import tempfile
 import time
+from asyncio.subprocess import PIPE
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -107,33 +110,17 @@ class Tally:
     errors: list[str] = field(default_factory=list)
 
 
-class ErrorCount(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.ERROR)
-        self.records: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(f"{record.name}: {record.getMessage()[:200]}")
-
-
 class Transport:
     """How an update reaches the bot, and how the client learns it was handled."""
 
-    def __init__(self, api: FakeBotAPI, dp: Dispatcher, hook_url: str | None, http: ClientSession | None) -> None:
+    def __init__(self, api: FakeBotAPI, hook_url: str | None, http: ClientSession | None) -> None:
         self.api, self.hook_url, self.http = api, hook_url, http
         self.done: dict[int, asyncio.Future[None]] = {}
-        if hook_url is None:
-            feed = dp.feed_update
 
-            async def feed_and_report(bot: Any, update: Update, **kwargs: Any) -> Any:
-                try:
-                    return await feed(bot, update, **kwargs)
-                finally:
-                    waiter = self.done.pop(update.update_id, None)
-                    if waiter is not None and not waiter.done():
-                        waiter.set_result(None)
-
-            dp.feed_update = feed_and_report  # type: ignore[method-assign]
+    def handled(self, update_id: int) -> None:
+        waiter = self.done.pop(update_id, None)
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
 
     async def deliver(self, update: Update) -> None:
         body = update.model_dump(mode="json", exclude_none=True, by_alias=True)
@@ -214,48 +201,125 @@ async def walk(client: RemoteClient, start_within: float) -> None:
         client.tally.errors.append(f"{type(exc).__name__}: {str(exc)[:1500]}")
 
 
+class BotProcess:
+    """The bot under test in a process of its own (this script with `--serve`), reporting on its stdout."""
+
+    def __init__(self, process: asyncio.subprocess.Process) -> None:
+        self.process = process
+        self.errors: list[str] = []
+        self.cpu = 0.0
+        self.hook_url: str | None = None
+        self.transport: Transport | None = None
+        self.ready = asyncio.Event()
+        self._reader = asyncio.create_task(self._read())
+
+    async def _read(self) -> None:
+        assert self.process.stdout is not None
+        async for raw in self.process.stdout:
+            kind, _, rest = raw.decode().rstrip("\n").partition(" ")
+            if kind == "done" and self.transport is not None:
+                self.transport.handled(int(rest))
+            elif kind == "error":
+                self.errors.append(rest)
+            elif kind == "hook":
+                self.hook_url = rest
+            elif kind == "ready":
+                self.ready.set()
+            elif kind == "cpu":
+                self.cpu = float(rest)
+
+    async def stop(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.close()  # the bot stops at the end of its stdin
+        await self.process.wait()
+        await self._reader
+
+
 @contextlib.asynccontextmanager
-async def running_bot(
-    api: FakeBotAPI, mode: str, data_dir: Path, url: str | None
-) -> AsyncIterator[tuple[Transport, ErrorCount]]:
+async def running_bot(api: FakeBotAPI, mode: str, data_dir: Path, url: str | None) -> AsyncIterator[BotProcess]:
     if url is not None:
         await reset_postgres_schema(url)
+    command = [sys.executable, __file__, "--serve", mode, "--api", api.base_url, "--data-dir", str(data_dir)]
+    process = await asyncio.create_subprocess_exec(
+        *command, *(["--url", url] if url else []), stdin=PIPE, stdout=PIPE, limit=2**20
+    )
+    bot = BotProcess(process)
+    try:
+        await asyncio.wait_for(bot.ready.wait(), 120)
+        await api.wait_for("setMyCommands", count=3, timeout=60)
+        if mode == "polling":
+            bot.transport = Transport(api, None, None)
+            yield bot
+            return
+        async with ClientSession(connector=TCPConnector(limit=0)) as http:
+            await api.wait_for("setWebhook", timeout=60)
+            bot.transport = Transport(api, bot.hook_url, http)
+            yield bot
+    finally:
+        await bot.stop()
+
+
+async def serve(mode: str, api_base: str, data_dir: Path, url: str | None) -> None:
+    """The bot process: as `run_bot.py run` would run it, reporting each handled update (polling) and each
+    error logged on stdout; stops at the end of stdin."""
+
+    def report(line: str) -> None:
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+
+    class ErrorReport(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            report(f"error {record.name}: {record.getMessage()[:200]}".replace("\n", " "))
+
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    logging.getLogger().addHandler(ErrorReport(logging.ERROR))
     webhook = (
         {"webhook_url": "https://bench.example.org/tg/hook", "webhook_secret": SECRET} if mode == "webhook" else {}
     )
     settings = Settings(
         _env_file=None,
         bot_token=TOKEN,
-        telegram_api_base=api.base_url,
+        telegram_api_base=api_base,
         data_dir=data_dir,
         database_url=url,
         log_level="WARNING",
         **webhook,  # type: ignore[arg-type]
     )
-    errors = ErrorCount()
-    logging.getLogger().addHandler(errors)
+    loop = asyncio.get_running_loop()
+    stdin_closed = asyncio.Event()
+    reader = asyncio.StreamReader()
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+
+    async def watch_stdin() -> None:
+        await reader.read()
+        stdin_closed.set()
+
+    watcher = asyncio.create_task(watch_stdin())
     async with opened_app(settings, SystemClock()) as (dp, _database, _keys, i18n):
         if mode == "polling":
-            stop = asyncio.Event()
-            transport = Transport(api, dp, None, None)
-            polling = asyncio.create_task(poll_telegram(settings, dp, i18n, handle_signals=False, stop=stop))
+            feed = dp.feed_update
+
+            async def feed_and_report(bot: Any, update: Update, **kwargs: Any) -> Any:
+                try:
+                    return await feed(bot, update, **kwargs)
+                finally:
+                    report(f"done {update.update_id}")
+
+            dp.feed_update = feed_and_report  # type: ignore[method-assign]
+            polling = asyncio.create_task(poll_telegram(settings, dp, i18n, handle_signals=False, stop=stdin_closed))
+            report("ready")
+            await polling
+        else:
+            server = TestServer(webhook_app(settings, dp, i18n), host="127.0.0.1")
+            await server.start_server()
+            report(f"hook {server.make_url(HOOK_PATH)}")
+            report("ready")
             try:
-                await api.wait_for("setMyCommands", count=3, timeout=60)
-                yield transport, errors
+                await stdin_closed.wait()
             finally:
-                stop.set()
-                await polling
-                logging.getLogger().removeHandler(errors)
-            return
-        server = TestServer(webhook_app(settings, dp, i18n), host="127.0.0.1")
-        await server.start_server()
-        try:
-            async with ClientSession(connector=TCPConnector(limit=0)) as http:
-                await api.wait_for("setWebhook", timeout=60)
-                yield Transport(api, dp, str(server.make_url(HOOK_PATH)), http), errors
-        finally:
-            await server.close()
-            logging.getLogger().removeHandler(errors)
+                await server.close()
+    watcher.cancel()
+    report(f"cpu {time.process_time()}")
 
 
 async def handler_time(mode: str, url: str | None, scratch: Path) -> float:
@@ -263,17 +327,21 @@ async def handler_time(mode: str, url: str | None, scratch: Path) -> float:
     0.6 s, within the flood guard's 2 updates/s per person."""
     async with (
         running_fake_bot_api(latency=0.0) as api,
-        running_bot(api, mode, scratch / f"h-{mode}", url) as (
-            transport,
-            _errors,
-        ),
+        running_bot(api, mode, scratch / f"h-{mode}", url) as bot,
     ):
+        assert bot.transport is not None
         tally = Tally()
-        client = RemoteClient(transport, tally, CALIBRATION_PACE, time.monotonic() + 600, user_id=900_000_000)
+        client = RemoteClient(bot.transport, tally, CALIBRATION_PACE, time.monotonic() + 600, user_id=900_000_000)
         await walk(client, 0.0)
         if tally.errors:
             raise RuntimeError(f"the calibration walk failed: {tally.errors[0]}")
         return statistics.median(s.reply for s in tally.samples)
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a running process (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -287,10 +355,13 @@ async def measure(
     handler = await handler_time(mode, url, scratch)
     async with (
         running_fake_bot_api(latency=latency) as api,
-        running_bot(api, mode, scratch / f"{mode}-{latency}", url) as (transport, logged),
+        running_bot(api, mode, scratch / f"{mode}-{latency}", url) as bot,
     ):
+        transport = bot.transport
+        assert transport is not None
         tally = Tally()
         started, cpu_started = time.monotonic(), time.process_time()
+        bot_cpu_started = _cpu_seconds(bot.process.pid)
         window_start = asyncio.get_running_loop().time() + think  # every client has started by then
         deadline = started + duration
         walkers = [
@@ -299,10 +370,11 @@ async def measure(
         await asyncio.gather(*(walk(client, think) for client in walkers))
         elapsed = time.monotonic() - started
         cpu = (time.process_time() - cpu_started) / elapsed
+        bot_cpu = (_cpu_seconds(bot.process.pid) - bot_cpu_started) / elapsed
         window = duration - think
     ideals = [latency * s.calls + handler for s in tally.samples]
     replies = [s.reply for s in tally.samples]
-    errors = tally.errors + logged.records
+    errors = tally.errors + bot.errors
     if not replies:
         print(f"{mode}: no update was answered; errors: {errors[:3]}")
         return False
@@ -319,7 +391,7 @@ async def measure(
         f"offered {offered:6.1f}/s handled {handled:6.1f}/s ({handled / offered * 100:5.1f} %) | "
         f"reply p50 {p50 * 1000:6.0f} ms p99 {p99 * 1000:6.0f} ms | ideal p50 {i50 * 1000:5.0f} ms "
         f"p99 {i99 * 1000:5.0f} ms (calls/update {calls:.2f}, handler {handler * 1000:.0f} ms) | "
-        f"p99/ideal {p99 / i99:4.2f}x | errors {len(errors)} | process CPU {cpu * 100:.0f} %"
+        f"p99/ideal {p99 / i99:4.2f}x | errors {len(errors)} | CPU bot {bot_cpu * 100:.0f} % clients {cpu * 100:.0f} %"
     )
     for error in errors[:5]:
         print(f"    error: {error}")
@@ -343,6 +415,15 @@ async def main(arguments: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
+    if "--serve" in sys.argv:  # the bot process of a run
+        serving = argparse.ArgumentParser()
+        serving.add_argument("--serve", choices=("polling", "webhook"), required=True)
+        serving.add_argument("--api", required=True)
+        serving.add_argument("--data-dir", type=Path, required=True)
+        serving.add_argument("--url")
+        options = serving.parse_args()
+        asyncio.run(serve(options.serve, options.api, options.data_dir, options.url))
+        sys.exit(0)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--latency", default="100", help="Bot API round trips in ms, comma-separated")

@@ -13,10 +13,13 @@ them after those, in order.
 Edits, callback answers and chat actions get no row: replayed after a crash they would be too late.
 
 After the commit (`RepliesAfterCommit`, outside the unit of work) the calls go out in order, each through the
-bot's rate limiter (`ChatRateLimiter.acquire`, shared with the outbox worker). A row sent is deleted right
-after its call (it only insured the reply). A row whose send failed (timeout, network, 5xx, 429, 403) is
-recorded exactly as the worker records it (`OutcomeRecorder`: retry later honouring retry_after, parked,
-or unreachable) and the chat's later rows of the update are given to the worker, so nothing overtakes it.
+bot's rate limiter (`ChatRateLimiter.acquire`, shared with the outbox worker). A row sent only insured the
+reply: it is deleted by the next update's transaction, with that update's own work (`SentReplies`; under load
+no transaction of its own), or after `FORGET_AFTER` by a transaction of its own when no update comes. A crash
+before that lets the worker send it again once its lease ran out. A row whose send failed (timeout, network,
+5xx, 429, 403) is recorded exactly as the worker records it (`OutcomeRecorder`: retry later honouring
+retry_after, parked, or unreachable) and the chat's later rows of the update are given to the worker, so
+nothing overtakes it.
 If the process dies, the lease runs out and the worker sends what is left (at least once, like every
 outbox message). If the handler raised, nothing kept is sent; the error handler, which runs after this
 middleware, sends directly.
@@ -30,7 +33,7 @@ import asyncio
 import itertools
 import logging
 import uuid
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -65,6 +68,7 @@ log = logging.getLogger("yuelao.replies")
 
 REPLY_LEASE = timedelta(minutes=2)  # how long the worker leaves a reply's row to us (the worker's lease)
 REQUEST_TIMEOUT = 30  # seconds for one Bot API call after the commit
+FORGET_AFTER = 0.05  # seconds a sent reply's row waits for the next update's transaction before its own
 READ_ONLY_PREFIX = "Get"  # GetFile, GetMe, GetChat...: answered now, nothing to keep for later
 
 
@@ -93,21 +97,23 @@ class UpdateReplies:
     buffer: ReplyBuffer
     kept: list[_Kept] = field(default_factory=list)
     open: bool = True
+    forgetting: list[int] = field(default_factory=list)  # earlier replies' rows this update's transaction deletes
 
     async def insure(self, uow: UnitOfWork) -> None:
         """In the update's transaction: an outbox row for every send that must not be lost."""
         outbox = OutboxRepository.of(uow)
         now = uow.context.clock.now()
         backlog: dict[ChatAddress, bool] = {}
+        accounts: dict[ChatAddress, UUID | None] = {}
         for kept in self.kept:
             chat = self._address(kept.method)
             call = None if chat is None else recorded_call(kept.method)
             if chat is None or call is None:
                 continue
             if chat not in backlog:
-                backlog[chat] = await outbox.reply_waiting(chat, now=now)
-            account = await uow.accounts.find_by_external(chat.channel.value, str(chat.chat_id))
-            kept.account_id = None if account is None else account.id
+                backlog[chat] = await outbox.reply_waiting(chat, now=now, token=self.buffer.token)
+                accounts[chat] = await uow.accounts.id_of_external(chat.channel.value, str(chat.chat_id))
+            kept.account_id = accounts[chat]
             kept.leased = not backlog[chat]
             kept.lease_until = now + self.buffer.lease
             kept.chat, kept.call = chat, call
@@ -129,6 +135,59 @@ class UpdateReplies:
             return None
 
 
+class SentReplies:
+    """Rows of replies sent after their commit, still to delete (see the module): taken by the next update's
+    transaction, or by a transaction of their own once `FORGET_AFTER` passed without one."""
+
+    def __init__(self, token: str) -> None:
+        self._token = token
+        self._waiting: list[int] = []
+        self._database: Database | None = None
+        self._timer: asyncio.TimerHandle | None = None
+        self._flushing: set[asyncio.Task[None]] = set()
+
+    def add(self, row_ids: Iterable[int], database: Database) -> None:
+        self._waiting.extend(row_ids)
+        self._database = database
+        if self._waiting and self._timer is None:
+            self._timer = asyncio.get_running_loop().call_later(FORGET_AFTER, self._flush_soon)
+
+    def take(self) -> list[int]:
+        """The rows to delete in the caller's transaction; `give_back` them if it does not commit."""
+        taken, self._waiting = self._waiting, []
+        return taken
+
+    def give_back(self, row_ids: list[int]) -> None:
+        if row_ids and self._database is not None:
+            self.add(row_ids, self._database)
+
+    def _flush_soon(self) -> None:
+        self._timer = None
+        if self._waiting:
+            task = asyncio.create_task(self.flush(), name="yuelao-forget-sent-replies")
+            self._flushing.add(task)
+            task.add_done_callback(self._flushing.discard)
+
+    async def flush(self) -> None:
+        """Delete the waiting rows now, in a transaction of their own (also on shutdown)."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        taken, database = self.take(), self._database
+        if not taken or database is None:
+            return
+        try:
+            async with database.unit_of_work() as uow:
+                await OutboxRepository.of(uow).forget_sent_replies(taken, self._token)
+        except (SQLAlchemyError, OSError, StorageError) as exc:
+            log.warning(
+                "%d replies sent, but deleting their rows failed (%s); tried again later",
+                len(taken),
+                type(exc).__name__,
+            )
+            self._waiting.extend(taken)
+
+
 class ReplyBuffer(BaseRequestMiddleware):
     """Bot session middleware: during an update, keeps the calls for after the commit (see the module)."""
 
@@ -138,6 +197,7 @@ class ReplyBuffer(BaseRequestMiddleware):
         self.policy = RetryPolicy()
         self.on_unreachable: UnreachableCallback | None = None
         self.lease = REPLY_LEASE
+        self.sent = SentReplies(self.token)
         self._provisional = itertools.count(-1, -1)
 
     def __call__(  # not async: a call let through is awaited by the caller, with no frame of ours around it
@@ -194,6 +254,13 @@ def configure(
     return installed
 
 
+async def flush_sent(bot: Bot) -> None:
+    """Delete the rows of `bot`'s replies sent so far now (a graceful stop)."""
+    buffer = _buffer_of(bot)
+    if buffer is not None:
+        await buffer.sent.flush()
+
+
 def uninstall(bot: Bot) -> None:
     buffer = _buffer_of(bot)
     if buffer is not None:
@@ -224,7 +291,10 @@ class RepliesAfterCommit(BaseMiddleware):
         paced = outbox_request.set(True)  # the limiter counts them when they are sent, not when kept
         try:
             result = await handler(event, data)
-        finally:  # a handler that raised: nothing kept is sent (its rows were rolled back with it)
+        except BaseException:  # nothing kept is sent (its rows were rolled back with it), nothing was deleted
+            replies.buffer.sent.give_back(replies.forgetting)
+            raise
+        finally:
             replies.open = False
             outbox_request.reset(paced)
             _current.reset(current)
@@ -246,7 +316,12 @@ class RepliesToOutbox(BaseMiddleware):
     ) -> Any:
         result = await handler(event, data)
         replies, uow = _current.get(), data.get("uow")
-        if replies is not None and replies.kept and isinstance(uow, UnitOfWork):
+        if replies is None or not isinstance(uow, UnitOfWork):
+            return result
+        replies.forgetting = replies.buffer.sent.take()
+        if replies.forgetting:  # earlier updates' replies sent since: their rows go with this transaction
+            await OutboxRepository.of(uow).forget_sent_replies(replies.forgetting, replies.buffer.token)
+        if replies.kept:
             await replies.insure(uow)
         return result
 
@@ -274,19 +349,6 @@ class _Sending:
                 continue  # the worker's: after the chat's earlier messages, or after the failed one
             self._position = position
             await self._send(kept)
-
-    async def _forget(self, row_id: int) -> None:
-        """A reply sent: its row goes at once (the window in which a crash makes the worker send it again is
-        this one commit, not the rest of the update's calls and their waits for the limiter)."""
-        try:
-            async with self._database.unit_of_work() as uow:
-                await OutboxRepository.of(uow).forget_sent_replies([row_id], self._token)
-        except (SQLAlchemyError, OSError, StorageError) as exc:
-            log.error(
-                "reply %d sent, but recording it failed (%s); the worker may send it again after the lease",
-                row_id,
-                type(exc).__name__,
-            )
 
     async def _hold(self, chat: ChatAddress, *, from_here: bool) -> None:
         """Give the chat's rows of this update not tried yet (and this one, `from_here`) to the worker now:
@@ -337,7 +399,7 @@ class _Sending:
                 assert limiter is not None and isinstance(chat_id, int)
                 limiter.done(chat_id)
         if kept.row_id is not None:
-            await self._forget(kept.row_id)
+            self._replies.buffer.sent.add([kept.row_id], self._database)
 
     async def _failed(self, kept: _Kept, error: Exception) -> None:
         failure = classify(error)

@@ -8,6 +8,7 @@ await database.close()
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -47,6 +48,10 @@ class Database:
         self.session_factory = async_sessionmaker(engine, expire_on_commit=False, sync_session_class=UnitSession)
         self.context = context
         self._fsm_storage: DatabaseFSMStorage | None = None
+        # SQLite has one writer at a time. Its busy handler makes a waiting writer sleep and retry (1, 2, 5 ... up
+        # to 100 ms apart), so under load writers wait far longer than the lock is held, and not in turn. Writers
+        # of this process queue here instead, first come first served; other processes still meet the busy timeout.
+        self._writers: asyncio.Lock | None = asyncio.Lock() if engine.dialect.name == "sqlite" else None
 
     @classmethod
     async def open(
@@ -103,7 +108,7 @@ class Database:
         `read_only`: for units that only read; on SQLite they then do not take the write lock.
         Do not nest units of work: on SQLite the inner one would wait for the outer one's lock.
         """
-        async with self.session_factory() as session:
+        async with self._writing(read_only), self.session_factory() as session:
             uow = UnitOfWork(session, self.context, principal_id=principal_id)
             token = _current_unit_of_work.set(uow)
             try:
@@ -116,6 +121,16 @@ class Database:
         if uow.shredded and self.dialect_name == "sqlite":
             await self.checkpoint()
 
+    @asynccontextmanager
+    async def _writing(self, read_only: bool) -> AsyncIterator[None]:
+        """On SQLite, a writing transaction waits for this process's other writers in turn (see __init__). Not
+        within a unit of work already open in this task: that one holds the turn (nesting is a mistake anyway)."""
+        if self._writers is None or read_only or self.current_unit_of_work() is not None:
+            yield
+            return
+        async with self._writers:
+            yield
+
     def current_unit_of_work(self) -> UnitOfWork | None:
         """The unit of work open in this task (the FSM storage joins it), if any."""
         uow = _current_unit_of_work.get()
@@ -126,7 +141,7 @@ class Database:
     @asynccontextmanager
     async def session_scope(self, *, read_only: bool) -> AsyncIterator[AsyncSession]:
         """A short transaction of its own (for the FSM storage outside a unit of work)."""
-        async with self.session_factory() as session, session.begin():
+        async with self._writing(read_only), self.session_factory() as session, session.begin():
             if read_only:
                 await session.connection(execution_options=READ_ONLY_OPTIONS)
             yield session

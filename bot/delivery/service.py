@@ -130,6 +130,7 @@ class Background:
                 self._bots[channel].session.middleware.unregister(counter)
         self._counters.clear()
         for channel, bot in self._bots.items():  # replies no longer paced by a limiter that is gone
+            await replies.flush_sent(bot)
             if channel in self._installed_replies:
                 replies.uninstall(bot)
             else:

@@ -35,6 +35,7 @@ _KEYS = DataKeyRow.__table__
 _STAFF = StaffMemberRow.__table__
 _FSM = FSM_STATES.table
 _PROFILES = PROFILES.table
+_KNOWN_IDS = "yuelao.account_ids"  # session.info: (channel, external id index) -> account id, this transaction
 _ANCHOR = select(literal(1).label("anchor")).subquery("anchor")
 _FIND_MEMBER = select(
     *_ACCOUNTS.c,
@@ -93,6 +94,23 @@ class AccountsRepository(Repository):
         found = await self.find_member(channel, external_id)
         return None if found is None else found[0]
 
+    async def id_of_external(self, channel: str, external_id: str) -> UUID | None:
+        """The account id of (channel, external id); no statement when this transaction already looked it up
+        or created it (the principal lookup of the update did)."""
+        key = (channel, self._crypto.blind_index(ACCOUNT_EXTERNAL_ID, external_id))
+        known = self._known_ids()
+        if key not in known:
+            account = await self.find_by_external(channel, external_id)
+            known[key] = None if account is None else account.id
+        return known[key]
+
+    def _known_ids(self) -> dict[tuple[str, bytes], UUID | None]:
+        known: dict[tuple[str, bytes], UUID | None] = self._session.info.setdefault(_KNOWN_IDS, {})
+        return known
+
+    def _remember_id(self, channel: str, external_id: str, account_id: UUID | None) -> None:
+        self._known_ids()[(channel, self._crypto.blind_index(ACCOUNT_EXTERNAL_ID, external_id))] = account_id
+
     async def find_member(
         self, channel: str, external_id: str, *, conversation: bytes | None = None
     ) -> tuple[Account, str | None] | None:
@@ -111,6 +129,7 @@ class AccountsRepository(Repository):
             found = row.fsm_key_index is not None
             remember_row(self._session, conversation, (row.fsm_state, row.fsm_data) if found else None)
         if row.id is None:
+            self._remember_id(channel, external_id, None)
             return None
         profile = PrefixedRow(row) if row.profile_account_id is not None else None
         remember_profile_row(self._session, row.id, profile)
@@ -119,6 +138,7 @@ class AccountsRepository(Repository):
         account = await self._record(row)
         if account.external_id != external_id:
             return None
+        self._remember_id(channel, external_id, account.id)
         return account, row.role if row.active else None
 
     async def create(
@@ -135,6 +155,7 @@ class AccountsRepository(Repository):
         key = self._keys.create_for_account(row.id, now)
         ACCOUNTS.apply(self._crypto, key, row, {"external_id": external_id})
         await self._session.flush()
+        self._remember_id(channel, external_id, row.id)
         return ACCOUNTS.decode(self._crypto, key, row)
 
     async def get_or_create(
@@ -172,6 +193,7 @@ class AccountsRepository(Repository):
             return winner, False
         self._keys.register_for_account(account_id, key, now)
         await self._session.flush()
+        self._remember_id(channel, external_id, account_id)
         return await self.require(account_id), True
 
     async def set_locale(self, account_id: UUID, locale: str) -> None:

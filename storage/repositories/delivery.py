@@ -327,11 +327,13 @@ class OutboxRepository(Repository):
             self._session.info[ENQUEUED] = True
         return message_id
 
-    async def reply_waiting(self, chat: ChatAddress, *, now: datetime) -> bool:
+    async def reply_waiting(self, chat: ChatAddress, *, now: datetime, token: str) -> bool:
         """Whether an earlier reply to the chat is still due and unsent (a later reply must not overtake it).
 
         Only replies count: a reply never waited for the outbox's own messages and does not now. The chat's
-        active rows are few (usually none), so their content is opened to tell replies from messages.
+        active rows are few (usually none), so their content is opened to tell replies from messages. Rows
+        claimed with `token` (the caller's own replies, sent and waiting to be deleted, or going out right now
+        for another update) do not count: they are not waiting for anyone.
         """
         index = self._crypto.blind_index(OUTBOX_CHAT_INDEX, chat.key)
         rows = (
@@ -345,6 +347,11 @@ class OutboxRepository(Repository):
                     OutboxMessageRow.chat_index == index,
                     OutboxMessageRow.state.in_(ACTIVE_STATES),
                     OutboxMessageRow.not_before <= now,
+                    or_(
+                        OutboxMessageRow.state != DeliveryState.SENDING,
+                        OutboxMessageRow.claim_token.is_(None),
+                        OutboxMessageRow.claim_token != token,
+                    ),
                 )
             )
         ).all()

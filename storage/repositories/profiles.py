@@ -221,12 +221,20 @@ class ProfilesRepository(Repository):
         query = query.order_by(_TABLE.c.account_id)
         return [MatchFacts(**row._asdict()) for row in await self._session.execute(query)]
 
-    async def changed_since(self, since: datetime) -> set[UUID]:
-        """Clients whose profile or partner preferences changed after `since` (what the match index must
-        refresh)."""
-        profiles = select(_TABLE.c.account_id).where(_TABLE.c.updated_at > since)
-        preferences = select(PartnerPreferencesRow.account_id).where(PartnerPreferencesRow.updated_at > since)
-        return set((await self._session.scalars(profiles.union(preferences))).all())
+    async def changed_since(self, since: datetime) -> dict[UUID, datetime]:
+        """Clients whose profile or partner preferences changed after `since`, with the time of the latest
+        change of either (what the match index must refresh, and the version it then holds)."""
+        profiles = select(_TABLE.c.account_id, _TABLE.c.updated_at).where(_TABLE.c.updated_at > since)
+        preferences = select(PartnerPreferencesRow.account_id, PartnerPreferencesRow.updated_at).where(
+            PartnerPreferencesRow.updated_at > since
+        )
+        latest: dict[UUID, datetime] = {}
+        for row in (await self._session.execute(profiles.union_all(preferences))).all():
+            account_id: UUID = row[0]
+            updated_at: datetime = row[1]
+            if account_id not in latest or updated_at > latest[account_id]:
+                latest[account_id] = updated_at
+        return latest
 
     async def _record(self, row: ClientProfileRow | ProfileRow) -> ClientProfile:
         return PROFILES.decode(self._crypto, await self._keys.for_account(row.account_id), row)

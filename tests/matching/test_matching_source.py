@@ -6,9 +6,13 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 from uuid import UUID, uuid4
 
+import pytest
+
 from domain.clock import FakeClock
+from storage import matching_source
 from storage.database import Database
 from storage.matching_source import (
+    MatchPool,
     build_match_index,
     load_match_profile,
     load_match_profiles,
@@ -104,3 +108,35 @@ async def test_last_activity_is_dated_in_the_agencys_time_zone(database: Databas
         [utc] = await load_match_profiles(uow)
         [beijing] = await load_match_profiles(uow, timezone=timezone(timedelta(hours=8)))
     assert (utc.last_active, beijing.last_active) == (date(2026, 1, 5), date(2026, 1, 6))
+
+
+async def test_the_pool_reloads_only_what_changed_since_its_last_refresh(
+    database: Database, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loaded: list[set[UUID]] = []
+    real_load = matching_source.load_match_profiles
+
+    async def counted(uow: UnitOfWork, **kwargs: Any) -> Any:
+        loaded.append(set(kwargs.get("account_ids") or ()))
+        return await real_load(uow, **kwargs)
+
+    monkeypatch.setattr(matching_source, "load_match_profiles", counted)
+    pool = MatchPool(overlap=timedelta(minutes=2))
+    async with database.unit_of_work() as uow:
+        first = await client(uow, clock.now(), 1, wishes={"gender_sought": "male"})
+        await pool.current(uow)  # built
+    clock.advance(timedelta(seconds=10))
+    async with database.unit_of_work() as uow:
+        second = await client(uow, clock.now(), 2, wishes={"gender_sought": "male"})
+        index = await pool.current(uow)
+    assert loaded[1:] == [{first, second}]  # both changed within the overlap, neither loaded at that version yet
+    assert second in index
+
+    clock.advance(timedelta(seconds=10))
+    async with database.unit_of_work() as uow:
+        await pool.current(uow)  # both still within the overlap, unchanged since: nothing to load
+        await uow.profiles.update(first, now=clock.now(), height_cm=170)
+    clock.advance(timedelta(seconds=10))
+    async with database.unit_of_work() as uow:
+        await pool.current(uow)
+    assert loaded[2:] == [{first}]

@@ -168,7 +168,7 @@ async def test_sigkill_with_updates_in_flight_loses_nothing_and_repeats_nothing(
         for person in PEOPLE:
             texts = [c.params["text"] for c in replies_to(api, person)]
             assert len(texts) == 3 and len(set(texts)) == 3, (person, texts)  # nobody got a reply twice
-            assert "Welcome" in texts[0] and "Step 2 of 17" in texts[2]
+            assert "Welcome" in texts[0] and "Step 2 of " in texts[2]
         # No button press answered twice. The answers that were on the wire when the process died are not
         # replayed: a callback query's spinner is long gone by then (only messages are kept in the outbox).
         answers = Counter(c.params["callback_query_id"] for c in api.calls if c.method == "answerCallbackQuery")

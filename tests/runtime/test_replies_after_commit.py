@@ -12,8 +12,10 @@ from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage, T
 from aiogram.types import Message
 from sqlalchemy import text
 
+from bot import replies
+from domain.delivery import DeliveryState
 from storage.database import Database
-from storage.repositories.delivery import OutboxRepository
+from storage.repositories.delivery import OutboxEntry, OutboxRepository
 from tests.botclient import BotClient, ErrorLogCapture, RecordingSession, make_bot
 
 
@@ -76,7 +78,7 @@ async def test_a_failing_handler_sends_nothing_it_prepared_and_the_apology_goes_
         assert await OutboxRepository.of(uow).entries() == []  # the prepared reply's row was rolled back
 
 
-async def test_the_calls_of_one_update_keep_their_order_and_leave_no_rows(
+async def test_the_calls_of_one_update_keep_their_order_and_their_rows_go_with_the_next_transaction(
     dp: Dispatcher, make_user: Callable[..., BotClient], app_database: Database
 ) -> None:
     async def three_calls(message: Message) -> None:
@@ -96,8 +98,19 @@ async def test_the_calls_of_one_update_keep_their_order_and_leave_no_rows(
         ("EditMessageText", "one, edited"),
         ("SendMessage", "two"),
     ]
-    async with app_database.unit_of_work(read_only=True) as uow:
-        assert await OutboxRepository.of(uow).entries() == []  # sent: their rows are gone
+    first_rows = await rows_of(app_database)
+    assert [(r.state, r.attempts) for r in first_rows] == [(DeliveryState.SENDING, 1)] * 2  # sent, not yet forgotten
+
+    await user.send("/three")  # the next update's transaction deletes them with its own work
+
+    assert len(await rows_of(app_database)) == 2  # the second update's two; the first's are gone
+    await replies.flush_sent(user.bot)  # what a graceful stop (or FORGET_AFTER without an update) does
+    assert await rows_of(app_database) == []
+
+
+async def rows_of(database: Database) -> list[OutboxEntry]:
+    async with database.unit_of_work(read_only=True) as uow:
+        return await OutboxRepository.of(uow).entries()
 
 
 async def test_a_button_is_answered_once_and_edited_after_commit(user: BotClient) -> None:
@@ -107,3 +120,21 @@ async def test_a_button_is_answered_once_and_edited_after_commit(user: BotClient
 
     assert [type(c) for c in calls] == [AnswerCallbackQuery, EditMessageText]
     assert user.last_text().startswith("欢迎来到<b>月老</b>")
+
+
+async def test_a_reply_sent_whose_row_is_not_deleted_yet_does_not_hold_up_the_next_one(
+    dp: Dispatcher, make_user: Callable[..., BotClient], app_database: Database
+) -> None:
+    async def one(message: Message) -> None:
+        await message.answer("one")
+
+    dp.message.register(one, Command("one"))
+    user = make_user()
+    await user.send("/one")
+    in_flight = replies.install(user.bot).sent.take()  # as if a transaction of their own were deleting them
+    assert len(in_flight) == 1
+
+    calls = await user.send("/one")
+
+    assert [c.text for c in calls if isinstance(c, SendMessage)] == ["one"]  # sent now, not left to the worker
+    assert [(r.state, r.attempts) for r in await rows_of(app_database)] == [(DeliveryState.SENDING, 1)] * 2
