@@ -15,6 +15,9 @@ Who hears about it, and when (`alert_plan`, `next_step`):
 Who may claim (`claim_refusal`): anyone who serves clients once it was offered to everyone; before that,
 only the client's assigned counselor, a manager or an owner. The first claim wins.
 
+Opening hours (`OpeningHours`, the agency's `OPENING_HOURS` in its `TIMEZONE`): a handoff opened outside them is
+alerted when the next shift starts (`ALERT_JOB`), and the steps above count from then.
+
 Misunderstandings (`Misunderstandings`): three messages in a row the bot did not understand open a handoff.
 "In a row" means: each within `MISUNDERSTOOD_WINDOW` of the previous one and with the conversation state
 unchanged in between; a longer gap or any change of the state starts the count again.
@@ -22,11 +25,13 @@ unchanged in between; a longer gap or any change of the state starts the count a
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from domain.staff import PERMISSIONS, Permission, Role, needs_standard
 
@@ -51,6 +56,7 @@ MIN_RATING, MAX_RATING = 1, 5
 RATINGS = tuple(range(MIN_RATING, MAX_RATING + 1))
 
 # The scheduled jobs of a handoff (ref_id: the handoff id in hex).
+ALERT_JOB = "handoff.alert"  # opened outside the opening hours: the first alert, when the shift starts
 WIDEN_JOB = "handoff.widen"
 ESCALATE_JOB = "handoff.escalate"
 
@@ -86,6 +92,63 @@ class Timing:
 
     def escalate_at(self, opened: datetime) -> datetime:
         return opened + timedelta(minutes=max(self.escalation_minutes, self.claim_minutes))
+
+
+_HOURS = re.compile(r"^\s*(\d{2}):(\d{2})\s*-\s*(\d{2}):(\d{2})\s*$")
+DAY_MINUTES = 24 * 60
+
+
+@dataclass(frozen=True)
+class OpeningHours:
+    """When counselors answer, every day, in the agency's time zone: from `opens` until `closes` (exclusive).
+    `closes` before `opens` runs past midnight; "00:00-24:00" is round the clock."""
+
+    start: int  # minutes after midnight
+    end: int  # minutes after midnight, up to 24:00; before `start`: the next day
+    zone: ZoneInfo
+
+    @classmethod
+    def parse(cls, text: str, zone: ZoneInfo) -> OpeningHours:
+        """From `HH:MM-HH:MM` (24-hour clock; 24:00 may end the day); ValueError when unusable."""
+        found = _HOURS.match(text)
+        if found is None:
+            raise ValueError("expected opening hours like 09:00-21:00")
+        oh, om, ch, cm = (int(part) for part in found.groups())
+        if oh > 23 or om > 59 or cm > 59 or ch > 24 or (ch == 24 and cm != 0):
+            raise ValueError("expected times from 00:00 to 24:00, like 09:00-21:00")
+        start, end = oh * 60 + om, ch * 60 + cm
+        if start == end % DAY_MINUTES and (start, end) != (0, DAY_MINUTES):
+            raise ValueError("the opening and closing times are the same; for round the clock use 00:00-24:00")
+        return cls(start, end, zone)
+
+    @property
+    def opens(self) -> time:
+        return time(self.start // 60, self.start % 60)
+
+    @property
+    def closes(self) -> time:
+        return time(self.end // 60 % 24, self.end % 60)
+
+    def is_open(self, moment: datetime) -> bool:
+        local = moment.astimezone(self.zone)
+        minute = local.hour * 60 + local.minute
+        if self.start < self.end:
+            return self.start <= minute < self.end
+        return minute >= self.start or minute < self.end
+
+    def answer_from(self, moment: datetime) -> datetime | None:
+        """When counselors are next there, if they are not now (None: open)."""
+        if self.is_open(moment):
+            return None
+        local = moment.astimezone(self.zone)
+        opening = datetime.combine(local.date(), self.opens, tzinfo=self.zone)
+        if opening <= local:
+            opening = datetime.combine(local.date() + timedelta(days=1), self.opens, tzinfo=self.zone)
+        return opening.astimezone(moment.tzinfo)
+
+    def next_opening(self, moment: datetime) -> datetime:
+        """`moment` itself when open, else the start of the next shift."""
+        return self.answer_from(moment) or moment
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from domain.handoff import MISUNDERSTOOD_KEY, Misunderstandings
 from domain.identity import Principal
 from handlers.services.container import Services
 from handlers.services.staff_access import staff_role
+from handlers.views.handoff import messages
 
 
 def counted_client(principal: Principal | None) -> UUID | None:
@@ -44,9 +45,9 @@ async def not_understood(
         if counted is None:
             data.pop(MISUNDERSTOOD_KEY, None)
             await state.set_data(data)
-            text = _(
-                "Sorry, I keep misunderstanding you. I have asked a counselor to help: they will write to you here "
-                "soon. Send /end if you no longer need them."
+            desk, now = services.handoffs, services.handoffs.now()
+            text = _("Sorry, I keep misunderstanding you.") + " " + messages.request_opened(
+                desk.timing.escalation_minutes, desk.hours.answer_from(now), now, desk.hours
             )
         else:
             await state.update_data({MISUNDERSTOOD_KEY: counted.to_json()})

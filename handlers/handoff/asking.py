@@ -23,18 +23,18 @@ async def ask_for_human(services: Services, state: FSMContext) -> str:
         return _("Please send /start first: a counselor can help you once you have agreed to our privacy notice.")
     if staff_role(principal) is not None:
         return _("This is for clients. To serve clients who asked for a counselor, send /queue.")
-    asking = await services.handoffs.ask(principal.account_id)
+    desk = services.handoffs
+    asking = await desk.ask(principal.account_id)
     if asking.ask is Ask.TALKING:
-        await enter_relay(state, services.handoffs, principal.account_id, Relay.chatting, asking.handoff.id)
+        await enter_relay(state, desk, principal.account_id, Relay.chatting, asking.handoff.id)
         return _("You are talking with {name} already. Write your message and they will answer here.").format(
             name=messages.staff_name(asking.counselor)
         )
+    # What they write now is kept for the counselor who claims.
+    await enter_relay(state, desk, principal.account_id, Relay.waiting, asking.handoff.id)
     if asking.ask is Ask.WAITING:
-        return _("You have asked for a counselor already. Someone will write to you here soon.")
-    return _(
-        "I have asked a counselor to join you. They will write to you here, usually within {minutes} minutes. "
-        "Send /end if you no longer need them."
-    ).format(minutes=services.handoffs.timing.escalation_minutes)
+        return messages.request_waiting(asking.answer_from, desk.now(), desk.hours)
+    return messages.request_opened(desk.timing.escalation_minutes, asking.answer_from, desk.now(), desk.hours)
 
 
 async def human(message: Message, services: Services, state: FSMContext) -> None:

@@ -28,7 +28,8 @@ from handlers.views.handoff.messages import HandoffAction, HandoffButton, parse_
 
 async def queue(message: Message, actor: Actor, services: Services) -> None:
     waiting = await services.handoffs.waiting(actor)
-    text, markup = messages.queue_view(waiting.requests, waiting.total, waiting.now)
+    serving = None if waiting.serving is None else messages.serving_line(waiting.serving_name)
+    text, markup = messages.queue_view(waiting.requests, waiting.total, waiting.now, serving=serving)
     await message.answer(text, reply_markup=markup)
 
 
@@ -54,9 +55,10 @@ async def claim(
     await enter_relay(state_of(dispatcher, bot, claimed.client), desk, handoff.client_id, Relay.chatting, handoff.id)
     await enter_relay(own_state, desk, actor.account_id, Relay.serving, handoff.id)
     await edit_alerts(bot, claimed.alert_edits)
-    if claimed.card is not None:
+    if claimed.card:
         await callback.answer(_("You took this conversation."))
-        await bot.send_message(callback.from_user.id, claimed.card)
+        for text in claimed.card:
+            await bot.send_message(callback.from_user.id, text)
     else:
         await callback.answer(_("You took this conversation. The client's messages come to your private chat with me."))
 

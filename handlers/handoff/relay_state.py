@@ -1,11 +1,15 @@
-"""The handoff conversation's shared parts: the relay states, what each staff command needs, setting or clearing
-another person's conversation state (the client's, from the counselor's update), and editing alert copies.
+"""The handoff conversation's shared parts: the relay states, the filters that find a conversation the database
+holds, what each staff command needs, setting or clearing another person's conversation state (the client's,
+from the counselor's update), and editing alert copies.
 
-Relay mode is a conversation state on each side: the client's `Relay.chatting` (set from the counselor's
-claim, on the client's own state row) and the staff member's `Relay.serving`, each with the handoff id in the
-data. The handlers filter on those states first, so an ordinary update costs no query here. The database
-stays the authority: every relayed message checks the handoff is still claimed by that counselor for that
-client.
+Relay mode is a conversation state on each side: the client's `Relay.waiting` (after /human) and
+`Relay.chatting` (set from the counselor's claim, on the client's own state row), and the staff member's
+`Relay.serving`, each with the handoff id in the data. The handlers filter on those states first, so an
+ordinary update costs no query here. The database is the authority: every relayed message reads the handoff
+the database says is the sender's. So when another flow took a person out of relay mode (a note on the card,
+/start, /cancel) and ended, their text in no state still reaches the other side: `ClientHeld` and
+`CounselorHeld` pass it to the relay (one query, only for text that no flow took), which puts them back into
+relay mode and says so.
 """
 
 from __future__ import annotations
@@ -14,16 +18,20 @@ import logging
 from uuid import UUID
 
 from aiogram import Bot, Dispatcher, F
+from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramAPIError
+from aiogram.filters import Filter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import Message
 
 from domain.identity import Channel
 from domain.staff import Permission
 from handlers.services.container import Services
 from handlers.services.handoff.handoffs import Handoffs
 from handlers.services.handoff.outcomes import AlertEdit
-from handlers.views.handoff.messages import HandoffAction, parse_id
+from handlers.services.staff_access import Actor, staff_role
+from handlers.views.handoff.messages import HandoffAction
 from storage.records import Account
 
 log = logging.getLogger(__name__)
@@ -36,11 +44,31 @@ ACTION_PERMISSIONS: dict[HandoffAction, Permission] = {HandoffAction.CLAIM: Perm
 
 
 class Relay(StatesGroup):
+    waiting = State()  # a client who asked for a counselor: their words are kept for the one who claims
     chatting = State()  # a client talking with a counselor
     serving = State()  # a staff member talking with a client
 
 
+RELAY_STATES = tuple(state.state for state in (Relay.waiting, Relay.chatting, Relay.serving))
 NOT_A_COMMAND = F.text & ~F.text.startswith("/")
+IN_PRIVATE = F.chat.type == ChatType.PRIVATE  # never what a member says in the staff group
+
+
+class ClientHeld(Filter):
+    """Passes a client (not staff) whose request is waiting or whose conversation goes on, by the database."""
+
+    async def __call__(self, message: Message, services: Services) -> bool:
+        principal = services.principal
+        if principal is None or principal.account_id is None or staff_role(principal) is not None:
+            return False
+        return await services.handoffs.holds_client(principal.account_id)
+
+
+class CounselorHeld(Filter):
+    """Passes a staff member serving a client, by the database (after `Allowed`, which gives `actor`)."""
+
+    async def __call__(self, message: Message, services: Services, actor: Actor) -> bool:
+        return await services.handoffs.holds_counselor(actor)
 
 
 def channel_of(services: Services) -> Channel:
@@ -63,11 +91,6 @@ def state_of(dispatcher: Dispatcher, bot: Bot, account: Account) -> FSMContext:
     return private_state(dispatcher, bot, int(account.external_id))
 
 
-async def relay_handoff(state: FSMContext) -> UUID | None:
-    """The handoff a relay state belongs to."""
-    return parse_id(str((await state.get_data()).get(HANDOFF_KEY, "")))
-
-
 async def enter_relay(context: FSMContext, desk: Handoffs, account_id: UUID, state: State, handoff_id: UUID) -> None:
     with desk.writing_for(account_id):
         await context.set_state(state)
@@ -83,7 +106,7 @@ async def leave_relay(context: FSMContext, desk: Handoffs, account_id: UUID | No
         if handoff_id is not None and data.get(HANDOFF_KEY) not in (None, handoff_id.hex):
             return
         current = await context.get_state()
-        if current in (Relay.chatting.state, Relay.serving.state):
+        if current in RELAY_STATES:
             await context.set_state(None)
         if HANDOFF_KEY in data:
             data.pop(HANDOFF_KEY)

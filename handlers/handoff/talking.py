@@ -1,4 +1,5 @@
-"""The conversation itself: the relay both ways, /end on either side, and the client's rating."""
+"""The conversation itself: the relay both ways (and a waiting client's words, kept for the counselor who
+claims), /end on either side, and the client's rating."""
 
 from __future__ import annotations
 
@@ -11,12 +12,15 @@ from aiogram.utils.i18n import gettext as _
 from domain.staff import Permission
 from handlers.handoff.relay_state import (
     COMMAND_PERMISSIONS,
+    IN_PRIVATE,
     NOT_A_COMMAND,
+    ClientHeld,
+    CounselorHeld,
     Relay,
     channel_of,
     edit_alerts,
+    enter_relay,
     leave_relay,
-    relay_handoff,
     state_of,
 )
 from handlers.services.container import Services
@@ -106,38 +110,59 @@ async def other_end(message: Message, services: Services, state: FSMContext, bot
 # --- The relay ------------------------------------------------------------------------------------------
 
 
-async def from_client(message: Message, services: Services, state: FSMContext) -> None:
+async def from_client(message: Message, services: Services, state: FSMContext, raw_state: str | None = None) -> None:
     client_id = None if services.principal is None else services.principal.account_id
-    relayed = await services.handoffs.relay_from_client(client_id, await relay_handoff(state), message.text or "")
+    desk = services.handoffs
+    resumed = raw_state is None  # another flow had taken them out of relay mode
+    result = await desk.relay_from_client(client_id, message.text or "", resumed=resumed)
+    relayed = result.relayed
     if relayed is Relayed.ENDED:
-        await leave_relay(state, services.handoffs, client_id, None)
+        await leave_relay(state, desk, client_id, None)
         await message.answer(
             _("Your conversation with the counselor has ended. Send /human to ask for a counselor again, or /start.")
         )
-    elif relayed is Relayed.TOO_LONG:
+        return
+    if resumed and client_id is not None and result.handoff is not None:
+        mode = Relay.waiting if relayed is Relayed.KEPT else Relay.chatting
+        await enter_relay(state, desk, client_id, mode, result.handoff.id)
+    if relayed is Relayed.TOO_LONG:
         await message.answer(messages.too_long())
+    elif relayed is Relayed.KEPT:
+        await message.answer(messages.message_kept(result.answer_from, desk.now(), desk.hours))
     elif relayed is Relayed.UNDELIVERED:
         await message.answer(
             _("Your counselor cannot receive messages right now. Your message is kept; please try again later.")
         )
+    elif resumed:
+        await message.answer(messages.resumed_for_client(result.partner))
 
 
-async def from_counselor(message: Message, actor: Actor, services: Services, state: FSMContext) -> None:
-    relayed = await services.handoffs.relay_from_counselor(actor, await relay_handoff(state), message.text or "")
+async def from_counselor(
+    message: Message, actor: Actor, services: Services, state: FSMContext, raw_state: str | None = None
+) -> None:
+    desk = services.handoffs
+    resumed = raw_state is None  # a note, a card or a listing had taken them out of relay mode
+    result = await desk.relay_from_counselor(actor, message.text or "", resumed=resumed)
+    relayed = result.relayed
     if relayed is Relayed.ENDED:
-        await leave_relay(state, services.handoffs, actor.account_id, None)
+        await leave_relay(state, desk, actor.account_id, None)
         await message.answer(
             _(
                 "This conversation has ended, or it is no longer yours. Nothing was sent. "
                 "Send /queue to see who is waiting."
             )
         )
-    elif relayed is Relayed.TOO_LONG:
+        return
+    if resumed and actor.account_id is not None and result.handoff is not None:
+        await enter_relay(state, desk, actor.account_id, Relay.serving, result.handoff.id)
+    if relayed is Relayed.TOO_LONG:
         await message.answer(messages.too_long())
     elif relayed is Relayed.UNDELIVERED:
         await message.answer(
             _("The client cannot receive messages right now (they may have blocked the bot or deleted their data).")
         )
+    elif resumed:
+        await message.answer(messages.resumed_for_counselor(result.partner))
 
 
 async def not_text(message: Message) -> None:
@@ -147,13 +172,19 @@ async def not_text(message: Message) -> None:
 def create_router() -> Router:
     router = Router(name="handoff.talking")
     router.callback_query.register(rate, RateButton.filter())
-    router.message.register(end_for_client, Command("end"), StateFilter(Relay.chatting))
+    client_side = StateFilter(Relay.waiting, Relay.chatting)
+    router.message.register(end_for_client, Command("end"), client_side)
     router.message.register(counselor_end, Command("end"), Allowed(COMMAND_PERMISSIONS["end"]))
     router.message.register(other_end, Command("end"))
-    router.message.register(from_client, StateFilter(Relay.chatting), NOT_A_COMMAND)
-    router.message.register(not_text, StateFilter(Relay.chatting), ~F.text)
-    router.message.register(
-        from_counselor, StateFilter(Relay.serving), NOT_A_COMMAND, Allowed(Permission.SERVE_CLIENTS)
-    )
-    router.message.register(not_text, StateFilter(Relay.serving), ~F.text, Allowed(Permission.SERVE_CLIENTS))
+    router.message.register(from_client, client_side, NOT_A_COMMAND)
+    router.message.register(not_text, client_side, ~F.text)
+    serves = Allowed(Permission.SERVE_CLIENTS)
+    router.message.register(from_counselor, StateFilter(Relay.serving), NOT_A_COMMAND, serves)
+    router.message.register(not_text, StateFilter(Relay.serving), ~F.text, serves)
+    # Out of relay mode (another flow ended) but the database holds the conversation: text no flow took.
+    held = (StateFilter(None), IN_PRIVATE)
+    router.message.register(from_counselor, *held, NOT_A_COMMAND, serves, CounselorHeld())
+    router.message.register(not_text, *held, ~F.text, serves, CounselorHeld())
+    router.message.register(from_client, *held, NOT_A_COMMAND, ClientHeld())
+    router.message.register(not_text, *held, ~F.text, ClientHeld())
     return router

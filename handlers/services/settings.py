@@ -6,9 +6,12 @@ import re
 from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from domain.handoff import OpeningHours
 
 TOKEN_SHAPE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{30,60}$")
 SUPPORTED_LOCALES = ("en", "zh")
@@ -73,6 +76,7 @@ class Settings(BaseSettings):
     staff_invite_hours: int = Field(default=24, ge=1)
     handoff_claim_minutes: int = Field(default=10, ge=1)
     handoff_escalation_minutes: int = Field(default=30, ge=1)
+    opening_hours: str = Field(default="09:00-21:00", description="when counselors answer handoffs, in TIMEZONE")
     follow_up_digest_hour: int = Field(default=9, ge=0, le=23, description="counselors' daily follow-up digest")
 
     # Dates
@@ -100,6 +104,12 @@ class Settings(BaseSettings):
             except ValueError:
                 raise ValueError("expected Telegram user ids separated by commas, e.g. 12345,67890") from None
         return value
+
+    @field_validator("opening_hours")
+    @classmethod
+    def _opening_hours(cls, value: str) -> str:
+        OpeningHours.parse(value, ZoneInfo("UTC"))  # raises ValueError naming the expected shape
+        return value.strip()
 
     @field_validator("telegram_api_base", "webhook_url", "database_url", mode="before")
     @classmethod

@@ -37,16 +37,16 @@ async def test_three_misunderstandings_in_a_row_reach_a_counselor(
         assert await uow.handoffs.active_for_client(client_id) is None
 
     await client.send("qwerty")
-    assert client.last_text().startswith("Sorry, I keep misunderstanding you. I have asked a counselor to help")
+    assert client.last_text().startswith("Sorry, I keep misunderstanding you. I have asked a counselor to join you")
     async with app_database.unit_of_work(read_only=True) as uow:
         handoff = await uow.handoffs.active_for_client(client_id)
     assert handoff is not None and handoff.reason is HandoffReason.NOT_UNDERSTOOD
     (alert,) = await deliver(app_database, cora)
     assert "Why: the bot did not understand them three times in a row" in alert.text
 
-    # The count started again: the next misunderstanding is an ordinary one.
+    # While the request waits, what they write is kept for the counselor (no more misunderstandings).
     await client.send("zzz")
-    assert client.last_text().startswith("Sorry, I didn't understand that.")
+    assert client.last_text().startswith("Thank you, your message is kept for the counselor")
 
 
 async def test_something_understood_in_between_starts_the_count_again(

@@ -168,6 +168,7 @@ async def test_a_claim_in_the_staff_chat_keeps_the_client_out_of_the_group(
     cora = person(user_id=CORA)
     await add_member(app_database, clock, CORA, "counselor", name="Cora")
     await client.send("/human")
+    await client.send("My phone is 13800000000, please call me")  # kept for the counselor, never in the group
     async with app_database.unit_of_work() as uow:
         (handoff,) = await uow.handoffs.for_client(await account_of(app_database, client))
         ((copy,),) = [await uow.handoffs.alert_copies(handoff.id)]
@@ -194,8 +195,10 @@ async def test_a_claim_in_the_staff_chat_keeps_the_client_out_of_the_group(
     assert (edit.chat_id, edit.message_id) == (GROUP, GROUP_MESSAGE)
     assert edit.text == "🙋 A request from Li (asked to talk to a counselor).\n✋ Taken by Cora."
     assert not [c for c in calls if isinstance(c, SendMessage)]  # nothing about the client in the group
-    (card,) = await deliver(app_database, cora)
+    card, waiting = await deliver(app_database, cora)  # in her private chat, in order
     assert card.text.startswith("✅ <b>You are now talking with Li Wei.</b>")
+    assert waiting.text.startswith("✉️ <b>While waiting, Li Wei wrote:</b>\n")
+    assert waiting.text.endswith("</i> My phone is 13800000000, please call me")
 
     await deliver(app_database, client)
     await cora.send("Hello from Cora")  # in her private chat: relayed

@@ -22,8 +22,10 @@ from handlers.services.handoff.outcomes import (
     NotClaimed,
     Rated,
     Relayed,
+    RelayResult,
 )
 from handlers.services.handoff.requests import HandoffRequests
+from handlers.services.notifier import queue_rendered, recipient
 from handlers.services.staff_access import Actor
 from handlers.views.handoff import messages
 from storage.records import Account
@@ -58,8 +60,8 @@ class Handoffs(HandoffRequests):
         self, actor: Actor, handoff_id: UUID | None, channel: Channel, *, private: bool
     ) -> Claimed | NotClaimed:
         """The first claim wins. The client hears who joined; every copy of the alert on this channel is to say
-        who took it; the counselor gets the client's card (`private`: to show in this chat; else through the
-        outbox, never the client's details in the staff group)."""
+        who took it; the counselor gets the client's card and what they wrote while waiting (`private`: to show
+        in this chat; else through the outbox, never the client's details in the staff group)."""
         handoff = None if handoff_id is None else await self.uow.handoffs.get(handoff_id)
         if handoff is None:
             return NotClaimed(ClaimProblem.GONE)
@@ -107,23 +109,30 @@ class Handoffs(HandoffRequests):
             await self.uow.audit.record(
                 action=CONTACTS_ACTION, now=now, actor_account_id=counselor_id, subject_account_id=handoff.client_id
             )
-        edits = await self.alert_edits(handoff, channel, lambda: messages.taken(handoff, name, counselor))
+        called = None if profile is None else profile.short_name()
+        edits = await self.alert_edits(handoff, channel, lambda: messages.taken(handoff, called, counselor))
+        written = [(line.created_at, line.text) for line in await self.uow.handoffs.transcript(handoff.id)]
+        timezone = self.settings.timezone
 
-        def card() -> OutboundMessage:
-            return OutboundMessage(
-                messages.client_card(
-                    handoff,
-                    name,
-                    now=now,
-                    phone=profile.phone if contacts and profile is not None else None,
-                    telegram_id=client.external_id if contacts and client.channel == Channel.TELEGRAM.value else None,
-                )
+        def card() -> list[str]:
+            text = messages.client_card(
+                handoff,
+                name,
+                now=now,
+                phone=profile.phone if contacts and profile is not None else None,
+                telegram_id=client.external_id if contacts and client.channel == Channel.TELEGRAM.value else None,
             )
+            return [text, *messages.waiting_lines(name, written, timezone=timezone)]
 
         if private:
-            return Claimed(handoff, client, edits, card().text)
-        await self.notifier.queue_for(counselor_id, card)
-        return Claimed(handoff, client, edits, None)
+            return Claimed(handoff, client, edits, card())
+        member = await recipient(self.uow, counselor_id)
+        if member is not None:
+            with self.i18n.context(), self.i18n.use_locale(member.locale):
+                parts = card()
+            for text in parts:
+                await queue_rendered(self.uow, member, OutboundMessage(text))
+        return Claimed(handoff, client, edits, [])
 
     # --- the end and the rating -------------------------------------------------------------------------
     async def end_for_client(self, client_id: UUID, channel: Channel) -> ClientEnded | None:
@@ -138,13 +147,14 @@ class Handoffs(HandoffRequests):
         await self.uow.audit.record(
             action=CLOSED_ACTION, now=now, actor_account_id=client_id, subject_account_id=client_id
         )
-        name = await self.client_name(client_id)
         if handoff.state is HandoffState.OPEN:
-            edits = await self.alert_edits(handoff, channel, lambda: messages.closed_alert(handoff, name))
+            called = await self.client_short_name(client_id)
+            edits = await self.alert_edits(handoff, channel, lambda: messages.closed_alert(handoff, called))
             return ClientEnded(handoff, withdrawn=True, alert_edits=edits, counselor=None, counselor_name=None)
         counselor_name = await self.staff_name(handoff.counselor_id)
         counselor = None
         if handoff.counselor_id is not None:
+            name = await self.client_name(client_id)
             await self.notifier.queue_for(handoff.counselor_id, lambda: messages.client_ended(name))
             counselor = await self.reachable(handoff.counselor_id, channel)
         return ClientEnded(handoff, withdrawn=False, alert_edits=[], counselor=counselor, counselor_name=counselor_name)
@@ -176,36 +186,45 @@ class Handoffs(HandoffRequests):
         return Rated.THANKED
 
     # --- the relay --------------------------------------------------------------------------------------
-    async def relay_from_client(self, client_id: UUID | None, handoff_id: UUID | None, text: str) -> Relayed:
-        """A client's line to their counselor: kept in the transcript and passed on."""
-        handoff = None if handoff_id is None else await self.uow.handoffs.get(handoff_id)
-        if (
-            client_id is None
-            or handoff is None
-            or handoff.client_id != client_id
-            or handoff.state is not HandoffState.CLAIMED
-            or handoff.counselor_id is None
-        ):
-            return Relayed.ENDED
-        if len(text) > messages.MAX_RELAYED:
-            return Relayed.TOO_LONG
+    # The database holds the conversation: whatever conversation state either side is in, their words belong
+    # to the handoff the database says is theirs (`resumed`: they came back to it from another flow).
+    async def holds_client(self, client_id: UUID | None) -> bool:
+        """Whether the client has a request waiting or a conversation going on."""
+        return client_id is not None and await self.uow.handoffs.active_for_client(client_id) is not None
+
+    async def holds_counselor(self, actor: Actor) -> bool:
+        """Whether the member is serving a client now."""
+        return actor.account_id is not None and await self.uow.handoffs.serving(actor.account_id) is not None
+
+    async def relay_from_client(self, client_id: UUID | None, text: str, *, resumed: bool = False) -> RelayResult:
+        """A client's line: to their counselor, or, while nobody has claimed the request, kept for the
+        counselor who claims it. In the transcript either way."""
+        handoff = None if client_id is None else await self.uow.handoffs.active_for_client(client_id)
+        if client_id is None or handoff is None:
+            return RelayResult(Relayed.ENDED)
+        if messages.too_long_to_relay(text):
+            return RelayResult(Relayed.TOO_LONG, handoff)
         await self.uow.handoffs.add_line(
             handoff.id, client_id, from_client=True, author_id=client_id, text=text, now=self.now()
         )
+        if handoff.state is HandoffState.OPEN or handoff.counselor_id is None:
+            return RelayResult(Relayed.KEPT, handoff, answer_from=self.answer_from())
         name = await self.client_name(client_id)
         sent = await self.notifier.queue_for(handoff.counselor_id, lambda: messages.to_counselor(name, text))
-        return Relayed.UNDELIVERED if sent is None else Relayed.SENT
+        partner = await self.staff_name(handoff.counselor_id) if resumed else None
+        return RelayResult(Relayed.UNDELIVERED if sent is None else Relayed.SENT, handoff, partner)
 
-    async def relay_from_counselor(self, actor: Actor, handoff_id: UUID | None, text: str) -> Relayed:
-        """A counselor's line to the client they serve (this conversation, still theirs)."""
+    async def relay_from_counselor(self, actor: Actor, text: str, *, resumed: bool = False) -> RelayResult:
+        """A counselor's line to the client they serve (a conversation still theirs)."""
         handoff = None if actor.account_id is None else await self.uow.handoffs.serving(actor.account_id)
-        if handoff is None or handoff.id != handoff_id or actor.account_id is None:
-            return Relayed.ENDED
-        if len(text) > messages.MAX_RELAYED:
-            return Relayed.TOO_LONG
+        if handoff is None or actor.account_id is None:
+            return RelayResult(Relayed.ENDED)
+        if messages.too_long_to_relay(text):
+            return RelayResult(Relayed.TOO_LONG, handoff)
         await self.uow.handoffs.add_line(
             handoff.id, handoff.client_id, from_client=False, author_id=actor.account_id, text=text, now=self.now()
         )
         counselor = actor.member.display_name if actor.member else None
         sent = await self.notifier.queue_for(handoff.client_id, lambda: messages.to_client(counselor, text))
-        return Relayed.UNDELIVERED if sent is None else Relayed.SENT
+        partner = await self.client_name(handoff.client_id) if resumed else None
+        return RelayResult(Relayed.UNDELIVERED if sent is None else Relayed.SENT, handoff, partner)

@@ -23,15 +23,19 @@ class Asking:
     ask: Ask
     handoff: Handoff
     counselor: str | None = None  # TALKING: the counselor's display name
+    answer_from: datetime | None = None  # outside the opening hours: when counselors are back
 
 
 @dataclass(frozen=True)
 class Waiting:
-    """/queue: the longest waiting requests (with the client's display name) and how many wait in all."""
+    """/queue: the longest waiting requests (with the client's display name) and how many wait in all;
+    `serving`: the member's own conversation (the client's display name), if any."""
 
     requests: list[tuple[Handoff, str | None]]
     total: int
     now: datetime
+    serving: Handoff | None = None
+    serving_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -61,7 +65,9 @@ class Claimed:
     handoff: Handoff
     client: Account  # the client's private chat, to put into relay mode
     alert_edits: list[AlertEdit]
-    card: str | None  # the client's card for the counselor's private chat; None: it went through the outbox
+    # The client's card and what they wrote while waiting, for the counselor's private chat; empty: they went
+    # through the outbox.
+    card: list[str]
 
 
 @dataclass(frozen=True)
@@ -84,9 +90,21 @@ class CounselorEnded:
 
 class Relayed(StrEnum):
     SENT = "sent"
+    KEPT = "kept"  # nobody has claimed the request yet: in the transcript, for the counselor who claims
     UNDELIVERED = "undelivered"  # kept in the transcript; the other side cannot receive messages now
     TOO_LONG = "too_long"
     ENDED = "ended"  # the conversation is over, or not this person's: nothing was kept or sent
+
+
+@dataclass(frozen=True)
+class RelayResult:
+    """A relayed line: what happened, the handoff it belongs to (ENDED: none), and, when the sender came back
+    from another flow (`resumed`), the other side's name. KEPT: `answer_from` as in `Asking`."""
+
+    relayed: Relayed
+    handoff: Handoff | None = None
+    partner: str | None = None
+    answer_from: datetime | None = None
 
 
 class Rated(StrEnum):

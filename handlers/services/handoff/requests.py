@@ -8,6 +8,9 @@ staff's /queue. `Handoffs` (`handoffs.py`) adds the conversation: claims, the re
 It works in the caller's unit of work (a handler's or a job's) and only writes rows and outbox
 messages, so it is safe in either. Everything sent to somebody other than the person of the update goes
 through the outbox (`Notifier`), in the recipient's language.
+
+Outside the agency's opening hours (`OPENING_HOURS`) the first alert waits for the shift (`ALERT_JOB`), and
+the widening and escalation steps count from the start of the shift.
 """
 
 from __future__ import annotations
@@ -20,12 +23,14 @@ from uuid import UUID
 
 from domain.delivery import OutboundMessage
 from domain.handoff import (
+    ALERT_JOB,
     ESCALATE_JOB,
     WIDEN_JOB,
     AlertPlan,
     Handoff,
     HandoffReason,
     HandoffState,
+    OpeningHours,
     StaffOnDuty,
     Timing,
     first_alert,
@@ -56,7 +61,22 @@ class HandoffRequests(FeatureService):
     def timing(self) -> Timing:
         return Timing(self.settings.handoff_claim_minutes, self.settings.handoff_escalation_minutes)
 
+    @property
+    def hours(self) -> OpeningHours:
+        """The agency's opening hours (validated with the settings)."""
+        return OpeningHours.parse(self.settings.opening_hours, self.zone)
+
+    def answer_from(self) -> datetime | None:
+        """When counselors are back, if they are not there now (None: within the opening hours)."""
+        return self.hours.answer_from(self.now())
+
     # --- people -----------------------------------------------------------------------------------------
+    async def client_short_name(self, client_id: UUID) -> str | None:
+        """What to call the client in alerts and the queue: the name they chose, else one read from their name
+        (domain/names.py), never a family name alone."""
+        profile = await self.uow.profiles.get(client_id)
+        return None if profile is None else profile.short_name()
+
     async def client_name(self, client_id: UUID) -> str | None:
         profile = await self.uow.profiles.get(client_id)
         return None if profile is None else profile.display_name
@@ -80,8 +100,10 @@ class HandoffRequests(FeatureService):
         """Hand the client over to a human (the hook for other features).
 
         When the client already has an open or claimed handoff, that one is returned and nothing else happens.
-        Otherwise: a new open handoff, the first alert (the assigned counselor if on duty, else everyone on
-        duty or the staff chat), an audit entry, and the escalation jobs. Works in a handler or a job.
+        Otherwise: a new open handoff, an audit entry, the first alert (the assigned counselor if on duty,
+        else everyone on duty or the staff chat) and the escalation jobs. Outside the opening hours the first
+        alert is a job at the start of the next shift, and the escalation steps count from then. Works in a
+        handler or a job.
         """
         active = await self.uow.handoffs.active_for_client(client_id)
         if active is not None:
@@ -91,19 +113,38 @@ class HandoffRequests(FeatureService):
         await self.uow.audit.record(
             action=OPENED_ACTION, now=now, actor_account_id=client_id, subject_account_id=client_id
         )
+        shift = self.hours.next_opening(now)
+        widened = False
+        if shift > now:
+            await schedule(self.uow, ALERT_JOB, handoff.id.hex, shift)
+        else:
+            widened = await self._first_alert(handoff)
+        if not widened:
+            await schedule(self.uow, WIDEN_JOB, handoff.id.hex, self.timing.widen_at(shift))
+        await schedule(self.uow, ESCALATE_JOB, handoff.id.hex, self.timing.escalate_at(shift))
+        return handoff
+
+    async def alert_shift(self, handoff_id: UUID) -> None:
+        """Opened outside the opening hours and still waiting: the first alert, now that the shift starts."""
+        handoff = await self.uow.handoffs.get(handoff_id)
+        if handoff is None or handoff.state is not HandoffState.OPEN or handoff.widened_at is not None:
+            return
+        await self._first_alert(handoff)
+
+    async def _first_alert(self, handoff: Handoff) -> bool:
+        """The assigned counselor if on duty, else everyone on duty (or the staff chat); whether that was
+        everyone (the handoff is marked as offered to all)."""
+        now = self.now()
         plan = first_alert(
-            assigned=await self.uow.assignments.counselor_of(client_id),
+            assigned=await self.uow.assignments.counselor_of(handoff.client_id),
             staff=await self.staff_on_duty(),
-            client_id=client_id,
+            client_id=handoff.client_id,
             has_staff_chat=self.settings.counselor_chat_id is not None,
         )
         await self._alert(handoff, plan, await self._request_alert(handoff), step="first", now=now)
         if plan.widened:
             await self.uow.handoffs.mark_widened(handoff.id, now=now)
-        else:
-            await schedule(self.uow, WIDEN_JOB, handoff.id.hex, self.timing.widen_at(now))
-        await schedule(self.uow, ESCALATE_JOB, handoff.id.hex, self.timing.escalate_at(now))
-        return handoff
+        return plan.widened
 
     async def widen(self, handoff_id: UUID) -> None:
         """Not claimed by the assigned counselor in time: offer it to everyone on duty (or the staff chat)."""
@@ -126,9 +167,10 @@ class HandoffRequests(FeatureService):
         if handoff is None or handoff.state is not HandoffState.OPEN or handoff.managers_told_at is not None:
             return
         managers = managers_to_tell(await self.staff_on_duty(), handoff.client_id)
-        name = await self.client_name(handoff.client_id)
+        name = await self.client_short_name(handoff.client_id)
         now = self.now()
-        minutes = max(1, int((now - handoff.created_at) / timedelta(minutes=1)))
+        since = self.hours.next_opening(handoff.created_at)  # staff were told from the start of the shift
+        minutes = max(1, int((now - since) / timedelta(minutes=1)))
         plan = AlertPlan(managers, to_staff_chat=False, widened=True)
 
         def build() -> OutboundMessage:
@@ -139,7 +181,7 @@ class HandoffRequests(FeatureService):
 
     async def _request_alert(self, handoff: Handoff) -> Callable[[], OutboundMessage]:
         """The alert of a waiting request, with its Claim button."""
-        name = await self.client_name(handoff.client_id)
+        name = await self.client_short_name(handoff.client_id)
         timezone = self.settings.timezone
         return lambda: messages.alert(handoff, name, timezone=timezone)
 
@@ -163,6 +205,7 @@ class HandoffRequests(FeatureService):
                 )
 
     async def stop_timers(self, handoff_id: UUID) -> None:
+        await cancel(self.uow, ALERT_JOB, handoff_id.hex)
         await cancel(self.uow, WIDEN_JOB, handoff_id.hex)
         await cancel(self.uow, ESCALATE_JOB, handoff_id.hex)
 
@@ -189,20 +232,21 @@ class HandoffRequests(FeatureService):
         if active is not None and active.state is HandoffState.CLAIMED and active.counselor_id is not None:
             return Asking(Ask.TALKING, active, await self.staff_name(active.counselor_id))
         if active is not None:
-            return Asking(Ask.WAITING, active)
-        return Asking(Ask.OPENED, await self.open(client_id, HandoffReason.ASKED))
+            return Asking(Ask.WAITING, active, answer_from=self.answer_from())
+        return Asking(Ask.OPENED, await self.open(client_id, HandoffReason.ASKED), answer_from=self.answer_from())
 
     async def waiting(self, actor: Actor) -> Waiting:
-        """/queue: the longest waiting requests first; each listing of a client is audited."""
+        """/queue: the member's own conversation, then the longest waiting requests first; each listing of a
+        client is audited."""
         now = self.now()
+        serving = None if actor.account_id is None else await self.uow.handoffs.serving(actor.account_id)
+        serving_name = None if serving is None else await self.client_name(serving.client_id)
         waiting = await self.uow.handoffs.waiting(limit=QUEUE_LIMIT)
-        if not waiting:
-            return Waiting([], 0, now)
-        total = await self.uow.handoffs.count_waiting()
+        total = await self.uow.handoffs.count_waiting() if waiting else 0
         requests = []
         for handoff in waiting:
-            requests.append((handoff, await self.client_name(handoff.client_id)))
+            requests.append((handoff, await self.client_short_name(handoff.client_id)))
             await self.uow.audit.record(
                 action=QUEUE_ACTION, now=now, actor_account_id=actor.account_id, subject_account_id=handoff.client_id
             )
-        return Waiting(requests, total, now)
+        return Waiting(requests, total, now, serving, serving_name)
