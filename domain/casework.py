@@ -1,9 +1,10 @@
 """Casework rules (pure): who gets a new client, who sees which client, manual stage changes, closing reasons,
-follow-up dates and the daily digest's grouping. See docs/casework.md.
+follow-up dates, the daily digest's grouping and finding a client by name. See docs/casework.md.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -20,6 +21,9 @@ NOTE_LIMIT = 2000
 CURATION_NOTE_LIMIT = 300
 FOLLOW_UP_CHOICES = (1, 3, 7, 14, 30)  # days from today offered by the follow-up buttons
 MAX_FOLLOW_UP_DAYS = 366
+# Names are sealed, so a search by name opens them one by one: at most this many clients, the most recently
+# active, per search (0.1 to 0.5 s for 1,000: docs/casework.md); anyone else is found by reference.
+NAME_SEARCH_LIMIT = 1000
 
 
 class ClosingReason(StrEnum):
@@ -150,3 +154,18 @@ def curation_problem(
     if not acceptable:
         return CurationProblem.NOT_ACCEPTABLE
     return None
+
+
+def _folded(text: str) -> str:
+    """Text compared without case, width or spaces (full-width letters, "Li Wei" / "liwei", "诸葛 青云")."""
+    return "".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def name_matches(query: str, name: str | None) -> bool:
+    """Whether a client's `name` matches what staff typed: every word of the query is part of the name, case,
+    width and spaces aside ("wei" finds "Li Wei", "青云" and "诸葛青云" find "诸葛 青云")."""
+    if not name:
+        return False
+    words = [_folded(word) for word in query.split()]
+    folded = _folded(name)
+    return bool(words) and all(word in folded for word in words)

@@ -8,6 +8,7 @@ codes, so the exception carries no personal data.
 
 from __future__ import annotations
 
+import unicodedata
 from enum import StrEnum
 from importlib import resources
 
@@ -187,6 +188,40 @@ def ensure_can_manage(actor: Role | None, member_role: Role, *, is_self: bool) -
         raise PermissionDenied(Refusal.SELF)
     if member_role not in GRANTABLE[actor]:
         raise PermissionDenied(Refusal.MEMBER_OUTRANKS, role=member_role)
+
+
+# --- The name clients see -------------------------------------------------------------------------------
+
+STAFF_NAME_LIMIT = 32  # characters: fits a relay line and an alert without clipping
+# Besides letters (any script), combining marks, digits and spaces, what a name may hold: the dots and dashes
+# of initials and double names, apostrophes, and the middle dots of Chinese and Japanese transliterations.
+NAME_PUNCTUATION = frozenset(".'’-·・")
+
+
+class NameProblem(StrEnum):
+    EMPTY = "empty"
+    TOO_LONG = "too_long"  # more than STAFF_NAME_LIMIT characters
+    NOT_A_NAME = "not_a_name"  # markup, links, emoji, line breaks, or no letter at all
+
+
+def staff_name(typed: str) -> str | NameProblem:
+    """The name a staff member chose for clients to see, tidied (NFKC, spaces collapsed), or what is wrong.
+
+    Only letters, marks, digits, spaces and `NAME_PUNCTUATION`, with at least one letter: nothing that would
+    read as formatting, a link, a mention or a command where the name is shown.
+    """
+    text = unicodedata.normalize("NFKC", typed).strip()
+    if "\n" in text or "\r" in text:  # one line: a name, not a message
+        return NameProblem.NOT_A_NAME
+    name = " ".join(text.split())
+    if not name:
+        return NameProblem.EMPTY
+    if len(name) > STAFF_NAME_LIMIT:
+        return NameProblem.TOO_LONG
+    allowed = all(char == " " or char in NAME_PUNCTUATION or unicodedata.category(char)[0] in "LMN" for char in name)
+    if not allowed or not any(unicodedata.category(char)[0] == "L" for char in name):
+        return NameProblem.NOT_A_NAME
+    return name
 
 
 # --- The service standard -------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Commands that work everywhere: /help and /cancel."""
+"""Commands that work everywhere: /help (each person their own commands: a client the client's, a staff
+member those their role's permissions open) and /cancel."""
 
 from __future__ import annotations
 
@@ -9,12 +10,21 @@ from aiogram.types import Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import gettext as _
 
 from domain.identity import VISITOR_LOCALE_KEY
+from domain.staff import PermissionDenied
 from handlers.journey import Journey
+from handlers.services.container import Services
+from handlers.staff.commands import help_for
+from handlers.staff.naming import current_name
 from handlers.views.texts import help_text
 
 
-async def show_help(message: Message) -> None:
-    await message.answer(help_text())
+async def show_help(message: Message, services: Services) -> None:
+    try:
+        actor = await services.authorize(None)
+    except PermissionDenied:  # a client or a visitor
+        await message.answer(help_text())
+        return
+    await message.answer(help_for(actor, name=current_name(actor)))
 
 
 async def cancel(message: Message, state: FSMContext) -> None:

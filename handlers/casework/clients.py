@@ -1,4 +1,4 @@
-"""/clients, a client's card, and reassignment by managers."""
+"""/clients (the lists, a search by reference or name), a client's card, and reassignment by managers."""
 
 from __future__ import annotations
 
@@ -14,24 +14,28 @@ from handlers.services.container import Services
 from handlers.services.staff_access import Actor
 from handlers.staff_access import Allowed
 from handlers.views.casework import screens as views
-from handlers.views.casework.buttons import COMMAND_PERMISSIONS, CaseAction, CaseButton, Scope
+from handlers.views.casework.buttons import COMMAND_PERMISSIONS, CaseAction, CaseButton, ListPage, Scope
 from handlers.views.casework.choices import counselor_choice
-from handlers.views.casework.listing import client_list_view
+from handlers.views.casework.listing import ClientList, client_list_view
 
 # --- /clients and the card ---------------------------------------------------------------------------------
 
 
 async def list_clients(message: Message, command: CommandObject, actor: Actor, services: Services) -> None:
+    """/clients: the member's own clients; /clients TEXT: a client by reference or name."""
     work = services.casework
-    if not command.args:
+    if not command.args or not command.args.strip():
         text, markup = client_list_view(await work.client_list(actor, Scope.MINE, 0))
         await message.answer(text, reply_markup=markup)
         return
-    found = await work.find_client(actor, command.args.strip())
+    found = await work.search(actor, command.args)
     if isinstance(found, str):
         await message.answer(found)
         return
-    text, markup = await work.card(actor, found)
+    if isinstance(found, ClientList):
+        text, markup = client_list_view(found)
+    else:
+        text, markup = await work.card(actor, found)
     await message.answer(text, reply_markup=markup)
 
 
@@ -39,9 +43,9 @@ async def page_clients(callback: CallbackQuery, callback_data: CaseButton, actor
     if callback_data.scope is not Scope.MINE and not sees_every_client(actor.role):
         await callback.answer(_("Only managers see every client."), show_alert=True)
         return
-    page = int(callback_data.arg) if callback_data.arg.isdigit() else 0
+    shown = ListPage.parse(callback_data.arg)
     await callback.answer()
-    listing = await services.casework.client_list(actor, callback_data.scope, page)
+    listing = await services.casework.client_list(actor, callback_data.scope, shown.page, demo=shown.demo)
     await show_in_place(callback, *client_list_view(listing))
 
 

@@ -13,7 +13,7 @@ from uuid import UUID
 
 from domain import invites
 from domain.identity import Channel, Principal
-from domain.staff import Role, ensure_can_grant, needs_standard
+from domain.staff import NameProblem, Role, ensure_can_grant, needs_standard, staff_name
 from handlers.services.alerts import reassign_clients_of
 from handlers.services.feature import FeatureService
 from handlers.services.staff_access import Actor, staff_role
@@ -32,6 +32,7 @@ class Unusable(StrEnum):
 class Joined:
     role: Role
     standard_due: bool  # the new member is to read and accept the service standard now
+    name: str | None  # the name clients see: a former member's, invited again; None for a new member
 
 
 @dataclass(frozen=True)
@@ -68,9 +69,11 @@ class StaffOffice(FeatureService):
     principal: Principal | None = None  # the person behind the update
 
     # --- joining ----------------------------------------------------------------------------------------------
-    async def join(self, payload: str | None, *, name: str | None) -> JoinResult:
+    async def join(self, payload: str | None) -> JoinResult:
         """The person behind the update opens an invitation (`/start staff-<code>`): with a valid one they
-        join the staff (again, if they were deactivated) with its role, under `name`."""
+        join the staff (again, if they were deactivated) with its role. A new member has no name yet: they
+        choose the one clients see next (`rename`); the channel's own name is never taken for it (the web
+        chat's is "Guest" for everyone)."""
         principal = self.principal
         now = self.now()
         code = invites.code_from_payload(payload)
@@ -86,23 +89,19 @@ class StaffOffice(FeatureService):
         if current is not None:
             return AlreadyStaff(current)
         role = Role(invite.role)
-        account_id = principal.account_id
-        if account_id is None:
-            account, _created = await self.uow.accounts.get_or_create(
-                principal.channel.value, principal.external_id, locale=principal.locale, now=now
-            )
-            account_id = self.uow.principal_id = account.id
+        account_id = await self._own_account()
         if not await self.uow.invites.use(invite.id, account_id=account_id, now=now):
             return Unusable.USED
         if await self.uow.staff.get(account_id) is None:
-            member = await self.uow.staff.add(account_id, role=role.value, display_name=name, now=now)
+            member = await self.uow.staff.add(account_id, role=role.value, display_name=None, now=now)
         else:  # a former member, deactivated earlier, invited again
             await self.uow.staff.set_role(account_id, role.value)
             member = await self.uow.staff.set_active(account_id, True)
         await self.uow.audit.record(
             action="staff.joined", now=now, actor_account_id=invite.created_by, subject_account_id=account_id
         )
-        return Joined(role, standard_due=needs_standard(role) and member.standard_acknowledged_at is None)
+        due = needs_standard(role) and member.standard_acknowledged_at is None
+        return Joined(role, standard_due=due, name=member.display_name)
 
     async def accept_standard(self, actor: Actor) -> bool:
         """Record that the member accepted the service standard; False when there is nothing to record
@@ -118,6 +117,45 @@ class StaffOffice(FeatureService):
             subject_account_id=actor.member.account_id,
         )
         return True
+
+    # --- the name clients see ---------------------------------------------------------------------------------
+    async def rename(self, actor: Actor, typed: str) -> str | NameProblem:
+        """Set the name clients see (relay, alerts) when `typed` is one (`domain.staff.staff_name`); returns
+        the name as kept, or what is wrong with it. An owner from ADMIN_IDS without a staff row gets one now."""
+        name = staff_name(typed)
+        if isinstance(name, NameProblem):
+            return name
+        now = self.now()
+        account_id = await self._own_account()
+        if await self.uow.staff.get(account_id) is None:
+            await self.uow.staff.add(account_id, role=actor.role.value, display_name=name, now=now)
+        else:
+            await self.uow.staff.set_name(account_id, name)
+        await self.uow.audit.record(
+            action="staff.name_changed", now=now, actor_account_id=account_id, subject_account_id=account_id
+        )
+        return name
+
+    def suggested_name(self, full_name: str | None) -> str | None:
+        """The person's own name on the channel, offered as a one-tap answer: on Telegram only (the web chat
+        calls everyone "Guest"), and only when it is a valid name."""
+        if full_name is None or self.principal is None or self.principal.channel is not Channel.TELEGRAM:
+            return None
+        name = staff_name(full_name)
+        return None if isinstance(name, NameProblem) else name
+
+    async def _own_account(self) -> UUID:
+        """The account of the person behind the update, made now when they have none yet (a newcomer opening
+        an invitation, an owner from ADMIN_IDS who never wrote to the bot before)."""
+        principal = self.principal
+        assert principal is not None
+        if principal.account_id is not None:
+            return principal.account_id
+        account, _created = await self.uow.accounts.get_or_create(
+            principal.channel.value, principal.external_id, locale=principal.locale, now=self.now()
+        )
+        self.uow.principal_id = account.id
+        return account.id
 
     # --- invitations ------------------------------------------------------------------------------------------
     async def invite(self, actor: Actor, role: Role) -> Invitation:

@@ -1,15 +1,20 @@
-"""Joining the staff: `/start staff-<code>`, from an invitation's Telegram link or typed in the web chat."""
+"""Joining the staff: `/start staff-<code>`, from an invitation's Telegram link or typed in the web chat.
+
+A new member reads and accepts the service standard first when it is due (`standard`), then chooses the name
+clients see (`naming`), then learns what they can do."""
 
 from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.filters import CommandObject, CommandStart
+from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
 from domain import invites
 from handlers.services.container import Services
 from handlers.services.staff import AlreadyStaff, Joined, Unusable
+from handlers.staff.naming import ask_name
 from handlers.views.staff import role_label, standard_view
 
 
@@ -23,10 +28,9 @@ def unusable_text(reason: Unusable) -> str:
             return _("This invitation has expired. Please ask the agency for a new one.")
 
 
-async def open_invite(message: Message, command: CommandObject, services: Services) -> None:
-    name = message.from_user.full_name if message.from_user is not None else None
-    match await services.staff.join(command.args, name=name):
-        case Joined(role=role, standard_due=standard_due):
+async def open_invite(message: Message, command: CommandObject, services: Services, state: FSMContext) -> None:
+    match await services.staff.join(command.args):
+        case Joined(role=role, standard_due=standard_due, name=name):
             await message.answer(
                 _("Welcome to the agency's team! You are now on the staff as {role}.").format(role=role_label(role))
             )
@@ -34,7 +38,7 @@ async def open_invite(message: Message, command: CommandObject, services: Servic
                 text, markup = standard_view(due=True)
                 await message.answer(text, reply_markup=markup)
             else:
-                await message.answer(_("Send /staff to see the team."))
+                await ask_name(message, state, services, message.from_user, current=name)
         case AlreadyStaff(role=role):
             await message.answer(
                 _("You are already on the agency's staff as {role}. The invitation was not used.").format(

@@ -14,6 +14,7 @@ COMMAND_PERMISSIONS: dict[str, Permission | None] = {
     "staff": Permission.VIEW_STAFF,
     "invite": Permission.INVITE_STAFF,
     "standard": None,
+    "myname": None,
 }
 ACTION_PERMISSIONS: dict[StaffAction, Permission] = {
     StaffAction.LIST: Permission.VIEW_STAFF,
@@ -23,6 +24,7 @@ ACTION_PERMISSIONS: dict[StaffAction, Permission] = {
     StaffAction.REACTIVATE: Permission.DEACTIVATE_STAFF,
 }
 STANDARD_PERMISSION: Permission | None = None
+NAME_PERMISSION: Permission | None = None  # the name clients see: every staff member chooses their own
 
 
 def action_filters(action: StaffAction) -> tuple[CallbackQueryFilter, Allowed]:

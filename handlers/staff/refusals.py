@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers.staff.permissions import ACTION_PERMISSIONS, COMMAND_PERMISSIONS, STANDARD_PERMISSION
+from handlers.staff.permissions import ACTION_PERMISSIONS, COMMAND_PERMISSIONS, NAME_PERMISSION, STANDARD_PERMISSION
 from handlers.staff_access import refuse_the_rest
-from handlers.views.staff import StaffButton, StandardButton
+from handlers.views.staff import StaffButton, StaffNameButton, StandardButton
 
 
 def create_router() -> Router:
@@ -17,6 +17,7 @@ def create_router() -> Router:
         buttons=[
             (StaffButton, lambda data: ACTION_PERMISSIONS[data.action]),
             (StandardButton, lambda _data: STANDARD_PERMISSION),
+            (StaffNameButton, lambda _data: NAME_PERMISSION),
         ],
     )
     return router

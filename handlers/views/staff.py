@@ -1,5 +1,6 @@
 """Staff roles, areas and permissions as people read them, the polite refusal that names what is missing,
-and the staff office's screens: the service standard, invitations, the team list and a member's card."""
+and the staff office's screens: the service standard, invitations, the name clients see, what each role can
+do (/help), the team list and a member's card."""
 
 from __future__ import annotations
 
@@ -11,7 +12,17 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
-from domain.staff import Area, Permission, PermissionDenied, Refusal, Role, needs_standard, service_standard
+from domain.staff import (
+    STAFF_NAME_LIMIT,
+    Area,
+    NameProblem,
+    Permission,
+    PermissionDenied,
+    Refusal,
+    Role,
+    needs_standard,
+    service_standard,
+)
 from handlers.views.keyboards import InlineKeyboardBuilder
 from handlers.views.texts import current_locale, quote, quote_clipped
 from storage.records import StaffMember
@@ -38,6 +49,17 @@ class StandardButton(CallbackData, prefix="standard"):
     """The onboarding button: "I have read and accept"."""
 
     accept: bool = True
+
+
+class NameChoice(StrEnum):
+    KEEP = "keep"  # the name the member has (a former member invited again)
+    CHANNEL = "channel"  # the member's Telegram name, read from the press itself (never carried in the button)
+
+
+class StaffNameButton(CallbackData, prefix="myname"):
+    """A one-tap answer to "What name should clients see?"."""
+
+    choice: NameChoice
 
 
 def role_label(role: Role) -> str:
@@ -137,6 +159,101 @@ def standard_view(*, due: bool) -> tuple[str, InlineKeyboardMarkup | None]:
     return text, builder.as_markup()
 
 
+# --- The name clients see ----------------------------------------------------------------------------------
+
+
+def name_question(current: str | None, suggestion: str | None) -> tuple[str, InlineKeyboardMarkup | None]:
+    """Ask for the name clients see; one-tap buttons for the `current` name and the channel's `suggestion`."""
+    text = _(
+        "What name should clients see when you talk with them? Send it here (up to {limit} characters), "
+        "for example “Anna” or “李老师”."
+    ).format(limit=STAFF_NAME_LIMIT)
+    options = []
+    if current:
+        options.append((_("Keep “{name}”").format(name=clipped(current)), NameChoice.KEEP))
+    if suggestion and suggestion != current:
+        options.append((_("Use “{name}”").format(name=clipped(suggestion)), NameChoice.CHANNEL))
+    if not options:
+        return text, None
+    builder = InlineKeyboardBuilder()
+    for label, choice in options:
+        builder.button(text=label, callback_data=StaffNameButton(choice=choice))
+    return text, builder.as_markup()
+
+
+def name_problem_text(problem: NameProblem, typed: str) -> str:
+    if problem is NameProblem.TOO_LONG:
+        return _("That is {count} characters; please keep it to {limit} or fewer.").format(
+            count=len(" ".join(typed.split())), limit=STAFF_NAME_LIMIT
+        )
+    if problem is NameProblem.NOT_A_NAME:
+        return _("Please use only letters (in any language), spaces and . ' - · (no links, emoji or formatting).")
+    return _("Please send the name as text.")
+
+
+def name_saved_text(name: str) -> str:
+    """The answer to the joining question (what the member can do follows)."""
+    return _("Clients will see you as “{name}”. You can change it at any time with /myname.").format(name=quote(name))
+
+
+def name_changed_text(name: str) -> str:
+    return _("Clients will now see you as “{name}”.").format(name=quote(name))
+
+
+def current_name_text(name: str | None) -> str:
+    """/myname alone: the name clients see (or that there is none yet), and how to change it."""
+    if name:
+        return _("Clients see you as “{name}”.").format(name=quote(name)) + "\n" + myname_usage(name)
+    return _("You have not chosen the name clients see yet.") + "\n" + myname_usage(name)
+
+
+def myname_usage(name: str | None) -> str:
+    """How to set the name (for someone who has `name`)."""
+    example = "<code>/myname Anna</code>"
+    if name:
+        return _("To change it, send /myname and the new name, for example: {example}").format(example=example)
+    return _("To choose it, send /myname and the name, for example: {example}").format(example=example)
+
+
+# --- What each role can do (/help and the welcome) -------------------------------------------------------------
+
+
+def command_line(command: str) -> str:
+    """One staff command and what it is for (`handlers.staff.commands.STAFF_COMMANDS` names them all)."""
+    lines = {
+        "clients": _("/clients: your clients; /clients NAME or REF finds one"),
+        "audit": _("/audit: who opened which client's data, and when"),
+        "queue": _("/queue: clients waiting for a counselor"),
+        "end": _("/end: end your conversation with a client"),
+        "outbox": _("/outbox: what the bot is sending, and what failed"),
+        "staff": _("/staff: the team, their roles and access"),
+        "invite": _("/invite ROLE: invite a new staff member"),
+        "standard": _("/standard: the agency's service standard"),
+        "myname": _("/myname: the name clients see"),
+    }
+    return lines[command]
+
+
+def staff_help(role: Role, commands: Sequence[str], *, standard_due: bool, name: str | None) -> str:
+    """What a staff member of `role` can do: their `commands` (the ones their permissions open), the
+    commands everyone has, and the name clients see."""
+    lines = [_("<b>What you can do as {role}</b>").format(role=role_label(role))]
+    if standard_due:
+        lines.append(_("First read and accept the service standard: /standard. Client records open after that."))
+    lines += [command_line(command) for command in commands]
+    lines += [
+        _("/language: choose English or Chinese"),
+        _("/cancel: stop what we are doing"),
+        _("/help: this list"),
+        "",
+    ]
+    if name:
+        lines.append(_("Clients see you as “{name}”. To change it: /myname").format(name=quote(name)))
+    else:
+        lines.append(_("You have not chosen the name clients see yet: /myname"))
+    return "\n".join(lines)
+
+
 # --- Invitations ---------------------------------------------------------------------------------------------
 
 
@@ -174,10 +291,14 @@ def member_name(member: StaffMember) -> str:
     return quote_clipped(member.display_name or "", NAME_BUDGET) or _("(no name)")
 
 
+def clipped(name: str) -> str:
+    """A name for a button or a toast (plain text), cut to `NAME_BUDGET` characters."""
+    return name[:NAME_BUDGET] + "…" if len(name) > NAME_BUDGET else name
+
+
 def button_name(member: StaffMember) -> str:
     """The member's name for a button or a toast (plain text)."""
-    name = member.display_name or ""
-    return (name[:NAME_BUDGET] + "…" if len(name) > NAME_BUDGET else name) or _("(no name)")
+    return clipped(member.display_name or "") or _("(no name)")
 
 
 def member_status(member: StaffMember) -> str:

@@ -1,20 +1,24 @@
 """Casework: who looks after each client and when to check in next (client_assignments), counselors' notes
-(client_notes, sealed under the client's key), and a counselor's manual stage changes (case_stages)."""
+(client_notes, sealed under the client's key), a counselor's manual stage changes (case_stages), and the
+client lists staff page through (registered clients, the most recently active first)."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any, cast
 from uuid import UUID, uuid4
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import ColumnElement, case, delete, func, select, update
 
 from domain.pipeline import Stage
+from storage.models.accounts import AccountRow
 from storage.models.casework import ClientAssignmentRow, ClientNoteRow
 from storage.models.clients import ClientProfileRow
 from storage.models.matching import CaseStageRow
 from storage.repositories.base import Repository
+from storage.repositories.profiles import PROFILES
 from storage.sealing import RecordSpec
 
 
@@ -36,6 +40,43 @@ class ClientNote:
     created_at: datetime
 
 
+@dataclass(frozen=True)
+class RegisteredClient:
+    """A registered client as a list shows them: when they were last active, and whether they are a demo
+    client (a synthetic one of the demo pool)."""
+
+    client_id: UUID
+    last_active: datetime
+    demo: bool
+
+
+@dataclass(frozen=True)
+class ClientCounts:
+    """How many registered clients a list holds: real ones, and demo ones (shown only when asked for)."""
+
+    real: int
+    demo: int
+
+
+REGISTERED = ("active", "paused")
+
+
+_PROFILE = PROFILES.table.c
+
+
+def _later(first: ColumnElement[Any], second: ColumnElement[Any]) -> ColumnElement[Any]:
+    """The later of two times (`first` never NULL), in SQL both SQLite and PostgreSQL read (the result keeps
+    the columns' type, so SQLite's text comes back as a datetime)."""
+    return case((second > first, second), else_=first)
+
+
+# A client's last activity: the latest of their profile's last change (answers, edits, pausing), the last time
+# they opened their suggestions, and their account's last contact.
+LAST_ACTIVE = _later(_later(_PROFILE.updated_at, _PROFILE.last_active_at), AccountRow.__table__.c.last_seen_at)
+# Registered clients with their accounts (the demo mark).
+_WITH_ACCOUNT = AccountRow.__table__.c.id == _PROFILE.account_id
+
+
 ASSIGNMENTS = RecordSpec(ClientAssignmentRow, Assignment, row_id="client_id")
 NOTES = RecordSpec(ClientNoteRow, ClientNote, row_id="id")
 
@@ -47,6 +88,17 @@ def reference_range(reference: str) -> tuple[UUID, UUID] | None:
     if not 4 <= len(text) <= 32 or any(c not in "0123456789abcdef" for c in text):
         return None
     return UUID(hex=text.ljust(32, "0")), UUID(hex=text.ljust(32, "f"))
+
+
+def _registered(*, unassigned_only: bool, counselor: UUID | None) -> list[ColumnElement[bool]]:
+    """Which registered clients a list holds: all, the unassigned ones, or those of one counselor."""
+    conditions = [_PROFILE.status.in_(REGISTERED)]
+    if unassigned_only:
+        conditions.append(_PROFILE.account_id.not_in(select(ClientAssignmentRow.client_id)))
+    if counselor is not None:
+        assigned = select(ClientAssignmentRow.client_id).where(ClientAssignmentRow.counselor_id == counselor)
+        conditions.append(_PROFILE.account_id.in_(assigned))
+    return conditions
 
 
 class AssignmentsRepository(Repository):
@@ -148,6 +200,63 @@ class AssignmentsRepository(Repository):
             query = query.where(ClientProfileRow.account_id.between(*bounds))
         query = query.order_by(ClientProfileRow.activated_at.desc(), ClientProfileRow.account_id).limit(limit)
         return list((await self._session.scalars(query)).all())
+
+    # --- the lists ------------------------------------------------------------------------------------------
+    async def registered(
+        self,
+        *,
+        unassigned_only: bool = False,
+        counselor: UUID | None = None,
+        demo: bool = False,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> list[RegisteredClient]:
+        """Registered clients (active or paused), the most recently active first: every one, the unassigned
+        ones, or those of `counselor`; demo clients only with `demo`. A page with `offset` and `limit`."""
+        conditions = _registered(unassigned_only=unassigned_only, counselor=counselor)
+        if not demo:
+            conditions.append(AccountRow.demo.is_(False))
+        query = (
+            select(_PROFILE.account_id, LAST_ACTIVE, AccountRow.demo)
+            .select_from(PROFILES.table)
+            .join(AccountRow, _WITH_ACCOUNT)
+            .where(*conditions)
+            .order_by(LAST_ACTIVE.desc(), _PROFILE.account_id)
+            .offset(offset)
+            .limit(limit)
+        )
+        rows = (await self._session.execute(query)).all()
+        return [RegisteredClient(cast(UUID, row[0]), cast(datetime, row[1]), bool(row[2])) for row in rows]
+
+    async def count_registered(self, *, unassigned_only: bool = False, counselor: UUID | None = None) -> ClientCounts:
+        """How many clients `registered` lists (with the same filters), real and demo apart."""
+        query = (
+            select(AccountRow.demo, func.count())
+            .select_from(PROFILES.table)
+            .join(AccountRow, _WITH_ACCOUNT)
+            .where(*_registered(unassigned_only=unassigned_only, counselor=counselor))
+            .group_by(AccountRow.demo)
+        )
+        counts = {bool(is_demo): int(count) for is_demo, count in (await self._session.execute(query)).all()}
+        return ClientCounts(real=counts.get(False, 0), demo=counts.get(True, 0))
+
+    async def names(self, client_ids: Collection[UUID]) -> dict[UUID, str | None]:
+        """The clients' names, opened (each under the client's own key): what a search by name must read,
+        since names are sealed. The caller bounds how many."""
+        if not client_ids:
+            return {}
+        rows = (
+            await self._session.execute(
+                select(_PROFILE.account_id, _PROFILE.display_name).where(_PROFILE.account_id.in_(list(client_ids)))
+            )
+        ).all()
+        sealed = {cast(UUID, client_id): cast(bytes | None, name) for client_id, name in rows}
+        await self._keys.preload(sealed)
+        names: dict[UUID, str | None] = {}
+        for client_id, name in sealed.items():
+            key = await self._keys.for_account(client_id)
+            names[client_id] = PROFILES.open_column(self._crypto, key, "display_name", client_id, name)
+        return names
 
     # --- the case pipeline, by hand --------------------------------------------------------------------------
     async def set_stage(self, client_id: UUID, stage: Stage, *, cause: str, now: datetime) -> None:

@@ -56,6 +56,10 @@ class StaffRepository(Repository):
     async def set_active(self, account_id: UUID, active: bool) -> StaffMember:
         return await self._change(account_id, active=active)
 
+    async def set_name(self, account_id: UUID, display_name: str) -> StaffMember:
+        """The name clients see (sealed under the member's own key, like every name)."""
+        return await self._change(account_id, display_name=display_name)
+
     async def acknowledge_standard(self, account_id: UUID, now: datetime) -> StaffMember:
         """The member confirmed they studied the service standard."""
         return await self._change(account_id, standard_acknowledged_at=now)

@@ -54,7 +54,7 @@ async def test_a_new_client_goes_to_the_least_loaded_counselor_who_is_alerted(
     listing = ben_chat.last_text()
     assert listing.startswith("<b>Your clients</b> (1)")
     assert "<b>profile complete</b>" in listing
-    assert f"Li <code>{li_id.hex[:8]}</code>" in listing
+    assert f"Li <code>{li_id.hex[:8]}</code>" in listing  # what Li Wei likes to be called
 
     await ben_chat.click(f"Li Wei · {li_id.hex[:8]}")
     card = ben_chat.last_text()

@@ -16,6 +16,7 @@ from domain.casework import (
     follow_up_day,
     least_loaded,
     may_open,
+    name_matches,
     sees_every_client,
     stage_cause,
 )
@@ -74,3 +75,12 @@ def test_curation_problems_in_order() -> None:
     assert curation_problem("a", "b", **{**fine, "candidate_active": False}) is CurationProblem.CANDIDATE_INACTIVE
     assert curation_problem("a", "b", **{**fine, "already": True}) is CurationProblem.ALREADY_SUGGESTED
     assert curation_problem("a", "b", **{**fine, "acceptable": False}) is CurationProblem.NOT_ACCEPTABLE
+
+
+def test_a_name_matches_every_word_typed_whatever_the_case_width_or_spaces() -> None:
+    assert name_matches("wei", "Li Wei") and name_matches("WEI", "Wei Zhang")
+    assert name_matches("li wei", "Li Wei") and name_matches("liwei", "Li Wei") and name_matches("wei li", "Li Wei")
+    assert name_matches("青云", "诸葛 青云") and name_matches("诸葛青云", "诸葛 青云")
+    assert name_matches("ａｎｎａ", "Anna Smith")  # full-width letters typed on a Chinese keyboard
+    assert not name_matches("wei", "Anna Smith") and not name_matches("li zhang", "Li Wei")
+    assert not name_matches("", "Li Wei") and not name_matches("   ", "Li Wei") and not name_matches("li", None)

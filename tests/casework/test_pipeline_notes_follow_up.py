@@ -142,7 +142,7 @@ async def test_follow_up_dates_and_the_daily_digest(
     # The list puts the nearest follow-up first within a stage.
     await counselor.send("/clients")
     listing = counselor.last_text()
-    assert listing.index("Li <code>") < listing.index("Not <code>"), listing
+    assert listing.index("Li Wei <code>") < listing.index("Not <code>"), listing
 
     settings = dp["settings"]
     due = next_digest_at(settings, clock.now() + timedelta(days=1))

@@ -39,7 +39,7 @@ async def test_a_manager_reassigns_and_the_old_counselor_loses_access(
     await manager.send("/clients")
     assert manager.last_text().startswith("<b>Your clients</b> (0)")
     await manager.click("Unassigned")
-    assert "Nobody <code>" in manager.last_text() and "Li <code>" not in manager.last_text()
+    assert "Nobody <code>" in manager.last_text() and "Li Wei <code>" not in manager.last_text()
     await manager.click("All clients")
     await manager.click(button)
     card = manager.last_text()
@@ -133,13 +133,14 @@ async def test_audit_shows_who_opened_which_clients_data(
     assert log.startswith("<b>Audit log</b>: everything")
     lines = [line for line in log.split("\n") if "opened the client's card" in line]
     assert len(lines) == 2
-    assert f"Anna (counselor) · opened the client's card · Wang <code>{wang_id.hex[:8]}</code>" in lines[0]  # newest
-    assert f"Li <code>{li_id.hex[:8]}</code>" in lines[1]
+    newest = f"Anna (counselor) · opened the client's card · Wang Fang <code>{wang_id.hex[:8]}</code>"
+    assert newest in lines[0]
+    assert f"Li Wei <code>{li_id.hex[:8]}</code>" in lines[1]
 
     await manager.send(f"/audit {li_id.hex[:8]}")
     log = manager.last_text()
-    assert log.startswith(f"<b>Audit log</b>: about Li <code>{li_id.hex[:8]}</code>")
-    assert "Wang <code>" not in log and "opened the client's card" in log
+    assert log.startswith(f"<b>Audit log</b>: about Li Wei <code>{li_id.hex[:8]}</code>")
+    assert "Wang Fang <code>" not in log and "opened the client's card" in log
 
     await manager.click("By staff member")
     await manager.click("Anna")

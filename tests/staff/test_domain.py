@@ -11,7 +11,9 @@ from domain.staff import (
     CLIENT_DATA,
     GRANTABLE,
     PERMISSIONS,
+    STAFF_NAME_LIMIT,
     Area,
+    NameProblem,
     Permission,
     PermissionDenied,
     Refusal,
@@ -22,6 +24,7 @@ from domain.staff import (
     ensure_personnel,
     parse_role,
     service_standard,
+    staff_name,
 )
 from storage.choices import STAFF_ROLES
 
@@ -147,3 +150,45 @@ def test_the_service_standard_exists_in_each_language_and_fits_a_message(locale:
 
 def test_the_service_standard_falls_back_to_english() -> None:
     assert service_standard("fr") == service_standard("en")
+
+
+# --- the name clients see -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("Mei", "Mei"),
+        ("  Anna   Li ", "Anna Li"),
+        ("李老师", "李老师"),
+        ("Mary-Jane O'Neil", "Mary-Jane O'Neil"),
+        ("Dr. Wang 2", "Dr. Wang 2"),
+        ("诸葛·青云", "诸葛·青云"),
+        ("Ａｎｎａ", "Anna"),  # full-width letters are folded (NFKC)
+    ],
+)
+def test_a_staff_name_is_tidied(typed: str, kept: str) -> None:
+    assert staff_name(typed) == kept
+
+
+@pytest.mark.parametrize(
+    ("typed", "problem"),
+    [
+        ("", NameProblem.EMPTY),
+        ("   \n ", NameProblem.EMPTY),
+        ("A" * (STAFF_NAME_LIMIT + 1), NameProblem.TOO_LONG),
+        ("<b>Mei</b>", NameProblem.NOT_A_NAME),
+        ("Mei & Co", NameProblem.NOT_A_NAME),
+        ("*Mei*", NameProblem.NOT_A_NAME),
+        ("Mei\nLin", NameProblem.NOT_A_NAME),
+        ("https://t.me/x", NameProblem.NOT_A_NAME),
+        ("@mei", NameProblem.NOT_A_NAME),
+        ("/staff", NameProblem.NOT_A_NAME),
+        ("Mei 🌸", NameProblem.NOT_A_NAME),
+        ("12345", NameProblem.NOT_A_NAME),  # no letter at all
+        ("--", NameProblem.NOT_A_NAME),
+    ],
+)
+def test_a_staff_name_that_is_not_a_name_is_refused(typed: str, problem: NameProblem) -> None:
+    assert staff_name(typed) is problem
+    assert len("A" * STAFF_NAME_LIMIT) == STAFF_NAME_LIMIT and staff_name("A" * STAFF_NAME_LIMIT) == "A" * 32

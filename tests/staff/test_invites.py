@@ -50,7 +50,7 @@ async def test_owner_invites_a_counselor_who_joins_and_accepts_the_service_stand
     assert newcomer.last_buttons() == ["I have read and accept"]
     member = await staff_row_of(app_database, newcomer)
     assert member is not None
-    assert (member.role, member.active, member.display_name) == ("counselor", True, "Mei")
+    assert (member.role, member.active, member.display_name) == ("counselor", True, None)  # chosen next
     assert member.standard_acknowledged_at is None
 
     # Until the standard is accepted, client data stays closed to the new counselor.
@@ -67,11 +67,18 @@ async def test_owner_invites_a_counselor_who_joins_and_accepts_the_service_stand
 
     calls = await newcomer.click("I have read and accept")
 
-    assert [type(c) for c in calls] == [AnswerCallbackQuery, EditMessageReplyMarkup, SendMessage]
+    assert [type(c) for c in calls] == [AnswerCallbackQuery, EditMessageReplyMarkup, SendMessage, SendMessage]
     assert newcomer.view.toasts[-1] == "Thank you!"
-    assert newcomer.last_text() == "Thank you for accepting the service standard. Client records are open to you now."
+    assert newcomer.texts()[-2] == "Thank you for accepting the service standard. Client records are open to you now."
+    # Then the name clients see: on Telegram, their Telegram name is one tap away.
+    assert newcomer.last_text().startswith("What name should clients see when you talk with them?")
+    assert newcomer.last_buttons() == ["Use “Mei”"]
     member = await staff_row_of(app_database, newcomer)
     assert member is not None and member.standard_acknowledged_at is not None
+    await newcomer.click("Use “Mei”")
+    assert newcomer.last_text().startswith("Clients will see you as “Mei”.")
+    member = await staff_row_of(app_database, newcomer)
+    assert member is not None and member.display_name == "Mei"
     async with app_database.unit_of_work() as uow:
         actor = await authorize(principal, uow, Permission.VIEW_CLIENTS)
     assert actor.standard_acknowledged
@@ -186,8 +193,9 @@ async def test_a_deactivated_member_invited_again_is_active_with_the_new_role(
 
     member = await staff_row_of(app_database, former)
     assert member is not None and (member.role, member.active) == ("customer_service", True)
-    # They accepted the standard before: nothing to accept again.
-    assert former.last_text() == "Send /staff to see the team."
+    # They accepted the standard before: nothing to accept again; the name clients saw is theirs to keep.
+    assert former.last_text().startswith("What name should clients see when you talk with them?")
+    assert former.last_buttons() == ["Keep “Member”", "Use “Test”"]
 
 
 async def test_unknown_role_and_missing_role_in_invite(

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 
 from domain.clock import FakeClock
 from domain.staff import PERMISSIONS, Permission, Role
-from handlers.staff.permissions import ACTION_PERMISSIONS, COMMAND_PERMISSIONS, STANDARD_PERMISSION
-from handlers.views.staff import StaffAction, StaffButton
+from handlers.staff.permissions import ACTION_PERMISSIONS, COMMAND_PERMISSIONS, NAME_PERMISSION, STANDARD_PERMISSION
+from handlers.views.staff import NameChoice, StaffAction, StaffButton, StaffNameButton
 from storage.database import Database
 from storage.models.staff_invites import StaffInviteRow
 from tests.botclient import BotClient
@@ -32,11 +32,12 @@ LABELS = {
 # Who presses: a visitor (no account), a client, an owner from ADMIN_IDS (no staff row), each role.
 ACTORS = ["visitor", "client", "admin", *[role.value for role in Role]]
 # What they press or send: (name, permission); None means any active staff member.
-COMMANDS = {"/staff": "staff", "/invite counselor": "invite", "/standard": "standard"}
+COMMANDS = {"/staff": "staff", "/invite counselor": "invite", "/standard": "standard", "/myname Anna": "myname"}
 ENTRIES: list[tuple[str, Permission | None]] = [
     *[(text, COMMAND_PERMISSIONS[command]) for text, command in COMMANDS.items()],
     *[(f"button:{action.value}", ACTION_PERMISSIONS[action]) for action in StaffAction],
     ("button:standard", STANDARD_PERMISSION),
+    ("button:myname", NAME_PERMISSION),
 ]
 
 
@@ -45,6 +46,7 @@ def test_the_matrix_covers_every_command_and_button() -> None:
     assert {name for name, _ in ENTRIES if name.startswith("button:")} == {
         *(f"button:{action.value}" for action in StaffAction),
         "button:standard",
+        "button:myname",
     }
 
 
@@ -79,6 +81,8 @@ async def act(user: BotClient, name: str, target: Member) -> list[TelegramMethod
     what = name.removeprefix("button:")
     if what == "standard":
         return await user.press("standard:1")
+    if what == "myname":  # "Use “<Telegram name>”"
+        return await user.press(StaffNameButton(choice=NameChoice.CHANNEL).pack())
     action = StaffAction(what)
     role = "customer_service" if action is StaffAction.ROLE else ""
     member = None if action is StaffAction.LIST else target.account_id
@@ -138,6 +142,11 @@ async def test_permission_matrix(
         assert member.active is not allowed
     if reactivating:
         assert member.active is allowed
+    if name == "/myname Anna" and actor_role(actor) is not None:
+        async with app_database.unit_of_work(read_only=True) as uow:
+            account = await uow.accounts.find_by_external("telegram", str(user.user.id))
+            mine = None if account is None else await uow.staff.get(account.id)
+        assert mine is not None and mine.display_name == "Anna"
     if name == "/invite counselor":
         async with app_database.unit_of_work(read_only=True) as uow:
             count = await uow.session.scalar(select(func.count()).select_from(StaffInviteRow))

@@ -10,7 +10,16 @@ from uuid import UUID
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
-from domain.casework import ClosingReason, CurationProblem, curation_problem, may_open, sees_every_client, stage_cause
+from domain.casework import (
+    NAME_SEARCH_LIMIT,
+    ClosingReason,
+    CurationProblem,
+    curation_problem,
+    may_open,
+    name_matches,
+    sees_every_client,
+    stage_cause,
+)
 from domain.delivery import InlineButton, OutboundMessage
 from domain.identity import Principal
 from domain.matching.decisions import IntroductionState, Source
@@ -20,16 +29,16 @@ from domain.staff import Permission, allows
 from handlers.services.alerts import ASSIGNED_ACTION, REASSIGNED_ACTION, available_counselors
 from handlers.services.feature import FeatureService
 from handlers.services.staff_access import Actor
-from handlers.views.cards import first_name
+from handlers.views.cards import short_name
 from handlers.views.casework import screens as views
 from handlers.views.casework.buttons import CaseAction, CaseButton, Scope
-from handlers.views.casework.listing import ClientList, ListedClient, card_keyboard
+from handlers.views.casework.listing import ClientList, ListedClient, NameSearch, card_keyboard, not_found_text
 from handlers.views.dates.buttons import CounselorDate
 from handlers.views.matching.buttons import matches_buttons
 from handlers.views.texts import quote
 from storage.matching_source import MatchPool, load_match_profile
 from storage.records import ClientProfile, StaffMember, SuggestionRecord
-from storage.repositories.casework import Assignment
+from storage.repositories.casework import Assignment, ClientCounts, RegisteredClient
 
 CARD_OPENED = "client.card_opened"
 NOTE_ADDED = "client.note_added"
@@ -37,6 +46,7 @@ STAGE_CHANGED = "client.stage_changed"
 FOLLOW_UP_SET = "client.follow_up_set"
 CURATED = "client.curated"
 PAGE_SIZE = 10
+MAX_QUERY = 64  # characters of a search kept
 REGISTERED = ("active", "paused")
 MAX_DATE_IDEAS = 3
 NAME_IN_BUTTON = 24
@@ -84,40 +94,108 @@ class Casework(FeatureService):
             action=action, now=self.now(), actor_account_id=await self.actor_id(actor), subject_account_id=client_id
         )
 
-    # --- the list ---------------------------------------------------------------------------------------
-    async def client_list(self, actor: Actor, scope: Scope, page: int) -> ClientList:
-        """A page of the actor's clients (`Scope.MINE`), of every client or of the unassigned ones, in pipeline
-        order, the next follow-up first."""
+    # --- the lists --------------------------------------------------------------------------------------
+    async def client_list(self, actor: Actor, scope: Scope, page: int, *, demo: bool = False) -> ClientList:
+        """A page of the actor's clients (`Scope.MINE`: in pipeline order, the next follow-up first, then the
+        most recently active), of every client or of the unassigned ones (the most recently active first).
+        Demo clients only with `demo`."""
+        assignments = self.uow.assignments
         if scope is Scope.MINE:
-            assignments = [] if actor.account_id is None else await self.uow.assignments.clients_of(actor.account_id)
-            by_client = {a.client_id: a for a in assignments}
-            ids = list(by_client)
+            counselor = actor.account_id
+            if counselor is None:
+                rows, counts = [], ClientCounts(0, 0)
+            else:
+                rows = await assignments.registered(counselor=counselor, demo=demo)
+                counts = await assignments.count_registered(counselor=counselor)
+            rows = await self._in_pipeline_order(rows)
+            total = len(rows)
+            page, pages = _paged(total, page)
+            rows = rows[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
         else:
-            ids = await self.uow.assignments.clients(unassigned_only=scope is Scope.UNASSIGNED)
-            by_client = await self.uow.assignments.of_clients(ids)
+            unassigned_only = scope is Scope.UNASSIGNED
+            counts = await assignments.count_registered(unassigned_only=unassigned_only)
+            total = counts.real + (counts.demo if demo else 0)
+            page, pages = _paged(total, page)
+            rows = await assignments.registered(
+                unassigned_only=unassigned_only, demo=demo, offset=page * PAGE_SIZE, limit=PAGE_SIZE
+            )
+        return ClientList(
+            scope,
+            total,
+            page,
+            pages,
+            await self._listed(rows),
+            self.today(),
+            sees_every_client(actor.role),
+            demo=demo,
+            demo_hidden=0 if demo else counts.demo,
+        )
+
+    async def search(self, actor: Actor, typed: str) -> InReach | ClientList | str:
+        """`/clients TEXT`: the client a reference names, else the clients whose name matches (one: their card;
+        several: a list; none: what to say). Only clients the actor may open, never demo clients by name.
+
+        Names are sealed, so matching by name opens them: the `NAME_SEARCH_LIMIT` most recently active clients
+        at most (a reference finds anyone)."""
+        query = " ".join(typed.split())[:MAX_QUERY]
+        by_reference = await self.uow.assignments.clients(reference=query, limit=2)
+        if len(by_reference) == 1:
+            return await self.reach(actor, by_reference[0])
+        if by_reference:
+            return _("No single client has the reference “{reference}”. Send /clients to see your clients.").format(
+                reference=quote(query[:32])
+            )
+        every = sees_every_client(actor.role)
+        if not every and actor.account_id is None:
+            rows = []
+        else:
+            counselor = None if every else actor.account_id
+            rows = await self.uow.assignments.registered(counselor=counselor, limit=NAME_SEARCH_LIMIT + 1)
+        search = NameSearch(query, NAME_SEARCH_LIMIT if len(rows) > NAME_SEARCH_LIMIT else None)
+        rows = rows[:NAME_SEARCH_LIMIT]
+        names = await self.uow.assignments.names([row.client_id for row in rows])
+        found = [row for row in rows if name_matches(query, names.get(row.client_id))]
+        if len(found) == 1:
+            return await self.reach(actor, found[0].client_id)
+        if not found:
+            return not_found_text(search)
+        shown = await self._listed(found[:PAGE_SIZE])
+        return ClientList(
+            Scope.MINE, len(found), 0, 1, shown, self.today(), sees_every_client(actor.role), search=search
+        )
+
+    async def _in_pipeline_order(self, rows: list[RegisteredClient]) -> list[RegisteredClient]:
+        """`rows` (the most recently active first) by stage, then the nearest follow-up (none last)."""
+        ids = [row.client_id for row in rows]
         stages = await self.uow.assignments.current_stages(ids)
+        follow_ups = {c: a.follow_up_on for c, a in (await self.uow.assignments.of_clients(ids)).items()}
         order = {stage: i for i, stage in enumerate(Stage)}
 
-        def stage_of(client_id: UUID) -> Stage:
-            return stages.get(client_id, (Stage.NEW, None))[0]
+        def pipeline_key(row: RegisteredClient) -> tuple[int, bool, date]:
+            follow = follow_ups.get(row.client_id)
+            return (order[stages.get(row.client_id, (Stage.NEW, None))[0]], follow is None, follow or date.max)
 
-        def follow_up_of(client_id: UUID) -> date | None:
-            return by_client[client_id].follow_up_on if client_id in by_client else None
+        return sorted(rows, key=pipeline_key)  # stable: the most recently active first within a key
 
-        def sort_key(client_id: UUID) -> tuple[int, bool, date, str]:
-            follow = follow_up_of(client_id)
-            return (order[stage_of(client_id)], follow is None, follow or date.max, client_id.hex)
-
-        ids.sort(key=sort_key)
-        pages = max((len(ids) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-        page = min(max(page, 0), pages - 1)
-        shown = [
-            ListedClient(
-                client_id, await self.uow.profiles.get(client_id), stage_of(client_id), follow_up_of(client_id)
+    async def _listed(self, rows: list[RegisteredClient]) -> list[ListedClient]:
+        """What a list shows of each client: profile, stage, next follow-up, day of last activity."""
+        ids = [row.client_id for row in rows]
+        stages = await self.uow.assignments.current_stages(ids)
+        assignments = await self.uow.assignments.of_clients(ids)
+        listed = []
+        for row in rows:
+            assignment = assignments.get(row.client_id)
+            listed.append(
+                ListedClient(
+                    row.client_id,
+                    await self.uow.profiles.get(row.client_id),
+                    stages.get(row.client_id, (Stage.NEW, None))[0],
+                    None if assignment is None else assignment.follow_up_on,
+                    last_active=row.last_active.astimezone(self.zone).date(),
+                    demo=row.demo,
+                )
             )
-            for client_id in ids[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-        ]
-        return ClientList(scope, len(ids), page, pages, shown, self.today(), sees_every_client(actor.role))
+        return listed
 
     # --- the card ---------------------------------------------------------------------------------------
     async def card(self, actor: Actor, found: InReach) -> tuple[str, InlineKeyboardMarkup]:
@@ -164,7 +242,7 @@ class Casework(FeatureService):
             other = await self.uow.profiles.get(introduction.other(client_id))
             side = 0 if introduction.first_id == client_id else 1
             data = CounselorDate(introduction=introduction.id.hex, side=side).pack()
-            name = first_name(other.display_name if other else None)[:NAME_IN_BUTTON]
+            name = short_name(other)[:NAME_IN_BUTTON]
             ideas.append(InlineButton(text=_("📅 Date with {name}").format(name=name), callback_data=data))
         return ideas[:MAX_DATE_IDEAS]
 
@@ -248,15 +326,6 @@ class Casework(FeatureService):
     async def find_candidates(self, reference: str) -> list[UUID]:
         return await self.uow.assignments.clients(reference=reference, limit=3)
 
-    async def find_client(self, actor: Actor, reference: str) -> InReach | str:
-        """The one client a typed reference names, if the actor may act on them; otherwise what to say."""
-        found = await self.find_candidates(reference)
-        if len(found) != 1:
-            return _("No single client has the reference “{reference}”. Send /clients to see your clients.").format(
-                reference=quote(reference[:32])
-            )
-        return await self.reach(actor, found[0])
-
     async def candidate_for(self, found: InReach, reference: str) -> tuple[UUID, ClientProfile | None] | str:
         """The candidate a reference names, when they may be proposed to the client; otherwise what to say."""
         candidates = await self.find_candidates(reference)
@@ -339,6 +408,12 @@ class Casework(FeatureService):
         if before is not None and before != by:
             await self.notifier.to_client(before, lambda: taken_notice(name), dedupe_key=f"{key}:from")
         return True
+
+
+def _paged(total: int, page: int) -> tuple[int, int]:
+    """The page shown (`page` kept within the list) and how many there are (one at least)."""
+    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    return min(max(page, 0), pages - 1), pages
 
 
 def curation_notice() -> OutboundMessage:

@@ -7,6 +7,7 @@ checks it against the presser's role and id (`domain.casework.may_open`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 from uuid import UUID
 
@@ -16,7 +17,7 @@ from domain.staff import Permission
 
 
 class CaseAction(StrEnum):
-    LIST = "list"  # /clients, page `arg` (scope in `scope`)
+    LIST = "list"  # /clients, the page and demo choice `arg` (`ListPage`; scope in `scope`)
     OPEN = "open"  # the client's card
     STAGES = "sts"  # the stage keyboard
     STAGE = "st"  # move to stage `arg`
@@ -41,6 +42,26 @@ class CaseButton(CallbackData, prefix="cw"):
     client: UUID | None = None
     arg: str = ""
     scope: Scope = Scope.MINE
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """Which page of a client list, and whether demo clients are shown: a list button's `arg` ("3", "3d")."""
+
+    page: int = 0
+    demo: bool = False
+
+    DEMO_MARK = "d"
+
+    def pack(self) -> str:
+        return f"{self.page}{self.DEMO_MARK if self.demo else ''}"
+
+    @classmethod
+    def parse(cls, arg: str) -> ListPage:
+        """The page and choice of an `arg` (anything else: the first page, without demo clients)."""
+        demo = arg.endswith(cls.DEMO_MARK)
+        page = arg.removesuffix(cls.DEMO_MARK)
+        return cls(int(page) if page.isdigit() else 0, demo)
 
 
 class AuditFilter(StrEnum):

@@ -1,4 +1,5 @@
-"""The client list (/clients, a page at a time, by stage) and the buttons under a client's card."""
+"""The client lists (/clients: a page at a time; the member's own by stage, every client and the unassigned
+ones by last activity; the clients a search found) and the buttons under a client's card."""
 
 from __future__ import annotations
 
@@ -14,9 +15,12 @@ from domain.delivery import InlineButton
 from domain.pipeline import Stage
 from domain.staff import Permission, Role, allows
 from handlers.views.casework import screens as views
-from handlers.views.casework.buttons import CaseAction, CaseButton, Scope, short
+from handlers.views.casework.buttons import CaseAction, CaseButton, ListPage, Scope, short
 from handlers.views.keyboards import InlineKeyboardBuilder
+from handlers.views.texts import quote_clipped
 from storage.records import ClientProfile
+
+QUERY_BUDGET = 40
 
 
 @dataclass(frozen=True)
@@ -25,11 +29,24 @@ class ListedClient:
     profile: ClientProfile | None
     stage: Stage
     follow_up: date | None
+    last_active: date  # the day of their last activity, in the agency's time zone
+    demo: bool = False
+
+
+@dataclass(frozen=True)
+class NameSearch:
+    """What a search was for; `limit`: names are sealed, so only that many clients (the most recently active)
+    could be searched by name, and there were more."""
+
+    query: str
+    limit: int | None = None
 
 
 @dataclass(frozen=True)
 class ClientList:
-    """One page of a list of clients, in pipeline order. `every_client`: the reader may switch between lists."""
+    """One page of a list of clients. `every_client`: the reader may switch between lists. `demo`: demo
+    clients are shown; `demo_hidden`: how many are left out. `search`: the clients a search found (one page,
+    the most recently active first)."""
 
     scope: Scope
     total: int
@@ -38,45 +55,115 @@ class ClientList:
     shown: list[ListedClient]
     today: date
     every_client: bool
+    demo: bool = False
+    demo_hidden: int = 0
+    search: NameSearch | None = None
+
+    @property
+    def by_stage(self) -> bool:
+        """The member's own clients are grouped by stage (the pipeline's order); the others are by activity."""
+        return self.scope is Scope.MINE and self.search is None
 
 
-def _title(scope: Scope) -> str:
-    if scope is Scope.MINE:
-        return _("<b>Your clients</b> ({count})")
-    return _("<b>All clients</b> ({count})") if scope is Scope.ALL else _("<b>Unassigned clients</b> ({count})")
+def _title(listing: ClientList) -> str:
+    if listing.search is not None:
+        return _("<b>Clients matching “{query}”</b> ({count})").format(
+            query=quote_clipped(listing.search.query, QUERY_BUDGET), count=listing.total
+        )
+    if listing.scope is Scope.MINE:
+        title = _("<b>Your clients</b> ({count})")
+    elif listing.scope is Scope.ALL:
+        title = _("<b>All clients</b> ({count})")
+    else:
+        title = _("<b>Unassigned clients</b> ({count})")
+    return title.format(count=listing.total)
+
+
+def activity_text(day: date, today: date) -> str:
+    if day >= today:
+        return _("active today")
+    return _("active {date}").format(date=day.isoformat())
+
+
+def flat_line(client: ListedClient, today: date) -> str:
+    """A client in a list by activity: reference, stage, last activity, and whether they are a demo client."""
+    parts = [views.client_reference(client.client_id, client.profile), views.stage_label(client.stage)]
+    parts.append(activity_text(client.last_active, today))
+    if client.demo:
+        parts.append(_("demo"))
+    return "• " + " · ".join(parts)
+
+
+def search_limit_text(limit: int) -> str:
+    return _(
+        "Names are stored encrypted, so only the {limit} most recently active clients were searched by name. "
+        "For anyone else, send their reference: /clients REF."
+    ).format(limit=limit)
+
+
+def not_found_text(search: NameSearch) -> str:
+    """A search that found nobody."""
+    text = _("No client matches “{query}”.").format(query=quote_clipped(search.query, QUERY_BUDGET))
+    if search.limit is not None:
+        text += "\n" + search_limit_text(search.limit)
+    return text
 
 
 def client_list_view(listing: ClientList) -> tuple[str, InlineKeyboardMarkup]:
     scope, page = listing.scope, listing.page
-    lines = [_title(scope).format(count=listing.total)]
+    lines = [_title(listing)]
     builder = InlineKeyboardBuilder()
     current: Stage | None = None
+    if not listing.by_stage and listing.shown:
+        lines.append("")
     for client in listing.shown:
-        if client.stage is not current:
-            lines += ["", "<b>" + views.stage_label(client.stage) + "</b>"]
-            current = client.stage
-        lines.append(views.list_line(client.client_id, client.profile, client.follow_up, listing.today))
+        if listing.by_stage:
+            if client.stage is not current:
+                lines += ["", "<b>" + views.stage_label(client.stage) + "</b>"]
+                current = client.stage
+            lines.append(views.list_line(client.client_id, client.profile, client.follow_up, listing.today))
+        else:
+            lines.append(flat_line(client, listing.today))
         builder.button(
             text=f"{views.button_name(client.profile)} · {short(client.client_id)}",
             callback_data=CaseButton(action=CaseAction.OPEN, client=client.client_id),
         )
     if not listing.total:
         lines.append(_("Nobody here yet."))
+    if listing.demo_hidden:
+        lines.append(_("Demo clients not shown: {count}.").format(count=listing.demo_hidden))
     sizes = [1] * len(listing.shown)
+    if listing.search is not None:
+        if listing.total > len(listing.shown):
+            lines.append(
+                _("The {count} most recently active are shown; type more of the name to narrow it down.").format(
+                    count=len(listing.shown)
+                )
+            )
+        if listing.search.limit is not None:
+            lines.append(search_limit_text(listing.search.limit))
+        builder.adjust(*sizes)
+        return "\n".join(lines), builder.as_markup()
+
+    def to(page: int, demo: bool, target: Scope = scope) -> CaseButton:
+        return CaseButton(action=CaseAction.LIST, arg=ListPage(page, demo).pack(), scope=target)
+
     navigation = 0
     if page > 0:
-        builder.button(
-            text=_("« Newer"), callback_data=CaseButton(action=CaseAction.LIST, arg=str(page - 1), scope=scope)
-        )
+        builder.button(text=_("« Newer"), callback_data=to(page - 1, listing.demo))
         navigation += 1
     if page + 1 < listing.pages:
-        builder.button(
-            text=_("More »"), callback_data=CaseButton(action=CaseAction.LIST, arg=str(page + 1), scope=scope)
-        )
+        builder.button(text=_("More »"), callback_data=to(page + 1, listing.demo))
         navigation += 1
     if navigation:
         sizes.append(navigation)
         lines.append(_("Page {page} of {pages}").format(page=page + 1, pages=listing.pages))
+    if listing.demo_hidden:
+        builder.button(text=_("Show demo clients"), callback_data=to(0, True))
+        sizes.append(1)
+    elif listing.demo:
+        builder.button(text=_("Hide demo clients"), callback_data=to(0, False))
+        sizes.append(1)
     if listing.every_client:
         for other, label in (
             (Scope.MINE, _("My clients")),
@@ -84,10 +171,9 @@ def client_list_view(listing: ClientList) -> tuple[str, InlineKeyboardMarkup]:
             (Scope.UNASSIGNED, _("Unassigned")),
         ):
             if other is not scope:
-                builder.button(text=label, callback_data=CaseButton(action=CaseAction.LIST, scope=other))
+                builder.button(text=label, callback_data=to(0, listing.demo, other))
         sizes.append(2)
-    if sizes:
-        builder.adjust(*sizes)
+    builder.adjust(*sizes)
     return "\n".join(lines), builder.as_markup()
 
 

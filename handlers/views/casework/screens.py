@@ -19,7 +19,7 @@ from domain.matching.decisions import IntroductionState
 from domain.pipeline import Stage
 from domain.profile import PreferencesData, ProfileData, from_fields
 from domain.staff import Role
-from handlers.views.cards import first_name, preferences_section, public_facts
+from handlers.views.cards import preferences_section, public_facts, short_name
 from handlers.views.casework.buttons import short
 from handlers.views.staff import role_label
 from handlers.views.texts import (
@@ -85,8 +85,8 @@ def button_name(profile: ClientProfile | None) -> str:
 
 
 def client_reference(client_id: UUID, profile: ClientProfile | None) -> str:
-    """Short id and first name: how staff lists name a client (HTML)."""
-    name = quote_clipped(first_name(profile.display_name), 24) if profile and profile.display_name else "?"
+    """Short id and the name the client is called by: how staff lists name a client (HTML)."""
+    name = quote_clipped(short_name(profile), 24)
     return f"{name} <code>{short(client_id)}</code>"
 
 
@@ -115,7 +115,7 @@ def list_line(client_id: UUID, profile: ClientProfile | None, follow_up: date | 
 def _yes_no(value: bool | None) -> str | None:
     if value is None:
         return None
-    return _("yes") if value else _("no")
+    return _("Yes") if value else _("No")  # capitalised like every other answer on the card
 
 
 def _hobbies(profile: ClientProfile) -> str | None:
@@ -260,6 +260,7 @@ def action_label(action: str) -> str:
         "staff.deactivated": _("deactivated a staff member"),
         "staff.reactivated": _("reactivated a staff member"),
         "staff.standard_accepted": _("accepted the service standard"),
+        "staff.name_changed": _("changed the name clients see"),
     }
     return labels.get(action, f"<code>{quote(action)}</code>")
 

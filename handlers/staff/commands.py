@@ -1,0 +1,31 @@
+"""Every staff command and what it needs, gathered from each area's own permission table, in the order /help
+lists them; and the /help text of one staff member (the commands their role's permissions open)."""
+
+from __future__ import annotations
+
+from domain.staff import Permission, Role, allows
+from handlers.handoff.relay_state import COMMAND_PERMISSIONS as HANDOFF_COMMANDS
+from handlers.operations import OUTBOX_PERMISSION
+from handlers.services.staff_access import Actor
+from handlers.staff.permissions import COMMAND_PERMISSIONS as STAFF_OFFICE_COMMANDS
+from handlers.views.casework.buttons import COMMAND_PERMISSIONS as CASEWORK_COMMANDS
+from handlers.views.staff import staff_help
+
+# None: any active staff member.
+STAFF_COMMANDS: dict[str, Permission | None] = {
+    **CASEWORK_COMMANDS,
+    **HANDOFF_COMMANDS,
+    "outbox": OUTBOX_PERMISSION,
+    **STAFF_OFFICE_COMMANDS,
+}
+
+
+def commands_for(role: Role) -> list[str]:
+    """The staff commands `role` may use."""
+    return [command for command, needs in STAFF_COMMANDS.items() if needs is None or allows(role, needs)]
+
+
+def help_for(actor: Actor, *, name: str | None, standard_due: bool | None = None) -> str:
+    """What the staff member can do, and the name clients see (`standard_due`: when it just changed)."""
+    due = actor.standard_due if standard_due is None else standard_due
+    return staff_help(actor.role, commands_for(actor.role), standard_due=due, name=name)
