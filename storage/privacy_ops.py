@@ -107,6 +107,7 @@ async def export_account(uow: UnitOfWork, account_id: UUID) -> dict[str, object]
         "counselor_notes": _plain(await uow.notes.list_for(account_id)),
         "handoffs": _plain(await uow.handoffs.for_client(account_id)),
         "handoff_transcript": _plain(await uow.handoffs.transcript_for_client(account_id)),
+        "web_chat": _plain(await uow.webchat.load(account_id)),
         "audit_log": _plain(audit),
         "conversation_state": [
             {"state": entry.state, "data": _plain(entry.data or {}), "updated_at": _plain(entry.updated_at)}

@@ -31,6 +31,7 @@ from storage.repositories.preferences import PreferencesRepository
 from storage.repositories.profiles import ProfilesRepository
 from storage.repositories.staff import StaffRepository
 from storage.repositories.updates import UpdatesRepository
+from storage.repositories.webchat import WebChatRepository
 from storage.sealing import FieldCrypto
 
 
@@ -122,6 +123,10 @@ class UnitOfWork:
     @cached_property
     def handoffs(self) -> HandoffsRepository:
         return HandoffsRepository(self._repositories)
+
+    @cached_property
+    def webchat(self) -> WebChatRepository:
+        return WebChatRepository(self._repositories)
 
     @cached_property
     def updates(self) -> UpdatesRepository:

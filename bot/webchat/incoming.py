@@ -1,10 +1,10 @@
 """The page's frames as the Updates Telegram would deliver for them.
 
-A message from the user gets the chat's next message id, is remembered and echoed to all of the user's
-sockets before its Update is handed over, so the page shows it before the bot's answer. A button press is
-checked against the remembered message like Telegram checks it: a press on a message the chat still
-remembers must be one of its current buttons; a press on a forgotten one reaches the bot with an
-`InaccessibleMessage`, so the handlers can answer it as expired.
+A message from the user gets the chat's next message id, is remembered (and stored with the chat's history)
+and echoed to all of the user's sockets before its Update is handed over, so the page shows it before the
+bot's answer. A button press is checked against the remembered message like Telegram checks it: a press on
+a message the chat still remembers must be one of its current buttons; a press on a forgotten one reaches
+the bot with an `InaccessibleMessage`, so the handlers can answer it as expired.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from bot.webchat.hub import WebChatHub
 from bot.webchat.identity import WebSender
 from bot.webchat.images import sniff_image
 from bot.webchat.protocol import CallbackFrame, ContactFrame, FrameError, PhotoFrame, TextFrame
-from bot.webchat.rendering import message_frame
 from domain.clock import Clock
 
 _COMMAND = re.compile(r"^/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?(?=\s|$)")
@@ -31,16 +30,16 @@ class IncomingUpdates:
         self._hub = hub
         self._clock = clock
 
-    def text(self, sender: WebSender, frame: TextFrame) -> Update:
+    async def text(self, sender: WebSender, frame: TextFrame) -> Update:
         command = _COMMAND.match(frame.text)
         entities = (
             [MessageEntity(type=MessageEntityType.BOT_COMMAND, offset=0, length=command.end())] if command else None
         )
-        return self._message(sender, text=frame.text, entities=entities)
+        return await self._message(sender, text=frame.text, entities=entities)
 
-    def contact(self, sender: WebSender, frame: ContactFrame) -> Update:
+    async def contact(self, sender: WebSender, frame: ContactFrame) -> Update:
         contact = Contact(phone_number=frame.phone_number, first_name=sender.user.first_name, user_id=sender.user.id)
-        return self._message(sender, contact=contact)
+        return await self._message(sender, contact=contact)
 
     async def photo(self, sender: WebSender, frame: PhotoFrame) -> Update:
         image = sniff_image(frame.data)
@@ -56,10 +55,10 @@ class IncomingUpdates:
             height=image.height,
             file_size=len(frame.data),
         )
-        return self._message(sender, photo=[size], caption=frame.caption)
+        return await self._message(sender, photo=[size], caption=frame.caption)
 
-    def callback(self, sender: WebSender, frame: CallbackFrame) -> Update:
-        pressed = self._hub.chat(sender.chat.id).get(frame.message_id)
+    async def callback(self, sender: WebSender, frame: CallbackFrame) -> Update:
+        pressed = (await self._hub.chat(sender.chat.id)).get(frame.message_id)
         message: Message | InaccessibleMessage
         if pressed is None:
             message = InaccessibleMessage(chat=sender.chat, message_id=frame.message_id)
@@ -76,8 +75,8 @@ class IncomingUpdates:
         )
         return Update(update_id=self._hub.next_update_id(), callback_query=query)
 
-    def _message(self, sender: WebSender, **content: Any) -> Update:
-        memory = self._hub.chat(sender.chat.id)
+    async def _message(self, sender: WebSender, **content: Any) -> Update:
+        memory = await self._hub.chat(sender.chat.id)
         message = Message(
             message_id=memory.next_message_id(),
             date=self._clock.now(),
@@ -85,8 +84,7 @@ class IncomingUpdates:
             from_user=sender.user,
             **content,
         )
-        memory.remember(message)
-        self._hub.broadcast(sender.chat.id, message_frame(message))
+        await self._hub.add(sender.chat.id, message)
         return Update(update_id=self._hub.next_update_id(), message=message)
 
 

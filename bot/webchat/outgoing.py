@@ -32,8 +32,6 @@ from aiogram.types import (
     Message,
     MessageEntity,
     PhotoSize,
-    ReplyKeyboardMarkup,
-    ReplyKeyboardRemove,
     TelegramObject,
     URLInputFile,
 )
@@ -44,8 +42,8 @@ from bot.webchat.formatting import bad_request, formatted
 from bot.webchat.hub import WebChatHub
 from bot.webchat.identity import bot_user
 from bot.webchat.images import sniff_image
-from bot.webchat.protocol import callback_answer_frame, delete_frame
-from bot.webchat.rendering import Markup, file_link, message_frame
+from bot.webchat.protocol import callback_answer_frame
+from bot.webchat.rendering import file_link
 from bot.webchat.telegram_html import FormattedText
 from domain.clock import Clock
 
@@ -69,10 +67,10 @@ class OutgoingMessages:
         text = formatted(bot, method, method.text, method.parse_mode, method.entities)
         if not text.text.strip():
             raise bad_request(method, "message text is empty")
-        message = self._built(bot, method, chat_id).model_copy(
+        message = (await self._built(bot, method, chat_id)).model_copy(
             update={"text": text.text, "entities": text.entities or None}
         )
-        self._deliver(chat_id, message, method.reply_markup)
+        await self._hub.add(chat_id, message, method.reply_markup)
         return message
 
     async def send_photo(self, bot: Bot, method: SendPhoto) -> Message:
@@ -90,15 +88,16 @@ class OutgoingMessages:
         changes: dict[str, Any] = _caption_fields(caption)
         if stored is not None:
             changes[kind] = _media(file_id, stored)
-        message = self._built(bot, method.model_copy(update={kind: file_id}), chat_id).model_copy(update=changes)
-        self._deliver(chat_id, message, method.reply_markup)
+        built = await self._built(bot, method.model_copy(update={kind: file_id}), chat_id)
+        message = built.model_copy(update=changes)
+        await self._hub.add(chat_id, message, method.reply_markup)
         return message
 
     async def edit(self, bot: Bot, method: EditMethod) -> Message:
         if method.inline_message_id is not None:
             raise bad_request(method, "the web chat has no inline messages")
         chat_id = _chat_id(method, method.chat_id)
-        memory = self._hub.chat(chat_id)
+        memory = await self._hub.chat(chat_id)
         old = memory.get(method.message_id or 0)
         if old is None:
             raise bad_request(method, "message to edit not found")
@@ -121,15 +120,13 @@ class OutgoingMessages:
         if all(_plain(getattr(old, name)) == _plain(value) for name, value in changes.items()):
             raise bad_request(method, _NOT_MODIFIED)
         edited = old.model_copy(update={**changes, "edit_date": int(self._clock.now().timestamp())})
-        memory.remember(edited)
-        self._hub.broadcast(chat_id, message_frame(edited, kind="edit"))
+        await self._hub.replace(chat_id, edited)
         return edited
 
-    def delete(self, method: DeleteMessage) -> bool:
+    async def delete(self, method: DeleteMessage) -> bool:
         chat_id = _chat_id(method, method.chat_id)
-        if not self._hub.chat(chat_id).forget(method.message_id):
+        if not await self._hub.remove(chat_id, method.message_id):
             raise bad_request(method, "message to delete not found")
-        self._hub.broadcast(chat_id, delete_frame(method.message_id))
         return True
 
     def answer_callback(self, method: AnswerCallbackQuery) -> bool:
@@ -140,19 +137,10 @@ class OutgoingMessages:
         self._hub.broadcast(pending.chat_id, frame)
         return True
 
-    def _built(self, bot: Bot, method: TelegramMethod[Any], chat_id: int) -> Message:
-        message_id = self._hub.chat(chat_id).next_message_id()
+    async def _built(self, bot: Bot, method: TelegramMethod[Any], chat_id: int) -> Message:
+        message_id = (await self._hub.chat(chat_id)).next_message_id()
         result = build_result(method, message_id=message_id, bot_user=bot_user(bot.id), now=self._clock.now())
         return cast(Message, result)
-
-    def _deliver(self, chat_id: int, message: Message, markup: Markup | None) -> None:
-        memory = self._hub.chat(chat_id)
-        memory.remember(message)
-        if isinstance(markup, ReplyKeyboardMarkup):
-            memory.reply_keyboard = markup
-        elif isinstance(markup, ReplyKeyboardRemove):
-            memory.reply_keyboard = None
-        self._hub.broadcast(chat_id, message_frame(message, markup=markup))
 
     async def _attachment(
         self, bot: Bot, method: TelegramMethod[Any], value: InputFile | str, kind: FileKind

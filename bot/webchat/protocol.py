@@ -23,8 +23,9 @@ Browser -> server
 Server -> browser
 -----------------
 ``ready {history, reply_keyboard, history_limit}``
-    Answer to ``hello``: ``history`` is the chat's remembered messages as ``message`` frames, oldest first;
-    ``reply_keyboard`` the reply keyboard currently shown (``{kind: "reply", ...}``) or null.
+    Answer to ``hello``: ``history`` is the chat's last messages (at most ``history_limit``, kept across
+    restarts once the user has an account) as ``message`` frames, oldest first; ``reply_keyboard`` the reply
+    keyboard currently shown (``{kind: "reply", ...}``) or null. A page replaces what it shows with them.
 ``message {message_id, from, date, edited, html, photo, document, contact, keyboard}``
     A new message. ``from``: ``"bot"`` or ``"user"`` (the user's own messages are echoed to all their
     sockets). ``date``: Unix seconds. ``edited``: whether it was ever edited. ``html``: the text or caption

@@ -19,7 +19,7 @@ from urllib.parse import quote
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.types import Update
-from aiohttp import WSMsgType, web
+from aiohttp import WSCloseCode, WSMsgType, web
 
 from bot import replies
 from bot.lanes import OrderedLanes
@@ -43,6 +43,7 @@ from bot.webchat.protocol import (
 from bot.webchat.rendering import keyboard_frame, message_frame
 from bot.webchat.session import WebChatSession
 from domain.clock import Clock
+from storage.database import Database
 
 log = logging.getLogger("yuelao.webchat")
 
@@ -77,9 +78,13 @@ def create_webchat_bot(hub: WebChatHub, clock: Clock) -> Bot:
 
 
 def create_webchat_app(dispatcher: Dispatcher, bot: Bot, hub: WebChatHub, **workflow_data: Any) -> web.Application:
-    """The web chat's aiohttp app; updates go to `dispatcher` with `channel="web"` and `workflow_data`."""
+    """The web chat's aiohttp app; updates go to `dispatcher` with `channel="web"` and `workflow_data`. When the
+    dispatcher has a `database` (as `bot.app.create_dispatcher` gives it), the chats' histories are kept there."""
     if not isinstance(bot.session, WebChatSession) or bot.session.hub is not hub:
         raise TypeError("create_webchat_app needs the bot made by create_webchat_bot with the same hub")
+    database = dispatcher.workflow_data.get("database")
+    if isinstance(database, Database):
+        hub.keep_history_in(database)
     server = _WebChatServer(dispatcher, bot, hub, bot.session.clock, workflow_data)
     app = web.Application()
     app.router.add_get("/", server.asset)
@@ -184,7 +189,7 @@ class _WebChatServer:
         try:
             frame = parse_client_frame(raw)
             if isinstance(frame, Hello):
-                self._hello(connection, frame)
+                await self._hello(connection, frame)
             elif connection.sender is None:
                 raise FrameError("hello_first")
             else:
@@ -195,25 +200,32 @@ class _WebChatServer:
             log.error("webchat: a frame failed: %s at %s", type(exc).__name__, _where(exc))
             connection.send(error_frame("internal"))
 
-    def _hello(self, connection: Connection, hello: Hello) -> None:
+    async def _hello(self, connection: Connection, hello: Hello) -> None:
         if connection.sender is not None:
             raise FrameError("hello_again")
         user_id = self._hub.user_ids.user_id(hello.browser_id)
+        try:
+            memory = await self._hub.open_chat(user_id)
+        except Exception as exc:
+            # Its history could not be read: rather than an empty chat, the page is asked to come back later.
+            log.error("webchat: a chat could not be opened: %s at %s", type(exc).__name__, _where(exc))
+            connection.send(error_frame("internal"))
+            await connection.close(WSCloseCode.TRY_AGAIN_LATER)
+            return
         connection.sender = web_sender(user_id, hello.language)
-        memory = self._hub.chat(user_id)
         self._hub.attach(connection)
         history = [message_frame(message) for message in memory.messages()]
         connection.send(ready_frame(history, keyboard_frame(memory.reply_keyboard), self._hub.history_limit))
 
     async def _submit(self, sender: WebSender, frame: ClientFrame) -> None:
         if isinstance(frame, TextFrame):
-            update = self._incoming.text(sender, frame)
+            update = await self._incoming.text(sender, frame)
         elif isinstance(frame, ContactFrame):
-            update = self._incoming.contact(sender, frame)
+            update = await self._incoming.contact(sender, frame)
         elif isinstance(frame, PhotoFrame):
             update = await self._incoming.photo(sender, frame)
         elif isinstance(frame, CallbackFrame):
-            update = self._incoming.callback(sender, frame)
+            update = await self._incoming.callback(sender, frame)
         else:
             raise FrameError("hello_again")
         self._lanes.submit(sender.chat.id, partial(self._feed, sender.chat.id, update))

@@ -80,7 +80,7 @@ class WebChatSession(BaseSession):
             case EditMessageText() | EditMessageCaption() | EditMessageReplyMarkup():
                 return await self._messages.edit(bot, method)
             case DeleteMessage():
-                return self._messages.delete(method)
+                return await self._messages.delete(method)
             case AnswerCallbackQuery():
                 return self._messages.answer_callback(method)
             case GetFile():

@@ -36,6 +36,8 @@ async def test_invite_claim_talk_and_audit_in_the_web_chat(
     await cora.send(f"/start {found.group(1)}")
     assert cora.texts()[0] == "Welcome to the agency's team! You are now on the staff as counselor."
     await cora.click("I have read and accept")
+    assert cora.last_text().startswith("What name should clients see")  # the web chat's own name is "Guest"
+    await cora.send("Cora")
 
     client = PacedClient(make_user(user_id=LI, channel="web").dp, cora.bot, cora.session, user_id=LI, channel="web")
     await register(client, "en")

@@ -47,14 +47,21 @@ async def test_invite_claim_talk_and_audit_in_three_browsers(
     webchat_url: WebChatUrl, chromium: Browser, app_database: Database, tmp_path: Path
 ) -> None:
     clock = SystemClock()
-    settings = Settings(_env_file=None, data_dir=tmp_path / "data", throttle_rate=100, throttle_burst=100)
+    settings = Settings(
+        _env_file=None,
+        data_dir=tmp_path / "data",
+        throttle_rate=100,
+        throttle_burst=100,
+        opening_hours="00:00-24:00",  # a real clock: a counselor is there whenever the test runs
+    )
     dp = create_dispatcher(settings, database=app_database, clock=clock)
     url = await webchat_url(dp, clock=clock, background=background_for(settings, app_database, clock, dp))
     first_owner = await owner_invite_for_webchat(settings, app_database, clock)
     assert first_owner is not None
 
     owner = await _page(chromium, url)
-    await type_in(owner, f"/start {first_owner}", "You are now on the staff as owner.")
+    await type_in(owner, f"/start {first_owner}", "What name should clients see")
+    await type_in(owner, "Olivia", "Clients will see you as “Olivia”.")
     await type_in(owner, "/invite counselor", "An invitation for a new counselor")
     text = await owner.locator(".from-bot .text").filter(has_text="In the web chat, they send").last.inner_text()
     found = re.search(r"/start (staff-[A-Za-z0-9_-]+)", text)
@@ -62,7 +69,8 @@ async def test_invite_claim_talk_and_audit_in_three_browsers(
 
     counselor = await _page(chromium, url)
     await type_in(counselor, f"/start {found.group(1)}", "please read our service standard")
-    await press(counselor, "I have read and accept", then_see="Client records are open to you now.")
+    await press(counselor, "I have read and accept", then_see="What name should clients see")
+    await type_in(counselor, "Cora", "Clients will see you as “Cora”.")  # the web chat calls everyone "Guest"
 
     client = await _page(chromium, url)
     await register_in_browser(client)
@@ -71,7 +79,7 @@ async def test_invite_claim_talk_and_audit_in_three_browsers(
 
     await see(counselor, "A client needs a counselor", timeout=DELIVERED_WITHIN_MS)
     await press(counselor, "✋ Claim", then_see="You are now talking with Li Wei.")
-    await see(client, "from the agency is here to help you.", timeout=DELIVERED_WITHIN_MS)
+    await see(client, "Cora from the agency is here to help you.", timeout=DELIVERED_WITHIN_MS)
 
     await _say(client, "Can you help me with my preferences?")
     await see(counselor, "Li Wei: Can you help me with my preferences?", timeout=DELIVERED_WITHIN_MS)

@@ -36,8 +36,8 @@ async def bot(hub: WebChatHub) -> AsyncIterator[Bot]:
     await bot.session.close()
 
 
-def _remembered(hub: WebChatHub, message_id: int) -> dict[str, object] | None:
-    message = hub.chat(CHAT).get(message_id)
+async def _remembered(hub: WebChatHub, message_id: int) -> dict[str, object] | None:
+    message = (await hub.chat(CHAT)).get(message_id)
     return None if message is None else message.model_dump()
 
 
@@ -83,7 +83,7 @@ async def test_a_sent_message_is_what_telegram_would_echo(bot: Bot, hub: WebChat
     ]
     assert sent.chat.id == CHAT and sent.from_user is not None and sent.from_user.is_bot
     assert sent.html_text == '<b>你好</b> 😀 <a href="https://example.org">site</a>'
-    assert _remembered(hub, sent.message_id) == sent.model_dump()
+    assert await _remembered(hub, sent.message_id) == sent.model_dump()
 
 
 async def test_message_ids_increase_per_chat(bot: Bot) -> None:
@@ -103,7 +103,7 @@ async def test_edits_apply_in_place_and_refuse_like_telegram(bot: Bot, hub: WebC
     edited = await bot.edit_message_text("Picked <i>one</i>", chat_id=CHAT, message_id=sent.message_id)
     assert not isinstance(edited, bool)
     assert edited.text == "Picked one" and edited.reply_markup is None and edited.edit_date is not None
-    assert _remembered(hub, sent.message_id) == edited.model_dump()
+    assert await _remembered(hub, sent.message_id) == edited.model_dump()
 
     with pytest.raises(TelegramBadRequest, match="message is not modified"):
         await bot.edit_message_text("Picked <i>one</i>", chat_id=CHAT, message_id=sent.message_id)
@@ -128,7 +128,7 @@ async def test_only_the_last_messages_are_remembered(bot: Bot) -> None:
 async def test_a_deleted_message_is_gone(bot: Bot, hub: WebChatHub) -> None:
     sent = await bot.send_message(CHAT, "bye")
     assert await sent.delete() is True
-    assert hub.chat(CHAT).get(sent.message_id) is None
+    assert (await hub.chat(CHAT)).get(sent.message_id) is None
     with pytest.raises(TelegramBadRequest, match="message to delete not found"):
         await bot.delete_message(CHAT, sent.message_id)
 

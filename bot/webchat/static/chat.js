@@ -57,8 +57,12 @@
   const PHONE = /^\+?[0-9][0-9 ()-]{4,24}$/;
   const MAX_PHOTO_BYTES = 5 * 1024 * 1024;
   const PHOTO_MAX_SIDE = 1600;
+  const DENSE_ROW = 5;
   const SAFE_SCHEMES = new Set(["http:", "https:", "tg:"]);
   const URL_IN_TEXT = /https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]}。，；：！？）」』]/g;
+  // A bot command in a text, as Telegram finds them: a slash, 1-32 letters, digits or underscores and maybe
+  // @botname, not inside a word or a path ("and/or", "24/7"). Chinese may touch it ("发送/start开始").
+  const COMMAND_IN_TEXT = /(^|[^A-Za-z0-9_/])(\/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?)(?![A-Za-z0-9_/@])/g;
 
   const $ = (id) => document.getElementById(id);
   const log = $("log");
@@ -250,7 +254,7 @@
     if (frame.photo) bubble.append(buildPhoto(frame.photo));
     if (frame.html) {
       const text = element("div", "text");
-      renderSafeHtml(frame.html, text);
+      renderSafeHtml(frame.html, text, { links: true, commands: fromBot });
       bubble.append(text);
     }
     if (frame.document) bubble.append(buildDocument(frame.document));
@@ -268,7 +272,10 @@
     if (frame.edited || frame.type === "edit") meta.prepend(element("span", "edited", t("edited")));
     bubble.append(meta);
     row.append(bubble);
-    if (frame.keyboard && frame.keyboard.kind === "inline") row.append(buildInlineKeyboard(frame));
+    if (frame.keyboard && frame.keyboard.kind === "inline") {
+      row.classList.add("with-keyboard");
+      row.append(buildInlineKeyboard(frame));
+    }
     return row;
   }
 
@@ -337,11 +344,16 @@
   function buildInlineKeyboard(frame) {
     const keyboard = element("div", "inline-keyboard");
     for (const row of frame.keyboard.rows || []) {
-      const line = element("div", "keyboard-row");
+      const line = keyboardRow(row.length);
       for (const button of row) line.append(buildInlineButton(frame.message_id, button));
       keyboard.append(line);
     }
     return keyboard;
+  }
+
+  // A row of many buttons (a week of the calendar) is set tighter, so that seven fit a phone's width.
+  function keyboardRow(buttons) {
+    return element("div", buttons >= DENSE_ROW ? "keyboard-row dense" : "keyboard-row");
   }
 
   function buildInlineButton(messageId, button) {
@@ -390,7 +402,7 @@
       return;
     }
     for (const row of keyboard.rows || []) {
-      const line = element("div", "keyboard-row");
+      const line = keyboardRow(row.length);
       for (const button of row) {
         const key = element("button", "key", button.text);
         key.type = "button";
@@ -415,28 +427,32 @@
 
   const ALLOWED_TAGS = new Set(["B", "I", "U", "S", "CODE", "PRE", "A", "TG-SPOILER", "BLOCKQUOTE"]);
 
-  function renderSafeHtml(html, target) {
+  // `tap`: what becomes tappable in plain text: `links` (web addresses) and `commands` (bot commands, in the
+  // bot's messages as on Telegram: tapping one sends it).
+  function renderSafeHtml(html, target, tap) {
     const parsed = new DOMParser().parseFromString(`<body>${html}</body>`, "text/html");
-    appendSafe(parsed.body, target, true);
+    appendSafe(parsed.body, target, tap);
   }
 
-  function appendSafe(source, target, linkify) {
+  const NOTHING_TAPPABLE = { links: false, commands: false };
+
+  function appendSafe(source, target, tap) {
     for (const node of source.childNodes) {
       if (node.nodeType === Node.TEXT_NODE) {
-        appendText(node.nodeValue, target, linkify);
+        appendText(node.nodeValue, target, tap);
         continue;
       }
       if (node.nodeType !== Node.ELEMENT_NODE) continue;
       const tag = node.tagName;
       if (!ALLOWED_TAGS.has(tag)) {
-        appendText(node.textContent, target, linkify);
+        appendText(node.textContent, target, tap);
         continue;
       }
       let copy;
       if (tag === "A") {
         const href = node.getAttribute("href") || "";
         if (!safeUrl(href)) {
-          appendSafe(node, target, linkify);
+          appendSafe(node, target, tap);
           continue;
         }
         copy = document.createElement("a");
@@ -458,19 +474,19 @@
       } else {
         copy = document.createElement(tag.toLowerCase());
       }
-      appendSafe(node, copy, linkify && !["A", "CODE", "PRE"].includes(tag));
+      appendSafe(node, copy, ["A", "CODE", "PRE"].includes(tag) ? NOTHING_TAPPABLE : tap);
       target.append(copy);
     }
   }
 
-  function appendText(text, target, linkify) {
-    if (!linkify) {
-      target.append(text);
+  function appendText(text, target, tap) {
+    if (!tap.links) {
+      appendCommands(text, target, tap.commands);
       return;
     }
     let last = 0;
     for (const match of text.matchAll(URL_IN_TEXT)) {
-      if (match.index > last) target.append(text.slice(last, match.index));
+      if (match.index > last) appendCommands(text.slice(last, match.index), target, tap.commands);
       const link = document.createElement("a");
       link.href = match[0];
       link.textContent = match[0];
@@ -478,6 +494,24 @@
       link.rel = "noopener noreferrer";
       target.append(link);
       last = match.index + match[0].length;
+    }
+    if (last < text.length) appendCommands(text.slice(last), target, tap.commands);
+  }
+
+  function appendCommands(text, target, commands) {
+    if (!commands) {
+      target.append(text);
+      return;
+    }
+    let last = 0;
+    for (const match of text.matchAll(COMMAND_IN_TEXT)) {
+      const start = match.index + match[1].length;
+      if (start > last) target.append(text.slice(last, start));
+      const command = element("button", "command", match[2]);
+      command.type = "button";
+      command.addEventListener("click", () => sendText(match[2]));
+      target.append(command);
+      last = start + match[2].length;
     }
     if (last < text.length) target.append(text.slice(last));
   }
