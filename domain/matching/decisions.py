@@ -9,6 +9,8 @@ from collections.abc import Hashable, Iterable, Sequence
 from enum import StrEnum
 from typing import TypeVar
 
+from domain.identity import Channel
+
 K = TypeVar("K", bound=Hashable)
 
 __all__ = [
@@ -17,12 +19,14 @@ __all__ = [
     "REPORT_REASONS",
     "REPORT_STATES",
     "SUGGESTION_SOURCES",
+    "ContactRoute",
     "Decision",
     "IntroductionState",
     "ReportReason",
     "ReportState",
     "Source",
     "compose_list",
+    "contact_route",
     "daily_quota",
     "ordered_pair",
 ]
@@ -50,6 +54,13 @@ class IntroductionState(StrEnum):
     AWAITING = "awaiting"  # both said Interested; waiting for both to agree to share contacts
     CONNECTED = "connected"  # both agreed; each received the other's contact
     DECLINED = "declined"  # one of them chose not to share contacts
+
+
+class ContactRoute(StrEnum):
+    """How two introduced clients reach each other once both agreed to share contacts."""
+
+    TELEGRAM = "telegram"  # both on Telegram: each receives the other's Telegram link (and phone, if given)
+    COUNSELOR = "counselor"  # one uses the web chat, which has no contact to pass on: a counselor connects them
 
 
 class ReportReason(StrEnum):
@@ -91,6 +102,13 @@ def compose_list(queued: Sequence[tuple[K, Source]], fresh: Iterable[K], quota: 
             chosen.append((candidate, Source.MATCHER))
             taken.add(candidate)
     return chosen
+
+
+def contact_route(first_channel: str, second_channel: str) -> ContactRoute:
+    """Telegram links when both are on Telegram; otherwise the counselor's relay (a web chat client has no
+    Telegram account to link to, and a Telegram link does not reach them in the web chat)."""
+    both_on_telegram = first_channel == second_channel == Channel.TELEGRAM
+    return ContactRoute.TELEGRAM if both_on_telegram else ContactRoute.COUNSELOR
 
 
 def ordered_pair(first: K, second: K) -> tuple[K, K]:

@@ -26,7 +26,7 @@ from enum import StrEnum
 
 from domain.matching.criteria import grade
 from domain.matching.model import Criterion, K, MatchProfile, Reason, ReasonParam
-from domain.matching.personality import NEUTRAL, compatibility, known_codes
+from domain.matching.personality import NEUTRAL, compatibility, known_codes, traits_side_by_side
 from domain.matching.scoring import (
     CRITERION_WEIGHTS,
     W_HOBBIES,
@@ -190,8 +190,12 @@ def describe(reason: Reason) -> str:
         case ReasonCode.SHARED_HOBBIES:
             return f"You both enjoy {_words(_codes(params.get('hobbies')))}."
         case ReasonCode.PERSONALITY_MATCH:
-            mine, theirs = _codes(params.get("asker")), _codes(params.get("candidate"))
-            return f"Your personalities go well together ({_words(mine)}; {_words(theirs)})."
+            both, mine, theirs = traits_side_by_side(_codes(params.get("asker")), _codes(params.get("candidate")))
+            also = " also" if both else ""
+            parts = [f"you are both {_words(both)}"] if both else []
+            parts += [f"you are{also} {_words(mine)}"] if mine else []
+            parts += [f"they are{also} {_words(theirs)}"] if theirs else []
+            return f"Your personalities go well together: {'; '.join(parts)}."
         case ReasonCode.RECENTLY_ACTIVE:
             days = params.get("days", 0)
             return "Active today." if days == 0 else "Active yesterday." if days == 1 else f"Active {days} days ago."

@@ -77,3 +77,11 @@ def compatibility(first: Iterable[str], second: Iterable[str]) -> float:
     if not a or not b:
         return NEUTRAL
     return sum(TABLE[i][j] for i in a for j in b) / (len(a) * len(b))
+
+
+def traits_side_by_side(mine: Iterable[str], theirs: Iterable[str]) -> tuple[list[str], list[str], list[str]]:
+    """Two people's personality codes as (both have, only mine, only theirs), each in the order given, so that
+    a reason can say whose traits are whose."""
+    own, other = list(dict.fromkeys(mine)), list(dict.fromkeys(theirs))
+    both = [code for code in own if code in other]
+    return both, [code for code in own if code not in both], [code for code in other if code not in both]

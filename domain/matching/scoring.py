@@ -28,12 +28,17 @@ W_HOBBIES = 0.25
 W_PERSONALITY = 0.20
 W_RECENCY = 0.10
 
-# How much each nice-to-have counts in `fit` (relative weights).
+# How much each nice-to-have counts in `fit` (relative weights). Regions weigh most: distance is the hardest
+# thing for a couple to bridge (one of them moves, away from family and work), and a region is all or nothing,
+# while age and height grade softly just outside the range. At 2.5, a preferred region outweighs any one
+# advantage of a candidate elsewhere (a hobby more in common, a better personality fit, a week's more
+# recent activity) even when all six criteria are stated, but not two of them together: a weight, not a
+# filter (a must-have is the filter). docs/matching.md "Choosing the weights" has the figures.
 CRITERION_WEIGHTS: dict[Criterion, float] = {
     Criterion.AGE: 1.0,
     Criterion.HEIGHT: 0.6,
     Criterion.EDUCATION: 0.8,
-    Criterion.REGIONS: 1.0,
+    Criterion.REGIONS: 2.5,
     Criterion.MARITAL: 0.6,
     Criterion.CHILDREN: 0.8,
 }

@@ -67,10 +67,12 @@ async def unanswered(
 
 
 async def set_buttons(callback: CallbackQuery, markup: InlineKeyboardMarkup | None) -> bool:
-    """Replace the buttons of the message pressed; False when that message is not at hand."""
+    """Replace the buttons of the message pressed (no edit when they are these already, which Telegram
+    rejects); False when that message is not at hand."""
     if not isinstance(callback.message, Message):
         return False
-    await callback.message.edit_reply_markup(reply_markup=markup)
+    if callback.message.reply_markup != markup:
+        await callback.message.edit_reply_markup(reply_markup=markup)
     return True
 
 

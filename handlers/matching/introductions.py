@@ -1,4 +1,5 @@
-"""After an introduction: share my contact, or not this time."""
+"""After an introduction: share my contact, or not this time; once connected, ask a counselor to put us in
+touch (when one of the two uses the web chat)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,13 @@ from aiogram.utils.i18n import gettext as _
 
 from domain.matching.decisions import IntroductionState
 from handlers.journey import Conversation
-from handlers.matching.flow import clear_buttons
+from handlers.matching.flow import clear_buttons, set_buttons
 from handlers.services.container import Services
+from handlers.services.matching.matchmaker import RelayAsked
 from handlers.views.keyboards import menu_keyboard
 from handlers.views.matching import messages
-from handlers.views.matching.buttons import IntroAction, IntroButton, parse_id
+from handlers.views.matching.buttons import IntroAction, IntroButton, contact_buttons, parse_id
+from handlers.views.outbound import keyboard_markup
 from storage.records import Introduction
 
 
@@ -75,8 +78,32 @@ async def keep_private(
     await conversation.send(_("All right, your contact stays private. I will keep looking for you."), menu_keyboard())
 
 
+async def ask_for_relay(
+    callback: CallbackQuery, callback_data: IntroButton, conversation: Conversation, services: Services
+) -> None:
+    """A counselor is asked to put the two in touch; the button goes (the date button stays)."""
+    account_id, matchmaker = conversation.account_id, services.matchmaker
+    introduction = (
+        None
+        if account_id is None
+        else await matchmaker.own_introduction(account_id, parse_id(callback_data.introduction))
+    )
+    if introduction is None or account_id is None:
+        await callback.answer(_("This button is no longer active."))
+        return
+    asked = await matchmaker.ask_relay(introduction, account_id)
+    if asked is RelayAsked.NOT_NEEDED:
+        await callback.answer(_("This button is no longer active."))
+        return
+    await callback.answer()
+    await set_buttons(callback, keyboard_markup(contact_buttons(introduction.id, relay=False)))
+    other = await matchmaker.profile(introduction.other(account_id))
+    await conversation.send(messages.relay_asked(other) if asked is RelayAsked.ASKED else messages.relay_to_demo(other))
+
+
 def create_router() -> Router:
     router = Router(name="matching.introductions")
     router.callback_query.register(share_contact, IntroButton.filter(F.action == IntroAction.SHARE))
     router.callback_query.register(keep_private, IntroButton.filter(F.action == IntroAction.DECLINE))
+    router.callback_query.register(ask_for_relay, IntroButton.filter(F.action == IntroAction.RELAY))
     return router

@@ -14,6 +14,8 @@ SHANGHAI = "310000"
 BEIJING = "110000"
 SUZHOU = "320500"  # a city of Jiangsu
 JIANGSU = "320000"
+ZHEJIANG = "330000"
+XIAMEN = "350200"  # a city of Fujian
 
 
 def wishes(**changes: Any) -> MatchPreferences:

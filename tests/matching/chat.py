@@ -5,12 +5,12 @@ from __future__ import annotations
 from uuid import UUID
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from domain.delivery import DeliveryState, OutboundMessage
 from storage.database import Database
 from storage.models.delivery import OutboxMessageRow
-from storage.repositories.delivery import OutboxRepository
+from storage.repositories.delivery import OUTBOX, OutboxRepository
 from tests.botclient import BotClient, ShownMessage
 
 
@@ -57,3 +57,15 @@ async def deliver(database: Database, client: BotClient) -> list[OutboundMessage
                 .values(state=DeliveryState.SENT.value, sent_message_id=message_id, finished_at=uow.context.clock.now())
             )
     return [content.message for content in fresh]
+
+
+async def staff_chat_messages(database: Database) -> list[OutboundMessage]:
+    """Everything queued for the counselors' chat so far, oldest first (no account: the system key seals it)."""
+    async with database.unit_of_work(read_only=True) as uow:
+        rows = (
+            await uow.session.scalars(
+                select(OutboxMessageRow).where(OutboxMessageRow.account_id.is_(None)).order_by(OutboxMessageRow.id)
+            )
+        ).all()
+        crypto, key = uow.context.crypto, uow.context.system_key
+        return [OutboundMessage.from_json(OUTBOX.decode(crypto, key, row).content) for row in rows]

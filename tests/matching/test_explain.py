@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 from domain.matching.explain import MAX_REASONS, ReasonCode, describe, reasons
@@ -43,9 +44,14 @@ def test_the_strongest_three_reasons_strongest_first() -> None:
     )
     found = reasons(him, her, DAY)
     assert len(found) == MAX_REASONS
-    # His stated weights: age 1 + height 0.6 + regions 1 + children 0.8 = 3.4. The mutual age fit:
-    # 0.45 * (1/3.4 + 1/1) = 0.58; hobbies 2 * 0.25 * 1.0 = 0.5; personality 2 * 0.2 * (0.9 - 0.5) = 0.16;
-    # region 0.45 * 1/3.4 = 0.13; children 0.11; activity 0.1; height 0.08.
+    # His stated weights: age 1 + height 0.6 + regions 2.5 + children 0.8 = 4.9. The mutual age fit:
+    # 0.45 * (1/4.9 + 1/1) = 0.54; hobbies 2 * 0.25 * 1.0 = 0.5; region 0.45 * 2.5/4.9 = 0.23;
+    # personality 2 * 0.2 * (0.9 - 0.5) = 0.16; activity 0.1; children 0.07; height 0.06.
+    assert codes(found) == ["mutual_age_fit", "shared_hobbies", "region_fit"]
+    assert found[2].params == {"region": SHANGHAI}
+    # Without the region wish (weights 2.4): age 0.64, hobbies 0.5, personality 0.16, children 0.15.
+    anywhere = dataclasses.replace(him, preferences=dataclasses.replace(him.preferences, regions=frozenset()))
+    found = reasons(anywhere, her, DAY)
     assert codes(found) == ["mutual_age_fit", "shared_hobbies", "personality_match"]
     assert found[2].params == {"asker": ["cheerful"], "candidate": ["optimistic"]}
 

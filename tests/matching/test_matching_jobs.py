@@ -59,9 +59,21 @@ async def test_a_demo_client_answers_interest_and_shares_contact(
     contact = li.last_text()
     assert "agreed to share contacts" in contact
     assert "uses the agency's web chat: your counselor will pass your messages on." in contact
+    assert li.last_buttons() == ["🙋 Ask a counselor to connect us", "📅 Propose a date"]
+    li_id = await account_of(app_database, li)
     async with app_database.unit_of_work(read_only=True) as uow:
-        (made,) = await uow.introductions.list_for(await account_of(app_database, li))
+        (made,) = await uow.introductions.list_for(li_id)
         assert made.state == "connected"
+
+    # A demo client is nobody a counselor could connect: said so, and no counselor is bothered.
+    await li.click("🙋 Ask a counselor to connect us")
+    assert li.last_text().endswith(
+        "is a demo profile, so there is nobody to put you in touch with. With a real client, a counselor would "
+        "write to you here."
+    )
+    assert li.last_buttons() == []
+    async with app_database.unit_of_work(read_only=True) as uow:
+        assert await uow.handoffs.for_client(li_id) == []
 
 
 async def test_the_daily_offer_tells_clients_with_nothing_pending_once_a_day(

@@ -14,6 +14,7 @@ pair, whatever the answer, which is what keeps a pair from being suggested twice
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
@@ -22,7 +23,16 @@ from zoneinfo import ZoneInfo
 
 from domain.delivery import OutboundMessage
 from domain.handoff import HandoffReason
-from domain.matching.decisions import Decision, IntroductionState, ReportReason, Source, compose_list, daily_quota
+from domain.matching.decisions import (
+    ContactRoute,
+    Decision,
+    IntroductionState,
+    ReportReason,
+    Source,
+    compose_list,
+    contact_route,
+    daily_quota,
+)
 from domain.matching.explain import reasons as explain_reasons
 from domain.matching.filters import would_accept
 from domain.matching.model import Suggestion
@@ -41,6 +51,14 @@ MAX_SKIPPED = 20
 ACTIVE = "active"
 
 
+class RelayAsked(StrEnum):
+    """A client asked a counselor to put them in touch with the one they were introduced to."""
+
+    ASKED = "asked"  # a handoff is open (or was already) and the counselors were told why
+    DEMO = "demo"  # the other is a demo client: there is nobody to connect
+    NOT_NEEDED = "not_needed"  # not connected, or both are on Telegram and have each other's link
+
+
 class Answer(StrEnum):
     RECORDED = "recorded"  # a pass, or interest the other side has not answered yet
     INTRODUCED = "introduced"  # the other side was interested too
@@ -49,11 +67,12 @@ class Answer(StrEnum):
 
 @dataclass(frozen=True)
 class Shown:
-    """Another client as a card shows them: their profile, their first photo, demo or not."""
+    """Another client as a card shows them: their profile, their first photo, demo or not, and their channel."""
 
     profile: ClientProfile
     photo: str | None
     demo: bool
+    channel: str
 
 
 @dataclass(frozen=True)
@@ -125,7 +144,7 @@ class Matchmaker(FeatureService):
         if profile is None or profile.status != ACTIVE or account is None or account.is_deleted or account.unreachable:
             return None
         photos = await self.uow.photos.list_for(record.candidate_id)
-        return Card(record, Shown(profile, photos[0].file_id if photos else None, account.demo))
+        return Card(record, Shown(profile, photos[0].file_id if photos else None, account.demo, account.channel))
 
     async def make_list(self, asker_id: UUID, day: date) -> int:
         """Make the asker's list for `day`; returns its length."""
@@ -276,29 +295,33 @@ class Matchmaker(FeatureService):
         return introduction
 
     async def _tell_introduced(self, introduction: Introduction, recipient: UUID) -> None:
-        other = await self._shown(introduction.other(recipient))
-        if other is None:
-            return
-        await self.notifier.to_client(
-            recipient,
-            lambda: self._introduction_card(introduction, other),
-            dedupe_key=f"introduction:{introduction.id}:{recipient}",
-        )
+        build = await self._introduction_card(introduction, recipient)
+        if build is not None:
+            await self.notifier.to_client(recipient, build, dedupe_key=f"introduction:{introduction.id}:{recipient}")
 
     async def introduction_message(self, introduction: Introduction, recipient: UUID) -> OutboundMessage | None:
         """The introduction as `recipient` sees it (in the current language), or None without the other."""
-        other = await self._shown(introduction.other(recipient))
-        return None if other is None else self._introduction_card(introduction, other)
+        build = await self._introduction_card(introduction, recipient)
+        return None if build is None else build()
 
     async def _shown(self, account_id: UUID) -> Shown | None:
-        profile = await self.uow.profiles.get(account_id)
-        if profile is None:
+        profile, account = await self.uow.profiles.get(account_id), await self.uow.accounts.get(account_id)
+        if profile is None or account is None:
             return None
         photos = await self.uow.photos.list_for(account_id)
-        return Shown(profile, photos[0].file_id if photos else None, await self._is_demo(account_id))
+        return Shown(profile, photos[0].file_id if photos else None, account.demo, account.channel)
 
-    def _introduction_card(self, introduction: Introduction, other: Shown) -> OutboundMessage:
-        return messages.introduction_card(introduction, other.profile, self.today(), photo=other.photo, demo=other.demo)
+    async def _introduction_card(
+        self, introduction: Introduction, recipient: UUID
+    ) -> Callable[[], OutboundMessage] | None:
+        """What renders the introduction for `recipient` (None when either of the two is gone)."""
+        other, mine = await self._shown(introduction.other(recipient)), await self.uow.accounts.get(recipient)
+        if other is None or mine is None:
+            return None
+        today, channels = self.today(), (mine.channel, other.channel)
+        return lambda: messages.introduction_card(
+            introduction, other.profile, today, photo=other.photo, demo=other.demo, channels=channels
+        )
 
     async def own_introduction(self, account_id: UUID, introduction_id: UUID | None) -> Introduction | None:
         if introduction_id is None:
@@ -314,10 +337,12 @@ class Matchmaker(FeatureService):
         if was != IntroductionState.CONNECTED and introduction.state == IntroductionState.CONNECTED:
             other = introduction.other(account_id)
             me, my_account = await self.uow.profiles.get(account_id), await self.uow.accounts.get(account_id)
-            if me is not None and can_receive(my_account) and my_account is not None:
+            their_account = await self.uow.accounts.get(other)
+            if me is not None and can_receive(my_account) and my_account is not None and their_account is not None:
+                channel = their_account.channel
                 await self.notifier.to_client(
                     other,
-                    lambda: messages.contact_message(introduction, me, my_account),
+                    lambda: messages.contact_message(introduction, me, my_account, recipient_channel=channel),
                     dedupe_key=f"contact:{introduction.id}:{other}",
                 )
             await self.uow.audit.record(
@@ -343,9 +368,34 @@ class Matchmaker(FeatureService):
         """The other side's contact, as the client who completed the exchange receives it now (None when the
         other's account is gone)."""
         profile, account = await self.uow.profiles.get(other_id), await self.uow.accounts.get(other_id)
-        if profile is None or account is None or account.is_deleted:
+        mine = await self.uow.accounts.get(introduction.other(other_id))
+        if profile is None or account is None or account.is_deleted or mine is None:
             return None
-        return messages.contact_message(introduction, profile, account)
+        return messages.contact_message(introduction, profile, account, recipient_channel=mine.channel)
+
+    async def ask_relay(self, introduction: Introduction, account_id: UUID) -> RelayAsked:
+        """The client asks a counselor to put them in touch with the other of a connected introduction where
+        one of them uses the web chat: their handoff opens (or stays open), and the counselors who follow
+        the two are told why."""
+        other = introduction.other(account_id)
+        mine, theirs = await self.uow.accounts.get(account_id), await self.uow.accounts.get(other)
+        if (
+            introduction.state != IntroductionState.CONNECTED
+            or mine is None
+            or theirs is None
+            or contact_route(mine.channel, theirs.channel) is not ContactRoute.COUNSELOR
+        ):
+            return RelayAsked.NOT_NEEDED
+        if theirs.demo:
+            return RelayAsked.DEMO
+        await HandoffRequests.beside(self).open(account_id, HandoffReason.ASKED)
+        for person in (account_id, other):
+            await self.notifier.to_assigned_counselor(
+                person,
+                lambda: messages.relay_alert(account_id, other),
+                dedupe_key=f"relay:{introduction.id}:{account_id}",
+            )
+        return RelayAsked.ASKED
 
     async def _is_demo(self, account_id: UUID) -> bool:
         account = await self.uow.accounts.get(account_id)

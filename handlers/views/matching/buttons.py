@@ -1,4 +1,5 @@
-"""Buttons of matching: answers to a suggestion, report reasons, contact sharing after an introduction.
+"""Buttons of matching: answers to a suggestion, report reasons, contact sharing after an introduction and
+what comes with the contact (a counselor to connect the two, a date).
 
 Callback data names the suggestion or introduction by id (32 hex digits); the handlers check it belongs to
 the person pressing, so forged or forwarded data reaches nothing of anyone else's.
@@ -15,6 +16,7 @@ from aiogram.utils.i18n import gettext as _
 
 from domain.delivery import InlineButton
 from domain.matching.decisions import ReportReason
+from handlers.views.dates.buttons import propose_date_button
 from handlers.views.keyboards import InlineKeyboardBuilder, MenuAction, MenuButton
 from handlers.views.outbound import keyboard_markup
 
@@ -46,6 +48,7 @@ class ReportButton(CallbackData, prefix="rep"):
 class IntroAction(StrEnum):
     SHARE = "share"
     DECLINE = "decline"
+    RELAY = "relay"  # ask a counselor to put the two in touch (one of them uses the web chat)
 
 
 class IntroButton(CallbackData, prefix="intro"):
@@ -104,6 +107,15 @@ def share_buttons(introduction_id: UUID) -> tuple[tuple[InlineButton, ...], ...]
         (InlineButton(text=_("🤝 Share my contact"), callback_data=share),),
         (InlineButton(text=_("Not this time"), callback_data=decline),),
     )
+
+
+def contact_buttons(introduction_id: UUID, *, relay: bool) -> tuple[tuple[InlineButton, ...], ...]:
+    """Under a contact message: ask a counselor to connect us (`relay`), and propose a date."""
+    date = (propose_date_button(introduction_id),)
+    if not relay:
+        return (date,)
+    data = IntroButton(action=IntroAction.RELAY, introduction=introduction_id.hex).pack()
+    return ((InlineButton(text=_("🙋 Ask a counselor to connect us"), callback_data=data),), date)
 
 
 def matches_buttons() -> tuple[tuple[InlineButton, ...], ...]:

@@ -8,6 +8,7 @@ from aiogram.utils.i18n import gettext as _
 
 from domain.matching.explain import ReasonCode
 from domain.matching.model import ReasonParam
+from domain.matching.personality import traits_side_by_side
 from handlers.views.texts import (
     education_label,
     hobby_label,
@@ -19,9 +20,25 @@ from handlers.views.texts import (
 )
 
 
+def _codes(value: ReasonParam | None) -> list[str]:
+    return [str(code) for code in value] if isinstance(value, list) else []
+
+
 def _list(value: ReasonParam | None, label: Callable[[str], str]) -> str:
-    codes = [str(code) for code in value] if isinstance(value, list) else []
-    return _(", ").join(label(code) for code in codes)
+    return _(", ").join(label(code) for code in _codes(value))
+
+
+def _personalities(asker: ReasonParam | None, candidate: ReasonParam | None) -> str:
+    """Whose traits are whose: the ones both have, then each one's own ("you are also ..." after shared ones)."""
+    both, mine, theirs = traits_side_by_side(_codes(asker), _codes(candidate))
+    parts = [_("you are both {traits}").format(traits=_list(both, personality_label))] if both else []
+    if mine:
+        mine_text = _("you are also {traits}") if both else _("you are {traits}")
+        parts.append(mine_text.format(traits=_list(mine, personality_label)))
+    if theirs:
+        theirs_text = _("they are also {traits}") if both else _("they are {traits}")
+        parts.append(theirs_text.format(traits=_list(theirs, personality_label)))
+    return _("Your personalities go well together: {details}.").format(details=_("; ").join(parts))
 
 
 def _mutual() -> dict[str, str]:
@@ -63,10 +80,7 @@ def describe(code: str, params: Mapping[str, ReasonParam]) -> str:
         case ReasonCode.SHARED_HOBBIES:
             return _("You both enjoy {hobbies}.").format(hobbies=_list(params.get("hobbies"), hobby_label))
         case ReasonCode.PERSONALITY_MATCH:
-            return _("Your personalities go well together ({yours}; {theirs}).").format(
-                yours=_list(params.get("asker"), personality_label),
-                theirs=_list(params.get("candidate"), personality_label),
-            )
+            return _personalities(params.get("asker"), params.get("candidate"))
         case ReasonCode.RECENTLY_ACTIVE:
             days = params.get("days", 0)
             if days == 0:
