@@ -164,15 +164,21 @@ class SentReplies:
     def _flush_soon(self) -> None:
         self._timer = None
         if self._waiting:
-            task = asyncio.create_task(self.flush(), name="yuelao-forget-sent-replies")
+            task = asyncio.create_task(self._delete_waiting(), name="yuelao-forget-sent-replies")
             self._flushing.add(task)
             task.add_done_callback(self._flushing.discard)
 
     async def flush(self) -> None:
-        """Delete the waiting rows now, in a transaction of their own (also on shutdown)."""
+        """Delete the waiting rows now, in a transaction of their own, after any such deletion under way (a
+        graceful stop; before the database closes)."""
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
+        if self._flushing:
+            await asyncio.gather(*self._flushing, return_exceptions=True)
+        await self._delete_waiting()
+
+    async def _delete_waiting(self) -> None:
         taken, database = self.take(), self._database
         if not taken or database is None:
             return
@@ -298,7 +304,10 @@ class RepliesAfterCommit(BaseMiddleware):
             replies.open = False
             outbox_request.reset(paced)
             _current.reset(current)
-        await _Sending(self._database, bot, replies).run()
+        try:
+            await _Sending(self._database, bot, replies).run()
+        except Exception as exc:  # committed: the update is done; what was not sent is the worker's (leases)
+            log.error("sending an update's replies after its commit failed (%s)", type(exc).__name__)
         background = data.get("background")
         if any(kept.row_id is not None for kept in replies.kept) and background is not None:
             cast(_Wakeable, background).wake()

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from aiogram import Bot, Dispatcher
 
+from bot import replies
 from bot.app import create_dispatcher
 from domain.clock import FakeClock
 from handlers.services.settings import Settings
@@ -57,6 +58,7 @@ def session(clock: FakeClock) -> RecordingSession:
 async def bot(session: RecordingSession) -> AsyncIterator[Bot]:
     bot = make_bot(session)
     yield bot
+    await replies.flush_sent(bot)  # before the database closes: what a graceful stop does
     await bot.session.close()
 
 
