@@ -29,6 +29,7 @@ from domain.answers import (
     parse_phone,
 )
 from domain.income import DEFAULT_THRESHOLDS, income_bands
+from domain.names import suggested_short_name
 from domain.profile import PreferencesData, ProfileData
 from domain.regions import RegionBook
 
@@ -47,7 +48,7 @@ class Kind(StrEnum):
     MULTI = "multi"  # toggles and Done; some steps take own words as well
     REGION = "region"  # a typed place, matched to the region list, or a button
     PHONE = "phone"  # typed or shared with Telegram's contact button
-    PHOTOS = "photos"  # 1 to 5 photos, then Done
+    PHOTOS = "photos"  # up to 5 photos, then Done (or Skip: a profile may wait for its photo)
 
 
 GENDERS = ("male", "female")
@@ -132,6 +133,7 @@ class Step:
 
 INTAKE_STEPS: tuple[Step, ...] = (
     Step("name", Flow.INTAKE, Kind.TEXT),
+    Step("preferred_name", Flow.INTAKE, Kind.TEXT, optional=True),
     Step("gender", Flow.INTAKE, Kind.CHOICE, options=GENDERS),
     Step("birth_date", Flow.INTAKE, Kind.TEXT),
     Step("height", Flow.INTAKE, Kind.TEXT),
@@ -147,7 +149,7 @@ INTAKE_STEPS: tuple[Step, ...] = (
     Step("about", Flow.INTAKE, Kind.TEXT),
     Step("history", Flow.INTAKE, Kind.TEXT, optional=True),
     Step("phone", Flow.INTAKE, Kind.PHONE, optional=True),
-    Step("photos", Flow.INTAKE, Kind.PHOTOS),
+    Step("photos", Flow.INTAKE, Kind.PHOTOS, optional=True),
 )
 PREFERENCE_STEPS: tuple[Step, ...] = (
     Step("p_gender", Flow.PREFERENCES, Kind.CHOICE, options=GENDERS),
@@ -217,7 +219,7 @@ def _as_value(result: Any, convert: Callable[[Any], Value] = lambda v: v) -> Val
 def read_text(step: Step, text: str, rules: AnswerRules) -> Value | Invalid:
     """A typed answer to a TEXT, REGION or PHONE step."""
     match step.name:
-        case "name":
+        case "name" | "preferred_name":
             return parse_name(text, limit=NAME_LIMIT)
         case "birth_date":
             return _as_value(parse_birth_date(text, today=rules.today, min_age=rules.min_age), date.isoformat)
@@ -313,6 +315,14 @@ def skip(step: Step) -> Value | Invalid:
     return [] if step.kind is Kind.MULTI else None
 
 
+def suggestion(step: Step, profile: ProfileData) -> str | None:
+    """The answer a question offers as a button beside typing one: what to call the client, read from their
+    name (domain/names.py); None for the other questions."""
+    if step.name == "preferred_name":
+        return suggested_short_name(profile.display_name)
+    return None
+
+
 def match_label(text: str, labels: Mapping[str, Sequence[str]]) -> str | None:
     """The option whose label (in any language) is what the person typed, ignoring case and width."""
     typed = _label_key(text)
@@ -334,6 +344,7 @@ def profile_changes(step: Step, value: Value) -> dict[str, Any]:
     """The profile fields an answer sets (a skipped optional step clears them)."""
     simple = {
         "name": "display_name",
+        "preferred_name": "preferred_name",
         "gender": "gender",
         "height": "height_cm",
         "education": "education",
@@ -395,6 +406,8 @@ def current_value(step: Step, profile: ProfileData, prefs: PreferencesData) -> V
     match step.name:
         case "name":
             return profile.display_name
+        case "preferred_name":
+            return profile.preferred_name
         case "gender":
             return profile.gender
         case "birth_date":
@@ -454,14 +467,10 @@ def initial_picks(step: Step, profile: ProfileData, prefs: PreferencesData) -> l
     return list(value or [])
 
 
-def first_unanswered(profile: ProfileData, prefs: PreferencesData, photo_count: int) -> Step | None:
-    """The first required step without an answer (None: ready for review)."""
+def first_unanswered(profile: ProfileData, prefs: PreferencesData) -> Step | None:
+    """The first required step without an answer (None: ready for review). Photos are optional: a client
+    without one can register and send them later."""
     for step in ONBOARDING:
-        if step.optional:
-            continue
-        if step.kind is Kind.PHOTOS:
-            if photo_count < 1:
-                return step
-        elif current_value(step, profile, prefs) is None:
+        if not step.optional and current_value(step, profile, prefs) is None:
             return step
     return None

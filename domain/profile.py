@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import Annotated, Any, TypeVar
 
 from domain.answers import age_on
+from domain.names import short_name
 
 MAX_PHOTOS = 5
 
@@ -60,6 +61,7 @@ class ProfileData:
     status: Annotated[str, Clear(16)] = Status.DRAFT
     intake_step: Annotated[str | None, Clear(32)] = None
     display_name: Annotated[str | None, SEALED] = None
+    preferred_name: Annotated[str | None, SEALED] = None  # what they like to be called (None: read from the name)
     gender: Annotated[str | None, Clear(8)] = None
     birth_date: Annotated[date | None, SEALED] = None
     height_cm: Annotated[int | None, CLEAR] = None
@@ -80,6 +82,10 @@ class ProfileData:
 
     def age(self, today: date) -> int | None:
         return None if self.birth_date is None else age_on(self.birth_date, today)
+
+    def short_name(self) -> str | None:
+        """What to call the client: the name they chose, else one read from their name (domain/names.py)."""
+        return short_name(self.display_name, self.preferred_name)
 
 
 @dataclass(frozen=True)

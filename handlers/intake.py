@@ -48,6 +48,10 @@ async def skip(callback: CallbackQuery, position: Position, conversation: Conver
     await answers.skip_question(conversation, callback, position)
 
 
+async def take_suggestion(callback: CallbackQuery, position: Position, conversation: Conversation) -> None:
+    await answers.take_suggestion(conversation, callback, position)
+
+
 async def pick(
     callback: CallbackQuery, callback_data: AnswerButton, position: Position, conversation: Conversation
 ) -> None:
@@ -91,6 +95,7 @@ def create_router() -> Router:
     router.message.register(not_an_answer, ANSWERING)
     router.callback_query.register(go_back, AnswerButton.filter(F.op == Op.BACK), Asked())
     router.callback_query.register(skip, AnswerButton.filter(F.op == Op.SKIP), Asked())
+    router.callback_query.register(take_suggestion, AnswerButton.filter(F.op == Op.SUGGESTED), Asked())
     router.callback_query.register(pick, AnswerButton.filter(F.op == Op.PICK), Asked())
     router.callback_query.register(place, AnswerButton.filter(F.op == Op.PLACE), Asked())
     router.callback_query.register(toggle, AnswerButton.filter(F.op == Op.TOGGLE), Asked(Kind.MULTI))

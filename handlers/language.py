@@ -7,6 +7,7 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
+from handlers.answers import show_in_place
 from handlers.journey import Conversation
 from handlers.services.container import Services
 from handlers.views.keyboards import LANGUAGE_NAMES, LanguageChoice, language_keyboard
@@ -24,8 +25,7 @@ async def choose_language(
     with services.i18n.use_locale(code):
         confirmation = _("I will speak English with you from now on. Send /help to see what I can do.")
         await callback.answer(LANGUAGE_NAMES[code])
-    if isinstance(callback.message, Message):
-        await callback.message.edit_text(confirmation)
+    await show_in_place(callback, confirmation, None)
 
 
 def create_router() -> Router:

@@ -88,6 +88,7 @@ def _words_then(buttons: tuple[str, ...], words: str, done: str) -> Action:
 ANSWERS: dict[str, dict[str, Action]] = {
     "en": {
         "name": _send("Li Wei"),
+        "preferred_name": _send("Li"),
         "gender": _click("Man"),
         "birth_date": _send("1994-05-17"),
         "height": _send("175 cm"),
@@ -115,6 +116,7 @@ ANSWERS: dict[str, dict[str, Action]] = {
     },
     "zh": {
         "name": _send("王芳"),
+        "preferred_name": _click("跳过"),
         "gender": _click("女"),
         "birth_date": _send("1996年3月8日"),
         "height": _send("163厘米"),

@@ -31,13 +31,15 @@ from domain.intake import (
 )
 from domain.phones import normalise_shared_contact
 from domain.profile import MAX_PHOTOS, PreferencesData
+from handlers.answers import settle
 from handlers.journey.chat import ClientChat
 from handlers.journey.navigation import go_to, outdated, resume
 from handlers.journey.positions import Position, current_position, keep_picks, navigation_preferences
-from handlers.journey.questions import ask, labels, shown_options
+from handlers.journey.questions import ask, labels, shown_options, skip_labels, suggested_answer
 from handlers.journey.review import finish_edit
 from handlers.journey.screens import greet
 from handlers.journey.states import Mode
+from handlers.views.cards import answered_line, photos_line
 from handlers.views.keyboards import question_keyboard
 from handlers.views.texts import problem_text
 from storage.repositories.profiles import ProfileChanges
@@ -75,6 +77,7 @@ async def accept(chat: ClientChat, position: Position, value: Value) -> None:
 
 
 async def photos_done(chat: ClientChat, position: Position) -> None:
+    """Done (or Skip) under the photos question: the next question, or back to where an edit began."""
     if position.mode is Mode.EDIT:
         await finish_edit(chat, position.target, lead=_("Saved."))
         return
@@ -87,9 +90,6 @@ async def go_back(chat: ClientChat, position: Position) -> None:
     if step.kind is Kind.PHONE:
         await chat.send_keyboard_removal(_("Going back."))
     if position.mode is Mode.EDIT:
-        if step.kind is Kind.PHOTOS and await chat.profiles.photo_count(chat.account()) < 1:
-            await ask(chat, position, problem=Invalid(Problem.PHOTO_NEEDED))
-            return
         await finish_edit(chat, position.target)
         return
     earlier = previous_step(step, await navigation_preferences(chat, step))
@@ -106,6 +106,9 @@ async def typed(chat: ClientChat, text: str) -> None:
         await resume(chat)
         return
     step = position.step
+    if step.optional and match_label(text, {"skip": skip_labels(chat, step)}) is not None:
+        await skipped(chat, position)  # "Skip", "没有照片", "No preference" typed rather than tapped
+        return
     if step.kind in (Kind.TEXT, Kind.REGION, Kind.PHONE):
         result = read_text(step, text, chat.profiles.rules())
         if isinstance(result, Invalid):
@@ -208,18 +211,45 @@ async def not_an_answer(chat: ClientChat, message: Message) -> None:
     await ask(chat, position, problem=Invalid(problem))
 
 
+async def skipped(chat: ClientChat, position: Position) -> None:
+    """An optional question left unanswered: its empty answer saved (no photo: nothing to save), then on."""
+    if position.step.kind is Kind.PHOTOS:
+        await photos_done(chat, position)
+        return
+    await accept(chat, position, skip(position.step))
+
+
 # --- buttons under the question -------------------------------------------------------------------------------
+# A tapped answer is written under its question, whose buttons go (`settle`), before the next question.
 async def refuse_or_accept(chat: ClientChat, callback: CallbackQuery, position: Position, value: Value) -> None:
-    """An answer from a button that the question may refuse (Skip, Done): an alert, or saved."""
+    """An answer from a button that the question may refuse (Done): an alert, or saved."""
     if isinstance(value, Invalid):
         await callback.answer(problem_text(value), show_alert=True)
         return
     await callback.answer()
+    await settle(callback, answered_line(position.step, value))
     await accept(chat, position, value)
 
 
 async def skip_question(chat: ClientChat, callback: CallbackQuery, position: Position) -> None:
-    await refuse_or_accept(chat, callback, position, skip(position.step))
+    value = skip(position.step)
+    if isinstance(value, Invalid):
+        await callback.answer(problem_text(value), show_alert=True)
+        return
+    await callback.answer()
+    await settle(callback, answered_line(position.step, value))
+    await skipped(chat, position)
+
+
+async def take_suggestion(chat: ClientChat, callback: CallbackQuery, position: Position) -> None:
+    """The suggested answer tapped (the name to be called by); gone if the name changed meanwhile."""
+    suggested = await suggested_answer(chat, position.step)
+    if suggested is None:
+        await outdated(chat, callback)
+        return
+    await callback.answer()
+    await settle(callback, answered_line(position.step, suggested))
+    await accept(chat, position, suggested)
 
 
 async def finish_picks(chat: ClientChat, callback: CallbackQuery, position: Position) -> None:
@@ -234,6 +264,7 @@ async def choose_option(chat: ClientChat, callback: CallbackQuery, position: Pos
         await outdated(chat, callback)
         return
     await callback.answer()
+    await settle(callback, answered_line(position.step, chosen))
     await accept(chat, position, chosen)
 
 
@@ -268,11 +299,13 @@ async def toggle_option(chat: ClientChat, callback: CallbackQuery, position: Pos
 
 
 async def photos_confirmed(chat: ClientChat, callback: CallbackQuery, position: Position) -> None:
-    """Done under the photos question: at least one photo is needed."""
-    if await chat.profiles.photo_count(chat.account()) < 1:
+    """Done under the photos question: at least one photo is needed (or Continue without a photo)."""
+    count = await chat.profiles.photo_count(chat.account())
+    if count < 1:
         await callback.answer(problem_text(Invalid(Problem.PHOTO_NEEDED)), show_alert=True)
         return
     await callback.answer()
+    await settle(callback, photos_line(count))
     await photos_done(chat, position)
 
 

@@ -13,6 +13,7 @@ from handlers.journey.positions import Position, current_position, keep_picks, n
 from handlers.journey.questions import ask
 from handlers.journey.screens import greet, send_cards, show_fields, show_menu
 from handlers.journey.states import Journey, Mode, Target
+from handlers.views.cards import short_name
 from handlers.views.keyboards import review_keyboard
 from handlers.views.texts import quote
 from storage.repositories.profiles import ProfileChanges
@@ -63,7 +64,7 @@ async def start(chat: ClientChat) -> None:
         return
     profile = await chat.profile()
     if profile is not None and is_registered(profile.status):
-        lead = _("Welcome back, {name}!").format(name=quote(profile.display_name or ""))
+        lead = _("Welcome back, {name}!").format(name=quote(short_name(profile)))
     elif profile is not None:
         lead = _("Welcome back! Let's continue where we stopped.")
     else:
@@ -144,7 +145,7 @@ async def show_review(chat: ClientChat, *, lead: str | None = None) -> None:
     assert profile is not None
     account_id = chat.account()
     photo_ids = await chat.profiles.photo_ids(account_id)
-    missing = first_unanswered(profile, prefs, len(photo_ids))
+    missing = first_unanswered(profile, prefs)
     if missing is not None:
         await go_to(chat, missing, lead=lead or incomplete_text())
         return

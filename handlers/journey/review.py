@@ -12,6 +12,7 @@ from handlers.journey.positions import Position, keep_picks
 from handlers.journey.questions import ask
 from handlers.journey.screens import editable_steps, show_fields, show_menu
 from handlers.journey.states import Journey, Mode, Target
+from handlers.views.cards import short_name
 from handlers.views.texts import quote
 
 
@@ -59,13 +60,13 @@ async def confirm(chat: ClientChat) -> None:
     profile, prefs = await chat.load()
     assert profile is not None
     account_id = chat.account()
-    missing = first_unanswered(profile, prefs, await chat.profiles.photo_count(account_id))
+    missing = first_unanswered(profile, prefs)
     if missing is not None:
         await go_to(chat, missing, lead=incomplete_text())
         return
     await chat.profiles.complete_registration(account_id, profile)
     await chat.clear_state()
-    name = quote(profile.display_name or "")
+    name = quote(short_name(profile))
     await show_menu(
         chat,
         lead=_(

@@ -9,8 +9,8 @@ from datetime import date
 
 from aiogram.utils.i18n import gettext as _
 
-from domain.intake import Step, current_value, set_criteria
-from domain.profile import PreferencesData, ProfileData
+from domain.intake import Step, Value, current_value, set_criteria
+from domain.profile import MAX_PHOTOS, PreferencesData, ProfileData
 from domain.regions import normalise, region_book
 from handlers.views.texts import (
     criterion_label,
@@ -23,6 +23,7 @@ from handlers.views.texts import (
     quote,
     quote_clipped,
     region_label,
+    skipped_text,
     step_title,
 )
 
@@ -34,16 +35,17 @@ SHORT_BUDGET = 300
 
 
 def public_caption(profile: ProfileData, today: date) -> str:
-    """Photo caption: name, age, city, height, education, occupation (always under 1024 characters)."""
+    """Photo caption: name, age, city, height, education, occupation (always under 1024 characters). Named
+    as other clients see the client named: by their short name."""
     lines = [_("<b>Your profile as other clients will see it</b>"), ""]
-    lines += public_facts(profile, today, name=profile.display_name or "?")
+    lines += public_facts(profile, today, name=short_name(profile))
     return "\n".join(lines)[:CAPTION_LIMIT]
 
 
-def first_name(display_name: str | None) -> str:
-    """The name shown to other clients: the first word of the display name (never a full name)."""
-    words = (display_name or "").split()
-    return words[0] if words else "?"
+def short_name(profile: ProfileData | None) -> str:
+    """What to call a client wherever a short name is shown (not escaped): the name they chose, else one read
+    from their name in its script's order (domain/names.py), never a family name alone; "?" without a name."""
+    return (None if profile is None else profile.short_name()) or "?"
 
 
 def public_facts(profile: ProfileData, today: date, *, name: str) -> list[str]:
@@ -72,18 +74,20 @@ def about_section(profile: ProfileData) -> str:
 
 def private_section(profile: ProfileData) -> str:
     rows = [
+        (_("Name"), quote_clipped(profile.display_name, SHORT_BUDGET) if profile.display_name else None),
+        (_("What we call you"), quote_clipped(short_name(profile), SHORT_BUDGET)),
         (_("Gender"), option_label("gender", profile.gender) if profile.gender else None),
         (_("Date of birth"), profile.birth_date.isoformat() if profile.birth_date else None),
         (_("Yearly income"), income_label(profile.income_band) if profile.income_band else None),
         (_("City, as you wrote it"), _own_city_words(profile)),
         (_("Marital history"), marital_label(profile.marital_history) if profile.marital_history else None),
-        (_("Has children"), _yes_no(profile.has_children)),
+        (_("Has children"), yes_no(profile.has_children)),
         (
             _("Wants children"),
             option_label("wants_children", profile.wants_children) if profile.wants_children else None,
         ),
         (_("Personality"), ", ".join(personality_label(code) for code in profile.personality) or None),
-        (_("Hobbies"), _hobbies(profile)),
+        (_("Hobbies"), _hobbies(profile.hobbies, profile.hobbies_text)),
         (
             _("Relationship history"),
             quote_clipped(profile.relationship_history, HISTORY_BUDGET) if profile.relationship_history else None,
@@ -143,11 +147,26 @@ def preferences_section(prefs: PreferencesData) -> str:
 
 def answer_text(step: Step, profile: ProfileData, prefs: PreferencesData) -> str | None:
     """The current answer to one step, for the "editing" header (None when unanswered)."""
-    value = current_value(step, profile, prefs)
-    if value is None:
+    return value_text(step, current_value(step, profile, prefs))
+
+
+def answered_line(step: Step, value: Value) -> str:
+    """An answer as it reads under its question once given (HTML): what was chosen, or that it was skipped."""
+    text = value_text(step, value)
+    return f"✅ {text}" if text else "⏭ " + skipped_text(step)
+
+
+def photos_line(count: int) -> str:
+    """The photos question once done, as its answer reads under it."""
+    return "✅ " + _("Photos received: {count} of {limit}.").format(count=count, limit=MAX_PHOTOS)
+
+
+def value_text(step: Step, value: Value) -> str | None:
+    """An answer to one step as a person reads it (HTML; None when there is none)."""
+    if value is None or value == []:
         return None
     match step.name:
-        case "name" | "occupation" | "about" | "history" | "phone":
+        case "name" | "preferred_name" | "occupation" | "about" | "history" | "phone":
             return quote_clipped(str(value), SHORT_BUDGET)
         case "birth_date":
             return str(value)
@@ -157,7 +176,7 @@ def answer_text(step: Step, profile: ProfileData, prefs: PreferencesData) -> str
             text = region_label(value["code"])
             return quote(text)
         case "hobbies":
-            return _hobbies(profile)
+            return _hobbies(value.get("picked") or [], value.get("text"))
         case "p_age":
             return _("{low} to {high}").format(low=value[0], high=value[1])
         case "p_height":
@@ -167,16 +186,17 @@ def answer_text(step: Step, profile: ProfileData, prefs: PreferencesData) -> str
     return quote(option_label(step.name, str(value)))
 
 
-def _yes_no(value: bool | None) -> str | None:
+def yes_no(value: bool | None) -> str | None:
+    """A yes-or-no fact on a card ("Has children: No"), capitalised like every other answer on it."""
     if value is None:
         return None
     return _("Yes") if value else _("No")
 
 
-def _hobbies(profile: ProfileData) -> str | None:
-    parts = [hobby_label(code) for code in profile.hobbies]
-    if profile.hobbies_text:
-        parts.append(quote_clipped(profile.hobbies_text, OWN_WORDS_BUDGET))
+def _hobbies(picked: list[str], own_words: str | None) -> str | None:
+    parts = [hobby_label(code) for code in picked]
+    if own_words:
+        parts.append(quote_clipped(own_words, OWN_WORDS_BUDGET))
     return ", ".join(parts) or None
 
 

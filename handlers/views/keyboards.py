@@ -62,6 +62,7 @@ class Op(StrEnum):
     SKIP = "skip"
     BACK = "back"
     CLEAR = "clear"  # remove every photo
+    SUGGESTED = "suggested"  # the answer the question suggests (what to call the client)
 
 
 class AnswerButton(CallbackData, prefix="ans"):
@@ -160,10 +161,19 @@ def question_keyboard(
     shown: Sequence[str] | None = None,
     photo_count: int = 0,
     can_go_back: bool = True,
+    suggestion: str | None = None,
 ) -> InlineKeyboardMarkup:
-    """The buttons under a question. `shown`: the options to show (a subset, e.g. suggested places)."""
+    """The buttons under a question. `shown`: the options to show (a subset, e.g. suggested places);
+    `suggestion`: an answer to offer as a button (the client's name: built here, never cached)."""
     builder = InlineKeyboardBuilder()
     rows: list[int] = []
+    if suggestion:
+        builder.add(
+            InlineKeyboardButton(
+                text=suggestion, callback_data=AnswerButton(step=step.name, op=Op.SUGGESTED).pack()
+            )
+        )
+        rows.append(1)
     if step.kind is Kind.CHOICE:
         for position, code in enumerate(options):
             if shown is None or code in shown:
@@ -192,7 +202,7 @@ def question_keyboard(
     if can_go_back:
         builder.add(answer_button(_("« Back"), step.name, Op.BACK))
         navigation += 1
-    if step.optional:
+    if step.optional and not (step.kind is Kind.PHOTOS and photo_count > 0):  # with photos, Done goes on
         builder.add(answer_button(skip_label(step), step.name, Op.SKIP))
         navigation += 1
     if navigation:

@@ -63,6 +63,7 @@ def step_title(name: str) -> str:
     """The short name of a field: review lines, the edit list."""
     titles = {
         "name": _("Name"),
+        "preferred_name": _("What we call you"),
         "gender": _("Gender"),
         "birth_date": _("Date of birth"),
         "height": _("Height"),
@@ -218,9 +219,17 @@ def progress_line(step: Step) -> str:
     return _("Partner preferences: question {position} of {count}").format(position=position, count=count)
 
 
-def question(name: str, *, min_age: int) -> str:
+def question(name: str, *, min_age: int, web: bool = False) -> str:
+    """The question of a step; `web`: asked in the web chat, where there is no account with a phone number."""
     questions = {
-        "name": _("What name would you like other clients to see? Your first name or a nickname is enough."),
+        "name": _(
+            "What is your name? Your counselor sees it; other clients see only the name you like to be called "
+            "by, which I ask next."
+        ),
+        "preferred_name": _(
+            "What would you like to be called? Your counselor and the clients we introduce you to will call you "
+            "this. You may skip it."
+        ),
         "gender": _("Are you a man or a woman?"),
         "birth_date": _(
             "What is your date of birth? For example 1994-05-17, 17.05.1994 or 1994年5月17日. "
@@ -248,12 +257,17 @@ def question(name: str, *, min_age: int) -> str:
             "Only you and the agency's staff see this. You may skip it."
         ),
         "phone": _(
+            "What phone number can your counselor call you on? Type it, or enter it with the button at the "
+            "bottom of the screen. You may skip it."
+        )
+        if web
+        else _(
             "What phone number can your counselor call you on? Type it, or share this account's number with "
             "the button at the bottom of the screen. You may skip it."
         ),
         "photos": _(
             "Please send 1 to 5 photos of yourself. A clear, recent photo of your face works best. "
-            "Tap Done when you have sent them."
+            "Tap Done when you have sent them, or continue without a photo and send one later."
         ),
         "p_gender": _("Who would you like to meet?"),
         "p_age": _("What age range would you like your partner to be in? For example 28-35."),
@@ -275,7 +289,23 @@ def question(name: str, *, min_age: int) -> str:
 def skip_label(step: Step) -> str:
     if step.name == "p_must":
         return _("None: all are nice-to-haves")
+    if step.name == "photos":
+        return _("Continue without a photo")
     return _("No preference") if step.flow is Flow.PREFERENCES else _("Skip")
+
+
+def skip_words(step: Step) -> list[str]:
+    """What a person may type instead of tapping Skip: the button's label, and for the photos a plain "no
+    photo" (the labels of every language are matched, see `handlers.journey.questions.skip_labels`)."""
+    words = [skip_label(step), _("Skip")]
+    if step.name == "photos":
+        words += [_("No photo"), _("Later")]
+    return words
+
+
+def skipped_text(step: Step) -> str:
+    """An optional question left unanswered, as its answer reads under the question."""
+    return skip_label(step) if step.flow is Flow.PREFERENCES else _("Skipped")
 
 
 # --- refused answers ------------------------------------------------------------------------------------------
@@ -342,7 +372,7 @@ def problem_text(invalid: Invalid) -> str:
         case Problem.NO_PICKS:
             return _("Please pick at least one, then tap Done.")
         case Problem.PHOTO_NEEDED:
-            return _("Please send a photo here.")
+            return _("Please send a photo here, or tap Continue without a photo.")
         case Problem.PHOTO_AS_FILE:
             return _("Please send the picture as a photo rather than as a file, so that it displays properly.")
         case Problem.TOO_MANY_PHOTOS:

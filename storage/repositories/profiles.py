@@ -75,6 +75,7 @@ class ProfileChanges(TypedDict, total=False):
     status: str
     intake_step: str | None
     display_name: str | None
+    preferred_name: str | None
     gender: str | None
     birth_date: date | None
     height_cm: int | None

@@ -11,6 +11,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.methods import SendMessage, SendPhoto
 from sqlalchemy import delete, select
 
+from bot import replies
 from bot.app import create_dispatcher
 from domain.clock import FakeClock
 from domain.delivery import DeliveryState
@@ -79,8 +80,8 @@ async def test_choosing_chinese_on_the_greeting_then_consenting_creates_a_chines
     assert db.account is not None and db.account.locale == "zh"
     assert [(c.notice_version, c.given_at) for c in db.consents] == [("2026-11", clock.now())]
     assert db.profile is not None and db.profile.status == "draft" and db.profile.intake_step == "name"
-    assert "<i>第 1 步,共 17 步</i>" in client.last_text()
-    assert "您希望其他会员怎么称呼您" in client.last_text()
+    assert "<i>第 1 步,共 18 步</i>" in client.last_text()
+    assert "请问您的名字是?" in client.last_text()
 
 
 async def test_pressing_consent_twice_records_it_once(client: PacedClient, app_database: Database) -> None:
@@ -91,7 +92,7 @@ async def test_pressing_consent_twice_records_it_once(client: PacedClient, app_d
 
     db = await stored(app_database, client)
     assert len(db.consents) == 1
-    assert "<i>Step 1 of 17</i>" in client.last_text()
+    assert "<i>Step 1 of 18</i>" in client.last_text()
 
 
 # --- the whole journey ----------------------------------------------------------------------------------------
@@ -105,7 +106,7 @@ async def test_a_whole_registration_in_english(
     photo = next(r for r in reversed(session.requests) if isinstance(r, SendPhoto))
     assert photo.photo == "photo-li-1"
     assert photo.caption is not None
-    assert "<b>Li Wei</b>, 31" in photo.caption
+    assert "<b>Li</b>, 31" in photo.caption  # named as other clients see him: as he likes to be called
     assert "📍 Shanghai" in photo.caption
     assert "175 cm · Master's degree" in photo.caption
     assert "💼 Software engineer" in photo.caption
@@ -121,7 +122,7 @@ async def test_a_whole_registration_in_english(
 
     await client.click("✅ Confirm")
 
-    assert client.last_text().startswith("Thank you, Li Wei! Your registration is complete.")
+    assert client.last_text().startswith("Thank you, Li! Your registration is complete.")
     assert client.last_buttons() == [
         "💘 My suggestions",
         "👤 My profile",
@@ -135,7 +136,7 @@ async def test_a_whole_registration_in_english(
     profile = db.profile
     assert profile is not None
     assert (profile.status, profile.intake_step, profile.activated_at) == ("active", None, clock.now())
-    assert profile.display_name == "Li Wei"
+    assert (profile.display_name, profile.preferred_name) == ("Li Wei", "Li")
     assert (profile.gender, profile.birth_date, profile.birth_year) == ("male", date(1994, 5, 17), 1994)
     assert (profile.height_cm, profile.education, profile.occupation) == (175, "master", "Software engineer")
     assert profile.income_band == "CNY:100000-200000"
@@ -179,10 +180,10 @@ async def test_a_whole_registration_in_chinese(zh_client: PacedClient, app_datab
 
 async def test_every_question_shows_where_the_client_is(client: PacedClient) -> None:
     await consent(client)
-    for position, step in enumerate(list(ANSWERS["en"])[:17], start=1):
-        assert f"<i>Step {position} of 17</i>" in client.last_text(), step
+    for position, step in enumerate(list(ANSWERS["en"])[:18], start=1):
+        assert f"<i>Step {position} of 18</i>" in client.last_text(), step
         await answer(client, step)
-    for position, step in enumerate(list(ANSWERS["en"])[17:], start=1):
+    for position, step in enumerate(list(ANSWERS["en"])[18:], start=1):
         assert f"<i>Partner preferences: question {position} of 8</i>" in client.last_text(), step
         await answer(client, step)
 
@@ -193,18 +194,18 @@ async def test_back_returns_to_the_previous_question_and_keeps_every_answer(
 ) -> None:
     await consent(client)
     await answer_until(client, "birth_date")
-    assert "<i>Step 3 of 17</i>" in client.last_text()
+    assert "<i>Step 4 of 18</i>" in client.last_text()
 
     await client.click("« Back")
 
-    assert "<i>Step 2 of 17</i>" in client.last_text()
+    assert "<i>Step 3 of 18</i>" in client.last_text()
     assert "Are you a man or a woman?" in client.last_text()
     db = await stored(app_database, client)
     assert db.profile is not None
     assert (db.profile.display_name, db.profile.gender, db.profile.intake_step) == ("Li Wei", "male", "gender")
 
     await client.click("Woman")
-    assert "<i>Step 3 of 17</i>" in client.last_text()
+    assert "<i>Step 4 of 18</i>" in client.last_text()
     db = await stored(app_database, client)
     assert db.profile is not None and db.profile.gender == "female"
 
@@ -214,13 +215,13 @@ async def test_back_on_the_first_question_shows_the_introduction_with_continue(c
 
     await client.click("« Back")
 
-    assert "Registration is a short interview of 17 steps" in client.last_text()
+    assert "Registration is a short interview of 18 steps" in client.last_text()
     assert client.last_buttons() == ["Continue registration", "English", "中文"]
     await client.send("hello?")
     assert client.last_text().startswith("Tap <b>Continue registration</b> when you are ready.")
 
     await client.click("Continue registration")
-    assert "<i>Step 1 of 17</i>" in client.last_text()
+    assert "<i>Step 1 of 18</i>" in client.last_text()
 
 
 async def test_only_optional_questions_can_be_skipped(client: PacedClient, app_database: Database) -> None:
@@ -231,7 +232,7 @@ async def test_only_optional_questions_can_be_skipped(client: PacedClient, app_d
 
     await client.click("Skip")
 
-    assert "<i>Step 8 of 17</i>" in client.last_text()
+    assert "<i>Step 9 of 18</i>" in client.last_text()
     db = await stored(app_database, client)
     assert db.profile is not None and db.profile.income_band is None
 
@@ -250,7 +251,7 @@ async def test_skip_on_the_phone_question_removes_the_share_button(client: Paced
 
     assert client.reply_buttons() == []
     assert "All right, no phone number." in client.texts()[-2]
-    assert "<i>Step 17 of 17</i>" in client.last_text()
+    assert "<i>Step 18 of 18</i>" in client.last_text()
 
 
 async def test_cancel_keeps_the_answers_and_start_resumes_at_the_same_question(
@@ -267,11 +268,11 @@ async def test_cancel_keeps_the_answers_and_start_resumes_at_the_same_question(
     await client.send("/start")
 
     assert client.last_text().startswith("Welcome back! Let's continue where we stopped.")
-    assert "<i>Step 5 of 17</i>" in client.last_text()
+    assert "<i>Step 6 of 18</i>" in client.last_text()
     db = await stored(app_database, client)
     assert db.profile is not None and db.profile.height_cm == 175
     await client.click("Doctorate")
-    assert "<i>Step 6 of 17</i>" in client.last_text()
+    assert "<i>Step 7 of 18</i>" in client.last_text()
 
 
 # --- review and single-field edits -------------------------------------------------------------------------------
@@ -358,7 +359,7 @@ async def test_a_registered_client_goes_straight_to_the_menu(client: PacedClient
 
     await client.send("/start")
 
-    assert client.last_text() == "Welcome back, Li Wei!\n\nWhat would you like to do?"
+    assert client.last_text() == "Welcome back, Li!\n\nWhat would you like to do?"
 
 
 async def test_a_restart_in_the_middle_of_the_interview_loses_nothing(
@@ -381,7 +382,7 @@ async def test_a_restart_in_the_middle_of_the_interview_loses_nothing(
     assert "✅ Cheerful" in same_person.last_buttons() and "✅ Humorous" in same_person.last_buttons()
     await same_person.click("Done")
 
-    assert "<i>Step 13 of 17</i>" in same_person.last_text()
+    assert "<i>Step 14 of 18</i>" in same_person.last_text()
     db = await stored(app_database, same_person)
     assert db.profile is not None
     assert db.profile.personality == ["cheerful", "humorous"]
@@ -392,7 +393,7 @@ async def test_a_restart_in_the_middle_of_the_interview_loses_nothing(
         create_dispatcher(settings, database=app_database, clock=clock), bot, session, error_log, user_id=client.user.id
     )
     await again.send("/start")
-    assert "<i>Step 13 of 17</i>" in again.last_text()
+    assert "<i>Step 14 of 18</i>" in again.last_text()
 
 
 async def test_an_updated_privacy_notice_is_accepted_again_before_continuing(
@@ -410,7 +411,7 @@ async def test_an_updated_privacy_notice_is_accepted_again_before_continuing(
 
     assert "<b>Privacy notice</b> (version 2026-11)" in client.last_text()
     await client.click(LABELS["en"].agree)
-    assert "<i>Step 2 of 17</i>" in client.last_text()
+    assert "<i>Step 2 of 18</i>" in client.last_text()
     db = await stored(app_database, client)
     assert [c.notice_version for c in db.consents] == ["2025-01", "2026-11"]
 
@@ -422,11 +423,13 @@ async def test_confirming_queues_the_new_client_alert_for_the_counselors(
     client = paced(dp, bot, session, error_log)
     await consent(client)
     await answer_until(client, None)
+    await replies.flush_sent(bot)  # the rows that insured the replies sent so far go
     async with app_database.unit_of_work(read_only=True) as uow:
         assert await OutboxRepository.of(uow).entries() == []
 
     await client.click("✅ Confirm")
 
+    await replies.flush_sent(bot)
     async with app_database.unit_of_work(read_only=True) as uow:
         entries = await OutboxRepository.of(uow).entries()
     assert [(entry.channel, entry.state, entry.account_id) for entry in entries] == [

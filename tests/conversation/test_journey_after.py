@@ -40,7 +40,7 @@ async def test_profile_shows_the_public_card_the_private_part_and_the_status(
 
     photo = session.requests[-2]
     assert isinstance(photo, SendPhoto) and photo.caption is not None
-    assert "<b>Li Wei</b>, 31" in photo.caption
+    assert "<b>Li</b>, 31" in photo.caption
     text = client.last_text()
     assert "🔒 <b>Only you and the agency's staff see this</b>" in text
     assert text.endswith("✅ Your profile is active: you may be suggested to clients who fit.")
@@ -101,7 +101,7 @@ async def test_profile_before_registration_is_finished_resumes_the_interview(cli
     await client.send("/profile")
 
     assert client.last_text().startswith("Your registration is not finished yet. Let's continue.")
-    assert "<i>Step 4 of 17</i>" in client.last_text()
+    assert "<i>Step 5 of 18</i>" in client.last_text()
 
 
 async def test_a_visitor_asking_for_the_profile_is_greeted(client: PacedClient) -> None:
@@ -131,6 +131,7 @@ async def test_mydata_sends_everything_as_a_json_document(client: PacedClient, s
         "+8613800138000",
     )
     assert profile["hobbies_text"] == "I sing in a choir"
+    assert profile["preferred_name"] == "Li"  # what they like to be called: in the export too
     assert export["partner_preferences"]["regions"] == ["310000", "330000"]
     assert [p["file_id"] for p in export["photos"]] == ["photo-li-1"]
 
@@ -146,7 +147,7 @@ async def test_mydata_in_the_middle_of_the_interview(client: PacedClient, sessio
     export = json.loads(sent.document.data)
     assert export["client_profile"]["height_cm"] == 175
     await client.click("Doctorate")
-    assert "<i>Step 6 of 17</i>" in client.last_text()
+    assert "<i>Step 7 of 18</i>" in client.last_text()
 
 
 async def test_mydata_for_a_visitor(client: PacedClient) -> None:
@@ -184,7 +185,7 @@ async def test_delete_twice_confirmed_shreds_everything_and_start_is_a_new_clien
     await client.click("I agree, let's begin")
     after = await stored(app_database, client)
     assert after.account is not None and after.account.id != before.account.id
-    assert "<i>Step 1 of 17</i>" in client.last_text()
+    assert "<i>Step 1 of 18</i>" in client.last_text()
 
 
 async def test_delete_can_be_called_off_at_either_step(client: PacedClient, app_database: Database) -> None:
@@ -222,7 +223,7 @@ async def test_delete_in_the_middle_of_the_interview_then_keep_returns_to_the_qu
     await client.click("No, keep my data")
 
     assert client.last_text().startswith("Good: nothing was deleted.")
-    assert "<i>Step 6 of 17</i>" in client.last_text()
+    assert "<i>Step 7 of 18</i>" in client.last_text()
 
 
 async def test_a_visitor_has_nothing_to_delete(client: PacedClient) -> None:
@@ -255,12 +256,12 @@ async def test_switching_language_in_the_middle_asks_the_same_question_in_chines
     await client.click("中文")
 
     assert client.last_text().startswith("从现在起我将用中文与您交流。")
-    assert "<i>第 4 步,共 17 步</i>" in client.last_text()
+    assert "<i>第 5 步,共 18 步</i>" in client.last_text()
     assert "您的身高是多少厘米" in client.last_text()
     db = await stored(app_database, client)
     assert db.account is not None and db.account.locale == "zh"
     await client.send("168")
-    assert "<i>第 5 步,共 17 步</i>" in client.last_text()
+    assert "<i>第 6 步,共 18 步</i>" in client.last_text()
 
 
 async def test_help_lists_the_client_commands_in_both_languages(

@@ -39,7 +39,7 @@ async def test_dates_in_the_formats_people_type(client: PacedClient, app_databas
 
     await client.send(typed)
 
-    assert "<i>Step 4 of 17</i>" in client.last_text()
+    assert "<i>Step 5 of 18</i>" in client.last_text()
     db = await stored(app_database, client)
     assert db.profile is not None and db.profile.birth_date is not None
     assert db.profile.birth_date.isoformat() == "1994-05-17"
@@ -63,7 +63,7 @@ async def test_dates_that_cannot_be_accepted_are_explained(
 
     await client.send(typed)
 
-    refused(client, explanation, "<i>Step 3 of 17</i>")
+    refused(client, explanation, "<i>Step 4 of 18</i>")
     db = await stored(app_database, client)
     assert db.profile is not None
     assert (db.profile.birth_date, db.profile.display_name, db.profile.gender) == (None, "Li Wei", "male")
@@ -80,7 +80,7 @@ async def test_the_minimum_age_comes_from_the_settings(
 
     await client.send("1994-05-17")
 
-    refused(client, "The agency registers clients aged 35 and over", "<i>Step 3 of 17</i>")
+    refused(client, "The agency registers clients aged 35 and over", "<i>Step 4 of 18</i>")
 
 
 # --- heights and ranges ------------------------------------------------------------------------------------------
@@ -107,7 +107,7 @@ async def test_heights_that_cannot_be_accepted(client: PacedClient, typed: str, 
 
     text = client.last_text()
     assert text.startswith("⚠️ ") and explanation in text
-    assert "<i>Step 4 of 17</i>" in text
+    assert "<i>Step 5 of 18</i>" in text
 
 
 async def test_an_age_range_upside_down_or_out_of_bounds(client: PacedClient, app_database: Database) -> None:
@@ -139,11 +139,11 @@ async def test_text_too_long_too_short_or_blank(client: PacedClient, app_databas
     await at_step(client, "about")
 
     await client.send("x" * 5000)
-    refused(client, "That is 5000 characters; the limit here is 1000. Please shorten it.", "<i>Step 14 of 17</i>")
+    refused(client, "That is 5000 characters; the limit here is 1000. Please shorten it.", "<i>Step 15 of 18</i>")
     await client.send("Hi!")
-    refused(client, "Please write at least 10 characters.", "<i>Step 14 of 17</i>")
+    refused(client, "Please write at least 10 characters.", "<i>Step 15 of 18</i>")
     await client.send("   \n  ")
-    refused(client, "That message has no text I can use.", "<i>Step 14 of 17</i>")
+    refused(client, "That message has no text I can use.", "<i>Step 15 of 18</i>")
 
     db = await stored(app_database, client)
     assert db.profile is not None and db.profile.about_me is None and db.profile.occupation == "Software engineer"
@@ -152,7 +152,7 @@ async def test_text_too_long_too_short_or_blank(client: PacedClient, app_databas
 async def test_emoji_and_right_to_left_text(client: PacedClient, app_database: Database) -> None:
     await consent(client)
     await client.send("😀😀")
-    refused(client, "A name can contain letters, spaces, hyphens and apostrophes", "<i>Step 1 of 17</i>")
+    refused(client, "A name can contain letters, spaces, hyphens and apostrophes", "<i>Step 1 of 18</i>")
 
     await client.send("\u202eمريم")  # an Arabic name behind a right-to-left override
     await answer_until(client, "about")
@@ -186,19 +186,19 @@ async def test_stickers_voice_photos_and_files_where_text_is_expected(client: Pa
     ):
         calls = await act()
         assert [type(c) for c in calls] == [SendMessage]
-        refused(client, explanation, "<i>Step 6 of 17</i>")
+        refused(client, explanation, "<i>Step 7 of 18</i>")
 
 
 async def test_text_and_files_where_a_photo_is_expected(client: PacedClient, app_database: Database) -> None:
     await at_step(client, "photos")
 
     await client.send("here is my photo")
-    refused(client, "Please send a photo here.", "<i>Step 17 of 17</i>")
+    refused(client, "Please send a photo here, or tap Continue without a photo.", "<i>Step 18 of 18</i>")
     await client._feed_message(document=Document(file_id="big", file_unique_id="big", mime_type="image/jpeg"))
-    refused(client, "Please send the picture as a photo rather than as a file", "<i>Step 17 of 17</i>")
+    refused(client, "Please send the picture as a photo rather than as a file", "<i>Step 18 of 18</i>")
     calls = await client.press("ans:photos:done:")
     assert [type(c) for c in calls] == [AnswerCallbackQuery]
-    assert client.view.toasts[-1] == "Please send a photo here."
+    assert client.view.toasts[-1] == "Please send a photo here, or tap Continue without a photo."
 
     assert (await stored(app_database, client)).photos == []
 
@@ -224,7 +224,7 @@ async def test_an_unknown_command_in_the_middle_of_a_question(client: PacedClien
     await client.send("/frobnicate")
 
     assert client.last_text().startswith("I don't know that command. Send /help to see what I can do.")
-    assert "<i>Step 4 of 17</i>" in client.last_text()
+    assert "<i>Step 5 of 18</i>" in client.last_text()
 
 
 # --- buttons ---------------------------------------------------------------------------------------------------------
@@ -233,15 +233,17 @@ async def test_a_button_from_an_old_message_is_answered_and_the_current_question
 ) -> None:
     await consent(client)
     await answer(client, "name")
+    await answer(client, "preferred_name")
     gender_question = max(client.view.messages)
-    await answer_until(client, "height")
+    await client.send("Man")  # typed: the question keeps its buttons
+    await answer(client, "birth_date")
 
     calls = await client.click("Woman", message_id=gender_question)
 
     assert isinstance(calls[0], AnswerCallbackQuery)
     assert client.view.toasts[-1] == "That button belongs to an earlier message."
     assert client.last_text().startswith("That button belongs to an earlier message. Here is where we are now:")
-    assert "<i>Step 4 of 17</i>" in client.last_text()
+    assert "<i>Step 5 of 18</i>" in client.last_text()
     db = await stored(app_database, client)
     assert db.profile is not None and db.profile.gender == "male"
 
@@ -253,14 +255,14 @@ async def test_forged_buttons_are_answered(client: PacedClient, data: str) -> No
     calls = await client.press(data)
 
     assert sum(isinstance(c, AnswerCallbackQuery) for c in calls) == 1
-    assert "<i>Step 4 of 17</i>" in client.last_text()
+    assert "<i>Step 5 of 18</i>" in client.last_text()
 
 
 async def test_typed_labels_answer_button_questions(client: PacedClient, app_database: Database) -> None:
     await at_step(client, "gender")
 
     await client.send("maybe")
-    refused(client, "Please answer with the buttons below.", "<i>Step 2 of 17</i>")
+    refused(client, "Please answer with the buttons below.", "<i>Step 3 of 18</i>")
     await client.send("女")
 
     db = await stored(app_database, client)
@@ -288,13 +290,13 @@ async def test_places_misspelt_ambiguous_or_unknown(client: PacedClient, app_dat
     await at_step(client, "region")
 
     await client.send("Shangai")
-    refused(client, "I could not find that place. Did you mean one of these?", "<i>Step 8 of 17</i>")
+    refused(client, "I could not find that place. Did you mean one of these?", "<i>Step 9 of 18</i>")
     assert "Shanghai" in client.last_buttons()
     await client.send("Suzhou")
-    refused(client, "Several places have that name. Which one do you mean?", "<i>Step 8 of 17</i>")
+    refused(client, "Several places have that name. Which one do you mean?", "<i>Step 9 of 18</i>")
     assert client.last_buttons() == ["Suzhou, Jiangsu", "Suzhou, Anhui", "« Back"]
     await client.send("Atlantis")
-    refused(client, "I could not find that place in my list.", "<i>Step 8 of 17</i>")
+    refused(client, "I could not find that place in my list.", "<i>Step 9 of 18</i>")
     await client.click("Suzhou, Jiangsu")
 
     db = await stored(app_database, client)
@@ -315,16 +317,16 @@ async def test_phone_numbers_typed_shared_or_someone_elses(client: PacedClient, 
     await at_step(client, "phone")
 
     await client.send("12345")
-    refused(client, "That does not look like a phone number I can call.", "<i>Step 16 of 17</i>")
+    refused(client, "That does not look like a phone number I can call.", "<i>Step 17 of 18</i>")
     other = Contact(phone_number="+8613912345678", first_name="Friend", user_id=424242)
     await client._feed_message(contact=other)
-    refused(client, "That is someone else's contact.", "<i>Step 16 of 17</i>")
+    refused(client, "That is someone else's contact.", "<i>Step 17 of 18</i>")
     await client.share_contact("8613800138000")
 
     db = await stored(app_database, client)
     assert db.profile is not None and db.profile.phone == "+8613800138000"
     assert client.reply_buttons() == []
-    assert "<i>Step 17 of 17</i>" in client.last_text()
+    assert "<i>Step 18 of 18</i>" in client.last_text()
 
 
 async def test_typing_a_city_picks_its_province_for_the_partner(client: PacedClient, app_database: Database) -> None:

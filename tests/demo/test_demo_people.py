@@ -21,7 +21,6 @@ from domain.intake import (
     NAME_LIMIT,
     OCCUPATION_LIMIT,
     PERSONALITY,
-    STEPS,
     WANTS_CHILDREN,
     first_unanswered,
     set_criteria,
@@ -75,11 +74,10 @@ def test_chinese_speakers_have_chinese_names_and_texts(pool: list[DemoPerson]) -
             assert re.fullmatch(r"[A-Z][a-z]+", person.display_name), "a first name only"
 
 
-def test_every_person_is_a_complete_profile_but_for_photos(pool: list[DemoPerson]) -> None:
+def test_every_person_is_a_complete_profile_without_photos(pool: list[DemoPerson]) -> None:
     for person in pool:
         profile, wishes = person.as_profile(), person.preferences.as_data()
-        assert first_unanswered(profile, wishes, photo_count=1) is None, person
-        assert first_unanswered(profile, wishes, photo_count=0) == STEPS["photos"]
+        assert first_unanswered(profile, wishes) is None, person  # photos are optional
         assert person.external_id == f"demo-{person.number}"
 
 

@@ -14,7 +14,7 @@ from bot.demo import demo_allowed, seed_demo_once
 from domain.clock import FakeClock
 from domain.consent import NOTICE_VERSION
 from domain.demo import demo_people
-from domain.intake import STEPS, first_unanswered
+from domain.intake import first_unanswered
 from domain.matching.model import MatchPreferences, MatchProfile
 from domain.profile import PreferencesData, ProfileData, from_fields
 from handlers.services.settings import Settings
@@ -57,8 +57,7 @@ async def test_seeded_people_are_complete_active_clients_with_consent(database: 
             assert profile.birth_year == person.birth_date.year
             assert await uow.photos.count_for(account.id) == 0
             as_profile, as_wishes = from_fields(ProfileData, profile), from_fields(PreferencesData, wishes)
-            assert first_unanswered(as_profile, as_wishes, photo_count=1) is None
-            assert first_unanswered(as_profile, as_wishes, photo_count=0) == STEPS["photos"]
+            assert first_unanswered(as_profile, as_wishes) is None  # photos are optional
             assert as_wishes == person.preferences.as_data()
         facts = await uow.profiles.match_facts()
     assert len(facts) == 12

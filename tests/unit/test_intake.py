@@ -31,6 +31,7 @@ from domain.intake import (
     progress,
     read_text,
     skip,
+    suggestion,
     toggle,
 )
 from domain.phones import normalise_phone
@@ -50,6 +51,7 @@ RULES = AnswerRules(today=date(2026, 1, 5), min_age=20, currency="CNY", regions=
 # A valid answer to every step, as the handlers pass it on.
 ANSWERS: dict[str, object] = {
     "name": "Li Wei",
+    "preferred_name": "Wei",
     "gender": "male",
     "birth_date": "1994-05-17",
     "height": 175,
@@ -89,11 +91,12 @@ def filled() -> tuple[ProfileData, PreferencesData]:
     return ProfileData(**changes), prefs  # type: ignore[arg-type]
 
 
-def test_the_interview_has_seventeen_steps_and_three_optional_ones() -> None:
-    assert len(INTAKE_STEPS) == 17 and len(PREFERENCE_STEPS) == 8
-    assert [s.name for s in INTAKE_STEPS if s.optional] == ["income", "history", "phone"]
-    assert FIRST_STEP.name == "name" and INTAKE_STEPS[-1].kind is Kind.PHOTOS
-    assert progress(STEPS["height"]) == (4, 17)
+def test_the_interview_has_eighteen_steps_and_five_optional_ones() -> None:
+    assert len(INTAKE_STEPS) == 18 and len(PREFERENCE_STEPS) == 8
+    assert [s.name for s in INTAKE_STEPS if s.optional] == ["preferred_name", "income", "history", "phone", "photos"]
+    assert FIRST_STEP.name == "name" and INTAKE_STEPS[1].name == "preferred_name"
+    assert INTAKE_STEPS[-1].kind is Kind.PHOTOS
+    assert progress(STEPS["height"]) == (5, 18)
     assert progress(STEPS["p_age"]) == (2, 8)
 
 
@@ -124,13 +127,20 @@ def test_each_answer_comes_back_as_the_current_value() -> None:
     assert profile.birth_date == date(1994, 5, 17) and profile.has_children is False
 
 
-def test_first_unanswered_finds_the_gaps_and_photos_count() -> None:
+def test_first_unanswered_finds_the_gaps() -> None:
     profile, prefs = filled()
-    assert first_unanswered(profile, prefs, photo_count=1) is None
-    assert first_unanswered(profile, prefs, photo_count=0) == STEPS["photos"]
-    assert first_unanswered(dataclasses.replace(profile, about_me=None), prefs, 1) == STEPS["about"]
-    # Optional questions may stay empty.
-    assert first_unanswered(dataclasses.replace(profile, phone=None, income_band=None), prefs, 1) is None
+    assert first_unanswered(profile, prefs) is None
+    assert first_unanswered(dataclasses.replace(profile, about_me=None), prefs) == STEPS["about"]
+    # Optional questions may stay empty (photos too: they can follow later).
+    optional_left_empty = dataclasses.replace(profile, phone=None, income_band=None, preferred_name=None)
+    assert first_unanswered(optional_left_empty, prefs) is None
+
+
+def test_what_to_call_the_client_is_suggested_from_their_name() -> None:
+    profile, _prefs = filled()
+    assert suggestion(STEPS["preferred_name"], dataclasses.replace(profile, display_name="诸葛青云")) == "青云"
+    assert suggestion(STEPS["preferred_name"], dataclasses.replace(profile, display_name=None)) is None
+    assert suggestion(STEPS["occupation"], profile) is None
 
 
 def test_clearing_a_criterion_removes_it_from_the_must_haves() -> None:
@@ -143,6 +153,8 @@ def test_clearing_a_criterion_removes_it_from_the_must_haves() -> None:
 
 def test_skip_only_where_optional() -> None:
     assert skip(STEPS["phone"]) is None
+    assert skip(STEPS["preferred_name"]) is None
+    assert skip(STEPS["photos"]) is None
     assert skip(STEPS["p_regions"]) == []
     assert skip(STEPS["name"]) == Invalid(Problem.NOT_OPTIONAL)
 

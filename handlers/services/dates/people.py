@@ -10,7 +10,7 @@ from uuid import UUID
 from domain.dates import zone_for
 from domain.matching.decisions import IntroductionState
 from handlers.services.feature import FeatureService
-from handlers.views.cards import first_name
+from handlers.views.cards import short_name
 from handlers.views.texts import quote
 from storage.records import Introduction
 from storage.repositories.dates import DateRecord
@@ -24,7 +24,7 @@ class DatePeople(FeatureService):
 
     async def name_of(self, account_id: UUID) -> str:
         profile = await self.uow.profiles.get(account_id)
-        return quote(first_name(None if profile is None else profile.display_name))
+        return quote(short_name(profile))
 
     async def is_demo(self, account_id: UUID) -> bool:
         account = await self.uow.accounts.get(account_id)
