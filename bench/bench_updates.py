@@ -44,6 +44,7 @@ from aiogram.types import Message, TelegramObject, Update  # noqa: E402
 from sqlalchemy import event  # noqa: E402
 from sqlalchemy.ext.asyncio import AsyncSession  # noqa: E402
 
+from bot import replies  # noqa: E402
 from bot.app import create_dispatcher  # noqa: E402
 from bot.middlewares.database import DatabaseMiddleware  # noqa: E402
 from bot.middlewares.trace import HandlerNameMiddleware  # noqa: E402
@@ -95,10 +96,10 @@ async def run_yuelao(clients: int, data_dir: Path, url: str | None = None) -> li
         await reset_postgres_schema(url)
     database = await Database.open(settings.effective_database_url, keys, clock=clock)
     timings: list[float] = []
+    session = RecordingSession(clock)
+    bot = make_bot(session)
     try:
         dp = create_dispatcher(settings, database=database, clock=clock)
-        session = RecordingSession(clock)
-        bot = make_bot(session)
         for number in range(clients):
             client = TimedClient(dp, bot, session, user_id=700_000_000 + number, timings=timings)
             await register(client)
@@ -106,6 +107,7 @@ async def run_yuelao(clients: int, data_dir: Path, url: str | None = None) -> li
             session.requests.clear()
             session.results.clear()
     finally:
+        await replies.flush_sent(bot)  # as a graceful stop does, before the database closes
         await database.close()
     return timings
 
@@ -119,11 +121,10 @@ async def run_floor(updates: int, data_dir: Path, url: str | None = None) -> lis
         await reset_postgres_schema(url)
     database = await Database.open(settings.effective_database_url, keys, clock=clock)
     timings: list[float] = []
+    session = RecordingSession(clock)
+    bot = make_bot(session)
     try:
-        session = RecordingSession(clock)
-        client = TimedClient(
-            create_dispatcher(settings, database=database, clock=clock), make_bot(session), session, timings=timings
-        )
+        client = TimedClient(create_dispatcher(settings, database=database, clock=clock), bot, session, timings=timings)
         for number in range(updates):
             await client.send("/help")
             if number % 500 == 0:
@@ -131,6 +132,7 @@ async def run_floor(updates: int, data_dir: Path, url: str | None = None) -> lis
                 session.requests.clear()
                 session.results.clear()
     finally:
+        await replies.flush_sent(bot)
         await database.close()
     return timings
 

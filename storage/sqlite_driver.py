@@ -1,4 +1,4 @@
-"""aiosqlite with one thread round trip per statement, and none for a transaction's BEGIN.
+"""aiosqlite with one thread round trip per transaction's first statement and one per commit; none in between.
 
 aiosqlite runs each SQLite connection on a thread of its own and every call on it (make a cursor, execute,
 fetch, close the cursor, commit) is a trip to that thread and back through the event loop: a few dozen
@@ -7,6 +7,16 @@ statement. `LeanConnection` is an `aiosqlite.Connection` whose cursors execute, 
 in one trip, and which sends a transaction's `BEGIN` together with its first statement (a transaction that
 runs no statement costs no trip at all, and so does the pool's rollback of a connection with nothing open).
 The SQLite calls, their order and the transactions are unchanged.
+
+Inside an open transaction a statement cannot wait for another connection: a writing transaction took the write
+lock with its `BEGIN IMMEDIATE`, and in WAL mode a reading one has its snapshot from its first statement. So
+those statements run at once on the event loop's thread (microseconds, no trip). What can wait goes to the
+connection's thread, so the event loop never blocks on a lock held elsewhere: the statement that carries the
+`BEGIN` (the write lock may be held by another process: the busy timeout waits there), anything outside a
+transaction (PRAGMAs, checkpoints, migrations) and the `COMMIT` (a commit may write the WAL back into the
+database file, with its fsync). The trips cost more than the statements: each is a hand-off between two threads
+(the GIL) and a turn of a busy event loop before the awaiting task resumes, and a writing transaction keeps
+the write lock through all of them.
 
 SQLAlchemy's async adapter fetches every row of a statement right after executing it anyway (we use no
 server-side cursors), so fetching them in the same trip changes no behaviour.
@@ -62,12 +72,8 @@ class ConnectionThread:
         return call
 
 
-def _run_statement(
-    connection: sqlite3.Connection, begin: str | None, sql: str, parameters: Any, many: bool
-) -> Outcome:
-    """On the connection's thread: BEGIN if one is pending, the statement, all its rows."""
-    if begin is not None:
-        connection.execute(begin)
+def _run_statement(connection: sqlite3.Connection, sql: str, parameters: Any, many: bool) -> Outcome:
+    """The statement and all its rows."""
     cursor = connection.cursor()
     try:
         if many:
@@ -139,6 +145,7 @@ class LeanConnection(aiosqlite.Connection):
         self._lean_thread = ConnectionThread(self)
         self._lean_thread.daemonize()
         self._lean_pending_begin: str | None = None
+        self._lean_changes_at_begin = 0  # rows this connection had changed when its transaction began
         # Trips sent and trips the thread has finished. Each counter is written by one thread only; they
         # differ while a call is still running there, e.g. after the awaiting task was cancelled.
         self._lean_sent = 0
@@ -153,7 +160,22 @@ class LeanConnection(aiosqlite.Connection):
 
     async def run_statement(self, sql: str, parameters: Any, *, many: bool) -> Outcome:
         begin, self._lean_pending_begin = self._lean_pending_begin, None
-        return await self._run(partial(_run_statement, begin=begin, sql=sql, parameters=parameters, many=many))
+        if begin is None and self._runs_inline():
+            return _run_statement(self._conn, sql, parameters, many)
+        return await self._run(partial(self._begin_and_run, begin, sql, parameters, many))
+
+    def _begin_and_run(
+        self, begin: str | None, sql: str, parameters: Any, many: bool, connection: sqlite3.Connection
+    ) -> Outcome:
+        """On the connection's thread: BEGIN if one is pending, then the statement."""
+        if begin is not None:
+            connection.execute(begin)
+            self._lean_changes_at_begin = connection.total_changes
+        return _run_statement(connection, sql, parameters, many)
+
+    def _runs_inline(self) -> bool:
+        """In a transaction that holds its locks, with no call running on the thread (which keeps the order)."""
+        return self._lean_sent == self._lean_finished and self.in_transaction
 
     async def _run(self, function: Callable[[sqlite3.Connection], T]) -> T:
         """One trip to the connection's thread (aiosqlite's queue, so calls keep their order)."""
@@ -175,23 +197,30 @@ class LeanConnection(aiosqlite.Connection):
         return LeanCursor(self)
 
     async def commit(self) -> None:
+        """Commit on the thread; at once when the transaction changed no row (nothing to write or wait for)."""
         self._lean_pending_begin = None  # a transaction that ran nothing has nothing to commit
-        if self._may_be_in_transaction():
+        if self._runs_inline() and self._conn.total_changes == self._lean_changes_at_begin:
+            self._conn.commit()
+        elif self._may_be_in_transaction():
             await self._run(sqlite3.Connection.commit)
 
     async def rollback(self) -> None:
-        """Roll back; no trip when nothing is open (SQLAlchemy's pool resets every connection it gets back)."""
+        """Roll back (never waits: at once); nothing to do when nothing is open (SQLAlchemy's pool resets every
+        connection it gets back)."""
         self._lean_pending_begin = None
-        if self._may_be_in_transaction():
+        if self._runs_inline():
+            self._conn.rollback()
+        elif self._may_be_in_transaction():
             await self._run(sqlite3.Connection.rollback)
 
 
 def lean_connector(database: str, **options: Any) -> Callable[[], Awaitable[LeanConnection]]:
     """An `async_creator` for `create_async_engine`: SQLite file `database`, `sqlite3.connect` options.
 
-    Every SQLite call runs on the connection's own thread; the event loop only reads `in_transaction`, a flag
-    that sqlite3 lets any thread read, and only when no call is running there.
+    The connection is used from two threads, never at once (see the module's notes): the thread runs what may
+    wait, the event loop runs the statements inside a transaction while no call is running on the thread.
     """
+    options.setdefault("check_same_thread", False)
 
     async def connect() -> LeanConnection:
         connection = LeanConnection(partial(sqlite3.connect, database, **options))

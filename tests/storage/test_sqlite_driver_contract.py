@@ -136,3 +136,72 @@ async def test_a_closed_connection_refuses_calls(database_file: Path) -> None:
     await connection.close()
     with pytest.raises(ValueError, match="no active connection"):
         ConnectionThread(connection).call(lambda sqlite: sqlite.execute("SELECT 1"))
+
+
+def _trace_threads(connection: LeanConnection) -> list[tuple[str, str]]:
+    """Each SQL statement the connection runs from now on, with where it ran: "loop" or "thread"."""
+    loop_thread = threading.get_ident()
+    seen: list[tuple[str, str]] = []
+    connection._conn.set_trace_callback(
+        lambda sql: seen.append((sql.split()[0].upper(), "loop" if threading.get_ident() == loop_thread else "thread"))
+    )
+    return seen
+
+
+async def test_inside_a_transaction_statements_run_at_once_and_what_may_wait_on_the_thread(
+    connection: LeanConnection,
+) -> None:
+    cursor = connection.cursor()
+    await cursor.execute("CREATE TABLE t (x INTEGER)")
+    seen = _trace_threads(connection)
+
+    connection.defer_begin("BEGIN IMMEDIATE")
+    await cursor.execute("INSERT INTO t VALUES (1)")
+    await cursor.execute("INSERT INTO t VALUES (2)")
+    await cursor.execute("SELECT count(*) FROM t")
+    assert await cursor.fetchall() == [(2,)]
+    await connection.commit()
+    assert seen == [
+        ("BEGIN", "thread"),  # may wait for another process's write lock
+        ("INSERT", "thread"),  # sent in the BEGIN's trip
+        ("INSERT", "loop"),
+        ("SELECT", "loop"),
+        ("COMMIT", "thread"),  # writes the WAL, may checkpoint
+    ]
+
+    seen.clear()
+    connection.defer_begin("BEGIN")
+    await cursor.execute("SELECT count(*) FROM t")
+    await cursor.execute("SELECT max(x) FROM t")
+    await connection.commit()
+    assert seen == [("BEGIN", "thread"), ("SELECT", "thread"), ("SELECT", "loop"), ("COMMIT", "loop")]
+
+    seen.clear()
+    connection.defer_begin("BEGIN IMMEDIATE")
+    await cursor.execute("INSERT INTO t VALUES (3)")
+    await cursor.execute("DELETE FROM t WHERE x = 3")
+    await connection.rollback()
+    assert seen == [("BEGIN", "thread"), ("INSERT", "thread"), ("DELETE", "loop"), ("ROLLBACK", "loop")]
+    await cursor.execute("SELECT count(*) FROM t")  # outside a transaction: on the thread
+    assert await cursor.fetchall() == [(2,)] and seen[-1] == ("SELECT", "thread")
+
+
+async def test_a_writer_waiting_for_another_process_does_not_stop_the_event_loop(database_file: Path) -> None:
+    connection = await lean_connector(str(database_file), isolation_level=None, timeout=30)()
+    try:
+        cursor = connection.cursor()
+        await cursor.execute("CREATE TABLE t (x INTEGER)")
+        with closing(sqlite3.connect(database_file, timeout=0, isolation_level=None)) as other:
+            other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+            connection.defer_begin("BEGIN IMMEDIATE")
+            writing = asyncio.ensure_future(cursor.execute("INSERT INTO t VALUES (1)"))
+            for _ in range(50):  # the loop keeps turning while the writer waits on its thread (30 s timeout)
+                await asyncio.sleep(0)
+            assert not writing.done()
+            other.execute("ROLLBACK")
+            await writing
+        await connection.commit()
+        await cursor.execute("SELECT x FROM t")
+        assert await cursor.fetchall() == [(1,)]
+    finally:
+        await connection.close()
