@@ -8,15 +8,18 @@ in one trip, and which sends a transaction's `BEGIN` together with its first sta
 runs no statement costs no trip at all, and so does the pool's rollback of a connection with nothing open).
 The SQLite calls, their order and the transactions are unchanged.
 
-Inside an open transaction a statement cannot wait for another connection: a writing transaction took the write
-lock with its `BEGIN IMMEDIATE`, and in WAL mode a reading one has its snapshot from its first statement. So
-those statements run at once on the event loop's thread (microseconds, no trip). What can wait goes to the
-connection's thread, so the event loop never blocks on a lock held elsewhere: the statement that carries the
-`BEGIN` (the write lock may be held by another process: the busy timeout waits there), anything outside a
-transaction (PRAGMAs, checkpoints, migrations) and the `COMMIT` (a commit may write the WAL back into the
-database file, with its fsync). The trips cost more than the statements: each is a hand-off between two threads
-(the GIL) and a turn of a busy event loop before the awaiting task resumes, and a writing transaction keeps
-the write lock through all of them.
+Inside a writing transaction a statement cannot wait for another connection: the transaction took the write
+lock with its `BEGIN IMMEDIATE`. So those statements run at once on the event loop's thread (microseconds, no
+trip). Everything else goes to the connection's thread, so the event loop never waits on a lock held
+elsewhere or on a long read: the statement that carries the `BEGIN` (another process may hold the write lock:
+the busy timeout waits there), the statements of a read-only transaction (an export or a staff listing may
+read for a while, and readers hold no lock that others wait for), anything outside a transaction (PRAGMAs,
+checkpoints, migrations) and a `COMMIT` that wrote (it may write the WAL back into the database file, with its
+fsync). Why: every other writer of the process waits for a writing transaction anyway (one SQLite writer at a
+time), and each trip cost more than its statement: a hand-off between two threads (the GIL) and a turn of a busy
+event loop before the awaiting task resumes, with the write lock held all along, so under concurrent updates
+the lock's queue grew with the event loop's. A slow statement inside a writing transaction now stalls the event
+loop, where before it stalled every writer: keep writing transactions short (they are: one update's work).
 
 SQLAlchemy's async adapter fetches every row of a statement right after executing it anyway (we use no
 server-side cursors), so fetching them in the same trip changes no behaviour.
@@ -146,6 +149,7 @@ class LeanConnection(aiosqlite.Connection):
         self._lean_thread.daemonize()
         self._lean_pending_begin: str | None = None
         self._lean_changes_at_begin = 0  # rows this connection had changed when its transaction began
+        self._lean_writing = False  # the open transaction began with BEGIN IMMEDIATE (holds the write lock)
         # Trips sent and trips the thread has finished. Each counter is written by one thread only; they
         # differ while a call is still running there, e.g. after the awaiting task was cancelled.
         self._lean_sent = 0
@@ -160,7 +164,7 @@ class LeanConnection(aiosqlite.Connection):
 
     async def run_statement(self, sql: str, parameters: Any, *, many: bool) -> Outcome:
         begin, self._lean_pending_begin = self._lean_pending_begin, None
-        if begin is None and self._runs_inline():
+        if begin is None and self._lean_writing and self._runs_inline():
             return _run_statement(self._conn, sql, parameters, many)
         return await self._run(partial(self._begin_and_run, begin, sql, parameters, many))
 
@@ -171,10 +175,11 @@ class LeanConnection(aiosqlite.Connection):
         if begin is not None:
             connection.execute(begin)
             self._lean_changes_at_begin = connection.total_changes
+            self._lean_writing = begin.upper().startswith("BEGIN IMMEDIATE")
         return _run_statement(connection, sql, parameters, many)
 
     def _runs_inline(self) -> bool:
-        """In a transaction that holds its locks, with no call running on the thread (which keeps the order)."""
+        """In a transaction, with no call running on the thread (which keeps the order)."""
         return self._lean_sent == self._lean_finished and self.in_transaction
 
     async def _run(self, function: Callable[[sqlite3.Connection], T]) -> T:
@@ -199,6 +204,7 @@ class LeanConnection(aiosqlite.Connection):
     async def commit(self) -> None:
         """Commit on the thread; at once when the transaction changed no row (nothing to write or wait for)."""
         self._lean_pending_begin = None  # a transaction that ran nothing has nothing to commit
+        self._lean_writing = False
         if self._runs_inline() and self._conn.total_changes == self._lean_changes_at_begin:
             self._conn.commit()
         elif self._may_be_in_transaction():
@@ -208,6 +214,7 @@ class LeanConnection(aiosqlite.Connection):
         """Roll back (never waits: at once); nothing to do when nothing is open (SQLAlchemy's pool resets every
         connection it gets back)."""
         self._lean_pending_begin = None
+        self._lean_writing = False
         if self._runs_inline():
             self._conn.rollback()
         elif self._may_be_in_transaction():
