@@ -103,26 +103,19 @@ class UpdateReplies:
         """In the update's transaction: an outbox row for every send that must not be lost."""
         outbox = OutboxRepository.of(uow)
         now = uow.context.clock.now()
-        backlog: dict[ChatAddress, bool] = {}
         accounts: dict[ChatAddress, UUID | None] = {}
         for kept in self.kept:
             chat = self._address(kept.method)
             call = None if chat is None else recorded_call(kept.method)
             if chat is None or call is None:
                 continue
-            if chat not in backlog:
-                backlog[chat] = await outbox.reply_waiting(chat, now=now, token=self.buffer.token)
+            if chat not in accounts:
                 accounts[chat] = await uow.accounts.id_of_external(chat.channel.value, str(chat.chat_id))
             kept.account_id = accounts[chat]
-            kept.leased = not backlog[chat]
             kept.lease_until = now + self.buffer.lease
             kept.chat, kept.call = chat, call
-            kept.row_id = await outbox.add_reply(
-                chat,
-                call,
-                now=now,
-                account_id=kept.account_id,
-                lease=(self.buffer.token, kept.lease_until) if kept.leased else None,
+            kept.row_id, kept.leased = await outbox.add_reply(
+                chat, call, now=now, account_id=kept.account_id, lease=(self.buffer.token, kept.lease_until)
             )
 
     def _address(self, method: TelegramMethod[Any]) -> ChatAddress | None:

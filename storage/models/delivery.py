@@ -11,7 +11,17 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import BigInteger, CheckConstraint, Index, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.delivery import DeliveryState
@@ -58,6 +68,9 @@ class OutboxMessageRow(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(String(MAX_ERROR))
     sent_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # A reply to someone who wrote (bot/replies.py), not a message of the outbox's own: a later reply waits only
+    # for earlier replies. In the clear so that the reply's INSERT can ask it (no content opened).
+    reply: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
 

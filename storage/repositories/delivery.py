@@ -26,11 +26,13 @@ from sqlalchemy import (
     Integer,
     String,
     and_,
+    case,
     column,
     delete,
     exists,
     func,
     literal,
+    null,
     or_,
     select,
     table,
@@ -286,15 +288,19 @@ class OutboxRepository(Repository):
         *,
         now: datetime,
         account_id: UUID | None,
-        lease: tuple[str, datetime] | None,
-    ) -> int:
-        """A reply decided in the caller's transaction (bot/replies.py), sealed like every row.
+        lease: tuple[str, datetime],
+    ) -> tuple[int, bool]:
+        """A reply decided in the caller's transaction (bot/replies.py), sealed like every row: its id, and
+        whether it is leased to the caller.
 
-        `lease` (claim token, lease end): the row starts `sending`, claimed by the process that will send it
-        right after the commit (attempt 1); the worker takes it only once the lease has run out. None: the
-        row is `pending` for the worker (the chat has earlier messages still to go). The recipient's account
-        seals it when it still has a usable key (else the system key); a reply goes out even to an account
-        marked unreachable (the person just wrote to the bot).
+        `lease` (claim token, lease end): unless an earlier reply to the chat is still due and unsent (a later
+        reply must not overtake it), the row starts `sending`, claimed by the process that sends it right after
+        the commit (attempt 1); the worker takes it only once the lease has run out. Otherwise it is `pending`
+        for the worker. The INSERT asks that itself (one statement). Only replies count: a reply never waited
+        for the outbox's own messages. Rows claimed with the caller's token (its own replies, sent and waiting to
+        be deleted, or going out right now for another update, or this update's earlier ones) wait for nobody.
+        The recipient's account seals it when it still has a usable key (else the system key); a reply goes out
+        even to an account marked unreachable (the person just wrote to the bot).
         """
         key = self._keys.system
         if account_id is not None:
@@ -305,64 +311,47 @@ class OutboxRepository(Repository):
                 account_id = None
             else:
                 key = usable
+        token, lease_until = lease
+        earlier = aliased(OutboxMessageRow)
+        waiting = (
+            exists()
+            .where(
+                earlier.chat_index == self._crypto.blind_index(OUTBOX_CHAT_INDEX, chat.key),
+                earlier.reply.is_(True),
+                earlier.state.in_(ACTIVE_STATES),
+                earlier.not_before <= now,
+                or_(
+                    earlier.state != DeliveryState.SENDING,
+                    earlier.claim_token.is_(None),
+                    earlier.claim_token != token,
+                ),
+            )
+            .correlate(None)
+        )
+        columns = OutboxMessageRow.__table__.c
         uid = uuid4()
         values: dict[str, Any] = {
             "uid": uid,
             "account_id": account_id,
             "channel": chat.channel.value,
-            "state": DeliveryState.PENDING if lease is None else DeliveryState.SENDING,
+            "reply": True,
+            "state": case((waiting, DeliveryState.PENDING.value), else_=DeliveryState.SENDING.value),
             "not_before": now,
             "next_attempt_at": now,
-            "claim_token": None if lease is None else lease[0],
-            "lease_until": None if lease is None else lease[1],
-            "attempts": 0 if lease is None else 1,
+            "claim_token": case((waiting, null()), else_=literal(token, columns.claim_token.type)),
+            "lease_until": case((waiting, null()), else_=literal(lease_until, columns.lease_until.type)),
+            "attempts": case((waiting, 0), else_=1),
             "failures": 0,
             "created_at": now,
             **OUTBOX.encode(self._crypto, key, uid, {"chat": chat.key, "content": call.to_json()}),
         }
         insert = pg_insert if self._dialect_name == "postgresql" else sqlite_insert
-        statement = insert(OutboxMessageRow).values(values).returning(OutboxMessageRow.id)
-        message_id = cast(int, await self._session.scalar(statement))
-        if lease is None:
+        statement = insert(OutboxMessageRow).values(values).returning(OutboxMessageRow.id, OutboxMessageRow.state)
+        row = (await self._session.execute(statement)).one()
+        leased = row.state == DeliveryState.SENDING
+        if not leased:
             self._session.info[ENQUEUED] = True
-        return message_id
-
-    async def reply_waiting(self, chat: ChatAddress, *, now: datetime, token: str) -> bool:
-        """Whether an earlier reply to the chat is still due and unsent (a later reply must not overtake it).
-
-        Only replies count: a reply never waited for the outbox's own messages and does not now. The chat's
-        active rows are few (usually none), so their content is opened to tell replies from messages. Rows
-        claimed with `token` (the caller's own replies, sent and waiting to be deleted, or going out right now
-        for another update) do not count: they are not waiting for anyone.
-        """
-        index = self._crypto.blind_index(OUTBOX_CHAT_INDEX, chat.key)
-        rows = (
-            await self._session.execute(
-                select(
-                    OutboxMessageRow.uid,
-                    OutboxMessageRow.account_id,
-                    OutboxMessageRow.chat,
-                    OutboxMessageRow.content,
-                ).where(
-                    OutboxMessageRow.chat_index == index,
-                    OutboxMessageRow.state.in_(ACTIVE_STATES),
-                    OutboxMessageRow.not_before <= now,
-                    or_(
-                        OutboxMessageRow.state != DeliveryState.SENDING,
-                        OutboxMessageRow.claim_token.is_(None),
-                        OutboxMessageRow.claim_token != token,
-                    ),
-                )
-            )
-        ).all()
-        for r in rows:
-            try:
-                key = self._keys.system if r.account_id is None else await self._keys.for_account(r.account_id)
-                if isinstance(deliverable_from_json(OUTBOX.decode(self._crypto, key, r).content), RecordedCall):
-                    return True
-            except (CiphertextIntegrityError, DataKeyDestroyedError, DataKeyMissingError, ValueError):
-                continue  # unreadable: the worker parks it
-        return False
+        return cast(int, row.id), leased
 
     async def forget_sent_replies(self, message_ids: Sequence[int], token: str) -> int:
         """Replies sent right after their commit: their rows are deleted (a reply's row insures it until it is
