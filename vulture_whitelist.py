@@ -11,7 +11,6 @@ parameters that an overridden signature requires are listed there in `ignore_nam
 import sqlite3
 import threading
 
-from bot.delivery.sender import RESPONSE_MODELS
 from bot.middlewares.locale import LocaleMiddleware
 from bot.webchat.session import WebChatSession
 from bot.webchat.telegram_html import _PageHtml
@@ -29,7 +28,6 @@ RecordingSession.stream_content
 _PageHtml.pre_language
 _PageHtml.custom_emoji
 _PageHtml.date_time
-RESPONSE_MODELS  # kept alive on purpose: pydantic caches these parametrized models only weakly
 
 # pydantic-settings; a documented setting that the payments feature will read
 Settings.model_config

@@ -12,12 +12,12 @@ from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.utils.i18n import I18n
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
+from bot.api_session import TelegramSession
 from bot.app import create_dispatcher
 from bot.commands import register_commands
 from bot.delivery.service import Background, BackgroundSettings
@@ -47,9 +47,9 @@ def telegram_bot(settings: Settings) -> Bot:
     """A Bot for the Telegram channel; `TELEGRAM_API_BASE` points it at any Bot API server."""
     assert settings.bot_token is not None
     session = (
-        AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
+        TelegramSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
         if settings.telegram_api_base
-        else AiohttpSession()
+        else TelegramSession()
     )
     return Bot(
         token=settings.bot_token.get_secret_value(),

@@ -19,15 +19,10 @@ from aiogram.exceptions import (
     TelegramServerError,
     TelegramUnauthorizedError,
 )
-from aiogram.methods import Response
 from aiogram.types import Message
 from aiohttp import ClientError
 
 from domain.retry import FailureKind, SendFailure
-
-# aiogram checks every answer with `Response[<result type>]`; pydantic caches parametrized models only weakly,
-# so without a reference kept somewhere the model is rebuilt (about 10 ms of CPU) for most calls.
-RESPONSE_MODELS = (Response[Message], Response[bool])
 
 
 def sent_message_id(result: Any) -> int | None:
