@@ -7,7 +7,9 @@ and the quality of reciprocal ranking against one-sided ranking.
 Everything is synthetic and deterministic (fixed seeds); one thread (BLAS/OpenMP limited to 1 before NumPy
 is imported). The brute force is an honest vectorised implementation of the same rules on the same columns:
 filter every row, score every row, argpartition; the two must return the same suggestions, and the script
-counts how often they do.
+counts how often they do. "learned" times the chat's path: the index's head of 40 and its re-ranking with
+learned figures (`domain.matching.rerank`); how well that ranking predicts answers is bench/eval_matching.py's
+replay, not this script's hidden-taste figure.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", 
 import argparse  # noqa: E402
 import dataclasses  # noqa: E402
 import gc  # noqa: E402
+import random  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 import uuid  # noqa: E402
@@ -46,7 +49,9 @@ from domain.matching.columns import (  # noqa: E402
 from domain.matching.criteria import AGE_SLACK_YEARS, HEIGHT_SLACK_CM, NEAR_GRADE  # noqa: E402
 from domain.matching.exposure import stable_key, tiebreaks  # noqa: E402
 from domain.matching.index import MatchIndex  # noqa: E402
-from domain.matching.model import Criterion  # noqa: E402
+from domain.matching.learning import Figures, Tally  # noqa: E402
+from domain.matching.model import EDUCATION_LEVELS, HOBBIES, Criterion  # noqa: E402
+from domain.matching.rerank import head_size, rerank  # noqa: E402
 from domain.matching.scoring import (  # noqa: E402
     CRITERION_WEIGHTS,
     RECENCY_HALF_LIFE_DAYS,
@@ -390,7 +395,9 @@ def run_size(count: int) -> dict[str, str]:
     shown_rows, shown_times = rng.choice(count, count // 10), rng.integers(1, 7, count // 10)
     exposure = {pool.ids[int(r)]: int(n) for r, n in zip(shown_rows, shown_times, strict=True)}
     inactive = {pool.ids[int(r)] for r in rng.choice(count, 500, replace=False)}
-    timings: dict[str, list[float]] = {"index": [], "explained": [], "brute": []}
+    timings: dict[str, list[float]] = {"index": [], "explained": [], "brute": [], "learned": []}
+    population = Tally(3_000, 10_000)
+    rarity = index.hobby_rarity()
     agree = near = 0
     for a in askers.tolist():
         excluded = {pool.ids[int(r)] for r in rng.choice(count, 30, replace=False)}
@@ -406,6 +413,25 @@ def run_size(count: int) -> dict[str, str]:
             asker_id, k=K, excluded=excluded, inactive=inactive, exposure=exposure, max_exposure=MAX_EXPOSURE, day=DAY
         )
         timings["explained"].append(time.perf_counter() - started)
+        # The chat's path: the head by the stated score, then scored again with learned figures (their reading
+        # from the database is not timed here: one query for the head's ids).
+        head = index.suggest(
+            asker_id, k=head_size(K), excluded=excluded, inactive=inactive, exposure=exposure,
+            max_exposure=MAX_EXPOSURE, day=DAY, explain=False,
+        )
+        figures = {s.candidate_id: learned_figures(s.candidate_id) for s in head}
+        figures[asker_id] = learned_figures(asker_id)
+        started = time.perf_counter()
+        head = index.suggest(
+            asker_id, k=head_size(K), excluded=excluded, inactive=inactive, exposure=exposure,
+            max_exposure=MAX_EXPOSURE, day=DAY, explain=False,
+        )
+        profiles = [(s, index.profile(s.candidate_id)) for s in head]
+        rerank(
+            index.profile(asker_id), profiles, k=K, day=DAY, figures=figures, choices={}, population=population,
+            rarity=rarity,
+        )
+        timings["learned"].append(time.perf_counter() - started)
         started = time.perf_counter()
         off = np.array([row_of[i] for i in excluded | inactive], dtype=np.intp)
         expected = brute.suggest(a, off, exposure, pool.ids)
@@ -426,6 +452,9 @@ def run_size(count: int) -> dict[str, str]:
         "p50 ms": f"{percentile(ms['index'], 0.5):.2f}",
         "p99 ms": f"{percentile(ms['index'], 0.99):.2f}",
         "p50 ms + reasons": f"{percentile(ms['explained'], 0.5):.2f}",
+        f"learned p50 / p99 ms (head {head_size(K)}, re-ranked)": (
+            f"{percentile(ms['learned'], 0.5):.2f} / {percentile(ms['learned'], 0.99):.2f}"
+        ),
         "brute p50 ms": f"{percentile(ms['brute'], 0.5):.2f}",
         "brute p99 ms": f"{percentile(ms['brute'], 0.99):.2f}",
         "speed-up p50": f"{percentile(ms['brute'], 0.5) / percentile(ms['index'], 0.5):.1f}x",
@@ -435,6 +464,17 @@ def run_size(count: int) -> dict[str, str]:
         "same top-10 (exact)": f"{agree}/{len(askers)}",
         "same top-10 (+-1e-6)": f"{near}/{len(askers)}",
     }
+
+
+def learned_figures(profile_id: uuid.UUID) -> Figures:
+    """Plausible learned figures for one person, the same on every call (a person with some history)."""
+    rng = random.Random(profile_id.int)
+    figures = Figures()
+    for _ in range(rng.randint(0, 40)):
+        seen = (f"hobby:{rng.choice(HOBBIES)}", f"education:{rng.choice(EDUCATION_LEVELS)}")
+        figures.said_answer(rng.random() < 0.3, seen)
+    figures.got = Tally(rng.randint(0, 10), rng.randint(10, 30))
+    return figures
 
 
 def incremental_rate(index: MatchIndex[uuid.UUID], pool: Pool, rounds: int = 1000) -> str:

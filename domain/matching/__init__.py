@@ -7,6 +7,9 @@
 - `exposure`: the daily exposure cap and tie-break.
 - `columns`, `slots`, `vectorised`, `index`: the NumPy index (`MatchIndex`) that applies all of the above
   to whole columns.
+- `fit`, `learning`, `rerank`: the head of the index's ranking scored again by the learned chance that both
+  say yes (graded fit, importance per criterion, informative hobbies; yes-rates, appeal, revealed taste).
+- `replay`, `evaluation`: the replay evaluation of rankings against recorded answers (bench/eval_matching.py).
 
 See docs/matching.md.
 """

@@ -32,7 +32,8 @@ from domain.matching.columns import (
 )
 from domain.matching.explain import reasons
 from domain.matching.exposure import pick_top, stable_key
-from domain.matching.model import GENDERS, K, MatchProfile, Reason, Suggestion
+from domain.matching.fit import HobbyRarity
+from domain.matching.model import GENDERS, HOBBIES, K, MatchProfile, Reason, Suggestion
 from domain.matching.slots import SlotTable
 from domain.matching.vectorised import Asker, Scored, score, survivors
 
@@ -72,6 +73,22 @@ class MatchIndex(Generic[K]):
         self._where: dict[K, int] = {}
         self._words = 1
         self._region_provinces = self.vocabulary.provinces_of_regions()
+        self._hobby_counts = np.zeros(len(HOBBIES), dtype=np.int64)  # people who ticked each hobby
+
+    def _count_hobbies(self, bits: NDArray[np.uint64], sign: int) -> None:
+        if len(bits) == 1:  # one profile: plain integers are quicker than sixteen array operations
+            word = int(bits[0])
+            for i in range(len(HOBBIES)):
+                if word >> i & 1:
+                    self._hobby_counts[i] += sign
+            return
+        for i in range(len(HOBBIES)):
+            self._hobby_counts[i] += sign * int(np.count_nonzero((bits >> np.uint64(i)) & np.uint64(1)))
+
+    def hobby_rarity(self) -> HobbyRarity:
+        """How many indexed people ticked each hobby (kept current by every change; `fit.HobbyRarity`)."""
+        ticked = {code: int(n) for code, n in zip(HOBBIES, self._hobby_counts.tolist(), strict=True) if n}
+        return HobbyRarity(people=len(self._where), ticked=ticked)
 
     # --- building ----------------------------------------------------------------------------------------
     @classmethod
@@ -83,9 +100,7 @@ class MatchIndex(Generic[K]):
         return index
 
     @classmethod
-    def from_columns(
-        cls, ids: Sequence[K], columns: ProfileColumns, vocabulary: RegionVocabulary
-    ) -> MatchIndex[K]:
+    def from_columns(cls, ids: Sequence[K], columns: ProfileColumns, vocabulary: RegionVocabulary) -> MatchIndex[K]:
         """An index of profiles already encoded as columns (`columns.region` and `pref_regions` refer to
         `vocabulary`, which the index adopts)."""
         index: MatchIndex[K] = cls()
@@ -114,6 +129,8 @@ class MatchIndex(Generic[K]):
             table.write(slots, raw.rows(rows), derived.rows(rows), keys[rows], [ids[r] for r in rows.tolist()])
             packed[rows] = (slots << _TABLE_BITS) | number
         self._where = dict(zip(ids, packed.tolist(), strict=True))
+        self._hobby_counts[:] = 0
+        self._count_hobbies(raw.hobbies, 1)
 
     def _fit(self, raw: ProfileColumns) -> ProfileColumns:
         """Widen the tables for new provinces, refresh the region table, and widen `raw` to match."""
@@ -145,6 +162,7 @@ class MatchIndex(Generic[K]):
         slots = table.allocate(1)
         table.write(slots, raw, derived, np.array([stable_key(profile.id)], dtype=np.uint64), [profile.id])
         self._where[profile.id] = (int(slots[0]) << _TABLE_BITS) | number
+        self._count_hobbies(raw.hobbies, 1)
 
     def remove(self, profile_id: K) -> None:
         """Take a profile out (NotIndexedError if it is not in)."""
@@ -152,6 +170,7 @@ class MatchIndex(Generic[K]):
         if packed is None:
             raise NotIndexedError(profile_id)
         table, slot = self._locate_packed(packed)
+        self._count_hobbies(table.raw.hobbies[slot : slot + 1], -1)
         table.release(slot)
 
     def discard(self, profile_id: K) -> bool:
@@ -324,5 +343,3 @@ class MatchIndex(Generic[K]):
         python += sum(_deep_size(key) + sys.getsizeof(value) for key, value in self._where.items())
         python += sum(sys.getsizeof(table.ids) + sys.getsizeof(table.free) for table in tables)
         return IndexMemory(arrays=arrays, python=python)
-
-

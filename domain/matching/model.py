@@ -160,9 +160,10 @@ class Reason:
 
 @dataclass(frozen=True)
 class Suggestion(Generic[K]):
-    """One candidate for an asker. `score` is the reciprocal score (harmonic mean of the two one-way
-    scores); `score_for_asker` says how well the candidate suits the asker, `score_for_candidate` the
-    reverse. All three lie in [0, 1]. `reasons`: at most three, strongest first."""
+    """One candidate for an asker. From the index, `score` is the reciprocal score (harmonic mean of the two
+    one-way scores), `score_for_asker` how well the candidate suits the asker, `score_for_candidate` the
+    reverse; after `rerank.rerank`, `score` is the chance that both say yes and the other two each side's
+    chance. All three lie in [0, 1]. `reasons`: at most three, strongest first."""
 
     candidate_id: K
     score: float
