@@ -1,0 +1,1 @@
+"""Membership in the chat: /membership, promo codes, invoices and payments, /refund, and finance's refunds."""
