@@ -1,0 +1,162 @@
+"""Staff penalties: a manager with SUPERVISE_QUALITY records a warning, a fine, a suspension or a dismissal
+against a counselor or customer-service member, with the reason and the evidence (a complaint case, an audit
+entry); a suspension or dismissal also takes the member's access away (the existing deactivation). The member
+sees their penalties on /penalties and may appeal each once; a manager keeps or lifts it.
+
+A fine is exact money (`Decimal`, the agency's currency, stored in minor units). The finance ledger
+(`ledger_entries`) has no kind for staff fines yet: fines stay in `staff_penalties`, where finance can read
+them (docs/quality.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from uuid import UUID
+
+from domain.membership.money import from_minor, parse_amount, to_minor
+from domain.quality import (
+    AppealDecision,
+    PenaltyKind,
+    PenaltyOrder,
+    PenaltyRefusal,
+    complaint_reference_in,
+    ensure_can_penalise,
+)
+from domain.staff import Permission, Role, ensure
+from handlers.services.feature import FeatureService
+from handlers.services.staff import StaffOffice
+from handlers.services.staff_access import Actor
+from handlers.views import quality_penalties as views
+from storage.records import StaffMember
+from storage.repositories.complaints import ComplaintsRepository
+from storage.repositories.quality_penalties import PenaltiesRepository, StaffPenalty
+
+PENALISED_ACTION = "staff.penalised"
+APPEALED_ACTION = "staff.penalty_appealed"
+DECIDED_ACTION = "staff.penalty_decided"
+
+
+class Issue(StrEnum):
+    DONE = "done"
+    NO_MEMBER = "no_member"  # no (single) staff member with that reference
+    BAD_AMOUNT = "bad_amount"  # not an amount in the agency's currency
+    SELF = "self"
+    OUTRANKS = "outranks"
+
+
+@dataclass(frozen=True)
+class Issued:
+    outcome: Issue
+    penalty: StaffPenalty | None = None
+    member: StaffMember | None = None
+
+
+def amount_of(penalty: StaffPenalty) -> Decimal | None:
+    if penalty.amount_minor is None or penalty.currency is None:
+        return None
+    return from_minor(penalty.amount_minor, penalty.currency)
+
+
+@dataclass
+class PenaltyDesk(FeatureService):
+    @property
+    def penalties(self) -> PenaltiesRepository:
+        return PenaltiesRepository.of(self.uow)
+
+    async def find_member(self, reference: str) -> StaffMember | None:
+        found = [m for m in await self.uow.staff.list(active_only=False) if m.account_id.hex.startswith(reference)]
+        return found[0] if len(found) == 1 else None
+
+    async def issue(self, actor: Actor, order: PenaltyOrder) -> Issued:
+        """Record the penalty (raises PermissionDenied without SUPERVISE_QUALITY) and tell the member."""
+        ensure(actor.role, Permission.SUPERVISE_QUALITY)
+        member = await self.find_member(order.member)
+        if member is None:
+            return Issued(Issue.NO_MEMBER)
+        refusal = ensure_can_penalise(actor.role, Role(member.role), is_self=member.account_id == actor.account_id)
+        if refusal is PenaltyRefusal.SELF:
+            return Issued(Issue.SELF, member=member)
+        if refusal is not None:
+            return Issued(Issue.OUTRANKS, member=member)
+        amount_minor = currency = None
+        if order.kind is PenaltyKind.FINE:
+            currency = self.settings.currency
+            try:
+                amount = parse_amount(order.amount or "", currency)
+            except ValueError:
+                return Issued(Issue.BAD_AMOUNT, member=member)
+            if amount <= 0:
+                return Issued(Issue.BAD_AMOUNT, member=member)
+            amount_minor = to_minor(amount, currency)
+        evidence = complaint_reference_in(order.reason)
+        case = None if evidence is None else await ComplaintsRepository.of(self.uow).by_reference(evidence)
+        now = self.now()
+        penalty = await self.penalties.add(
+            member.account_id,
+            order.kind,
+            order.reason,
+            issued_by=actor.account_id,
+            now=now,
+            complaint_id=None if case is None else case.id,
+            amount_minor=amount_minor,
+            currency=currency,
+        )
+        await self.uow.audit.record(
+            action=PENALISED_ACTION, now=now, actor_account_id=actor.account_id, subject_account_id=member.account_id
+        )
+        if order.kind in (PenaltyKind.SUSPENSION, PenaltyKind.DISMISSAL) and member.active:
+            office = StaffOffice(uow=self.uow, settings=self.settings, clock=self.clock, i18n=self.i18n, principal=None)
+            await office.set_access(actor, member, active=False)
+        await self.notifier.to_client(
+            member.account_id,
+            lambda: views.penalty_notice(penalty, amount_of(penalty)),
+            dedupe_key=f"penalty:{penalty.id}",
+        )
+        return Issued(Issue.DONE, penalty, member)
+
+    async def of_member(self, account_id: UUID) -> list[StaffPenalty]:
+        return await self.penalties.list_for(account_id)
+
+    async def appeal(self, actor: Actor, penalty_id: UUID | None, text: str) -> bool:
+        """The member's one appeal of their own penalty; the managers are told, with the decision buttons."""
+        if penalty_id is None or actor.account_id is None:
+            return False
+        now = self.now()
+        if not await self.penalties.appeal(penalty_id, actor.account_id, text, now=now):
+            return False
+        penalty = await self.penalties.get(penalty_id)
+        assert penalty is not None
+        await self.uow.audit.record(
+            action=APPEALED_ACTION, now=now, actor_account_id=actor.account_id, subject_account_id=actor.account_id
+        )
+        name = actor.member.display_name if actor.member else None
+        managers = [m.account_id for m in await self.uow.staff.list(role=Role.MANAGER.value)]
+        managers = managers or [m.account_id for m in await self.uow.staff.list(role=Role.OWNER.value)]
+        for manager in managers:
+            if manager != actor.account_id:
+                await self.notifier.to_client(
+                    manager,
+                    lambda: views.appeal_alert(penalty, name, amount_of(penalty)),
+                    dedupe_key=f"appeal:{penalty.id}:{manager}",
+                )
+        return True
+
+    async def decide(self, actor: Actor, penalty_id: UUID | None, decision: AppealDecision) -> StaffPenalty | None:
+        """Keep or lift an appealed penalty (SUPERVISE_QUALITY; never one's own); the member is told. None:
+        stale (no appeal, decided already, or one's own)."""
+        ensure(actor.role, Permission.SUPERVISE_QUALITY)
+        penalty = None if penalty_id is None else await self.penalties.get(penalty_id)
+        if penalty is None or penalty.staff_id == actor.account_id:
+            return None
+        now = self.now()
+        if not await self.penalties.decide(penalty.id, decision, by=actor.account_id, now=now):
+            return None
+        await self.uow.audit.record(
+            action=DECIDED_ACTION, now=now, actor_account_id=actor.account_id, subject_account_id=penalty.staff_id
+        )
+        await self.notifier.to_client(
+            penalty.staff_id, lambda: views.decision_notice(decision), dedupe_key=f"decided:{penalty.id}"
+        )
+        return penalty

@@ -1,0 +1,180 @@
+"""Staff penalties through the real Dispatcher: a manager fines a counselor with a case as evidence (exact
+money), the counselor sees it and appeals once, another manager keeps or lifts it; a dismissal takes access
+away; who may penalise whom (and in Chinese)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from aiogram import Dispatcher
+from sqlalchemy import select
+
+from domain.clock import FakeClock
+from domain.quality import Category, PenaltyKind
+from domain.staff import PERMISSIONS, Permission
+from handlers.services.quality import ComplaintDesk
+from handlers.views.quality_penalties import PenaltyAct, PenaltyButton
+from storage.database import Database
+from storage.models.quality import StaffPenaltyRow
+from storage.repositories.quality_penalties import PenaltiesRepository
+from tests.botclient import BotClient
+from tests.casework.conftest import make_client
+from tests.matching.chat import deliver
+from tests.quality.conftest import CLIENT_ID, COUNSELOR_ID, DESK_ID, MANAGER_ID, SECOND_MANAGER_ID, set_locale
+from tests.staff.conftest import OWNER_ID, add_member, staff_row
+from tests.staff.test_permission_matrix import ACTOR_ID, ACTORS, NOT_STAFF, actor_role, said
+
+
+async def penalties(database: Database) -> list[StaffPenaltyRow]:
+    async with database.unit_of_work(read_only=True) as uow:
+        return list((await uow.session.scalars(select(StaffPenaltyRow).order_by(StaffPenaltyRow.created_at))).all())
+
+
+async def test_a_fine_with_evidence_appealed_once_and_kept(
+    make_user: Callable[..., BotClient], app_database: Database, clock: FakeClock, dp: Dispatcher
+) -> None:
+    anna = await add_member(app_database, clock, COUNSELOR_ID, "counselor", name="Anna")
+    await add_member(app_database, clock, MANAGER_ID, "manager", name="Mr Zhou")
+    await add_member(app_database, clock, SECOND_MANAGER_ID, "manager", name="Ms Sun")
+    client = await make_client(app_database, clock, CLIENT_ID, "Li Wei", counselor=anna.account_id)
+    async with app_database.unit_of_work() as uow:
+        desk = ComplaintDesk(uow=uow, settings=dp["settings"], clock=clock, i18n=dp["i18n"])
+        case = await desk.complain(client, Category.STAFF, "She gave my number to a stranger")
+    assert not isinstance(case, str)
+    reference = case.id.hex[:8]
+    zhou = make_user(user_id=MANAGER_ID)
+    member = anna.account_id.hex[:8]
+
+    await zhou.send("/penalty")
+    assert zhou.last_text().startswith("Send /penalty, the member's reference")
+    await zhou.send(f"/penalty {member} fine twenty Leaked a number")
+    assert zhou.last_text().startswith("A fine needs an amount.")
+    await zhou.send(f"/penalty {member} fine 200.005 Leaked a number")
+    assert zhou.last_text() == "That is not an amount in CNY, for example 200 or 199.50."
+    await zhou.send(f"/penalty {member} fine 200.50 Leaked a client's phone number, case #{reference}")
+    assert zhou.last_text() == "Recorded: fine 200.50 CNY for Anna. They were told and may appeal once."
+    (row,) = await penalties(app_database)
+    assert (row.kind, row.amount_minor, row.currency, row.complaint_id) == ("fine", 20050, "CNY", case.id)
+    assert b"phone number" not in bytes(row.reason)
+
+    anna_chat = make_user(user_id=COUNSELOR_ID)
+    (notice,) = await deliver(app_database, anna_chat)
+    assert notice.text.startswith("⚖️ A penalty was recorded against you: fine 200.50 CNY.\nReason: Leaked")
+    await anna_chat.send("/penalties")
+    assert anna_chat.last_text().startswith("<b>Penalties</b>\n1. fine 200.50 CNY · ")
+    await anna_chat.click("Appeal 1")
+    assert anna_chat.last_text().startswith("Write your appeal in one message")
+    await anna_chat.send("The client asked me to pass it on")
+    assert anna_chat.last_text() == "Your appeal was sent to the managers."
+    await anna_chat.press(PenaltyButton(act=PenaltyAct.APPEAL, penalty=row.id.hex).pack())
+    await anna_chat.send("Again!")
+    assert anna_chat.last_text() == "This penalty cannot be appealed (again)."
+    await anna_chat.send("/penalties")
+    assert "(appealed)" in anna_chat.last_text() and anna_chat.last_buttons() == []
+
+    sun = make_user(user_id=SECOND_MANAGER_ID)
+    alert = (await deliver(app_database, sun))[-1]  # after the new case's alert
+    assert alert.text.startswith("⚖️ Anna appeals a penalty (fine 200.50 CNY).")
+    await sun.click("Keep it")
+    assert sun.last_text().endswith("The penalty is kept.")
+    zhou_copy = (await deliver(app_database, zhou))[-1]
+    await zhou.click("Lift it")
+    assert zhou.view.toasts[-1] == "This appeal was decided already."
+    assert zhou_copy.text.startswith("⚖️ Anna appeals")
+    (decision,) = await deliver(app_database, anna_chat)
+    assert decision.text == "⚖️ Your appeal was considered: the penalty is kept."
+    await zhou.send(f"/penalties {member}")
+    assert "(kept on appeal)" in zhou.last_text()
+
+
+async def test_dismissal_takes_access_away_and_who_may_penalise_whom(
+    make_user: Callable[..., BotClient], app_database: Database, clock: FakeClock
+) -> None:
+    anna = await add_member(app_database, clock, COUNSELOR_ID, "counselor", name="Anna")
+    zhou = await add_member(app_database, clock, MANAGER_ID, "manager", name="Mr Zhou")
+    sun = await add_member(app_database, clock, SECOND_MANAGER_ID, "manager", name="Ms Sun")
+    manager = make_user(user_id=MANAGER_ID)
+    await manager.send(f"/penalty {zhou.account_id.hex[:8]} warning Late")
+    assert manager.last_text() == "You cannot penalise yourself."
+    await manager.send(f"/penalty {sun.account_id.hex[:8]} warning Late")
+    assert manager.last_text() == "A manager can penalise counselors and customer service only."
+    await manager.send("/penalty ffffffff warning Late")
+    assert manager.last_text() == "No staff member has that reference. /staff shows the team."
+    await manager.send(f"/penalty {anna.account_id.hex[:8]} dismissal Sold client data")
+    assert manager.last_text().startswith("Recorded: dismissal for Anna.")
+    member = await staff_row(app_database, anna.account_id)
+    assert member is not None and not member.active
+    owner = make_user(user_id=OWNER_ID)
+    await owner.send(f"/penalty {sun.account_id.hex[:8]} warning Rude to a client")
+    assert owner.last_text().startswith("Recorded: warning for Ms Sun.")
+
+
+async def test_penalties_in_chinese(
+    make_user: Callable[..., BotClient], app_database: Database, clock: FakeClock
+) -> None:
+    desk = await add_member(app_database, clock, DESK_ID, "customer_service", name="丽丽")
+    zhou = await add_member(app_database, clock, MANAGER_ID, "manager", name="周经理")
+    for account in (desk.account_id, zhou.account_id):
+        await set_locale(app_database, account, "zh")
+    manager = make_user(user_id=MANAGER_ID, language_code="zh")
+    await manager.send(f"/penalty {desk.account_id.hex[:8]} warning 对会员态度冷淡")
+    assert manager.last_text() == "已记录：对丽丽的警告。已通知本人，本人可申诉一次。"
+    lily = make_user(user_id=DESK_ID, language_code="zh")
+    (notice,) = await deliver(app_database, lily)
+    assert notice.text.startswith("⚖️ 您受到一项处罚：警告。\n原因：对会员态度冷淡")
+    await lily.send("/penalties")
+    assert lily.last_text().startswith("<b>处罚记录</b>\n1") and "警告 · " in lily.last_text()
+    assert lily.last_buttons() == ["申诉第1项"]
+
+
+ENTRIES = [
+    ("/penalty", SUPERVISE := Permission.SUPERVISE_QUALITY),
+    ("/penalties REF", SUPERVISE),
+    ("button:keep", SUPERVISE),
+]
+
+
+@pytest.mark.parametrize(("name", "permission"), ENTRIES, ids=[name for name, _ in ENTRIES])
+@pytest.mark.parametrize("actor", ACTORS)
+async def test_permission_matrix(
+    actor: str,
+    name: str,
+    permission: Permission,
+    make_user: Callable[..., BotClient],
+    app_database: Database,
+    clock: FakeClock,
+) -> None:
+    role = actor_role(actor)
+    user = make_user(user_id=OWNER_ID if actor == "admin" else ACTOR_ID)
+    if actor == "client":
+        await user.send("/start")
+        await user.click("I agree, let's begin")
+    elif role is not None and actor != "admin":
+        await add_member(app_database, clock, ACTOR_ID, actor, name="Actor")
+    target = await add_member(app_database, clock, 9_700, "counselor", name="Target")
+    reference = target.account_id.hex[:8]
+    async with app_database.unit_of_work() as uow:
+        repo = PenaltiesRepository.of(uow)
+        penalty = await repo.add(target.account_id, PenaltyKind.WARNING, "Late", issued_by=None, now=clock.now())
+        await repo.appeal(penalty.id, target.account_id, "Traffic", now=clock.now())
+    if name == "/penalty":
+        calls = await user.send(f"/penalty {reference} warning Late again")
+        allowed_says = "Recorded: warning for Target."
+    elif name == "/penalties REF":
+        calls = await user.send(f"/penalties {reference}")
+        allowed_says = "<b>Penalties</b>"
+    else:
+        calls = await user.press(PenaltyButton(act=PenaltyAct.KEEP, penalty=penalty.id.hex).pack())
+        allowed_says = ""
+    texts = said(calls)
+    if role is not None and permission in PERMISSIONS[role]:
+        if allowed_says:
+            assert any(text.startswith(allowed_says) for text in texts), texts
+        else:
+            assert (await penalties(app_database))[0].appeal_decision == "kept"
+    elif role is None:
+        assert texts == [NOT_STAFF]
+    else:
+        assert len(texts) == 1 and texts[0].startswith("Sorry, this needs the permission"), texts
+        assert len(await penalties(app_database)) == 1
