@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID, uuid4
 
@@ -23,14 +24,17 @@ from sqlalchemy import (
     Boolean,
     ColumnElement,
     CursorResult,
+    Insert,
     Integer,
     String,
     and_,
+    bindparam,
     case,
     column,
     delete,
     exists,
     func,
+    insert,
     literal,
     null,
     or_,
@@ -228,6 +232,46 @@ OUTBOX = RecordSpec(OutboxMessageRow, _Sealed, row_id="uid")
 # --- the outbox ---------------------------------------------------------------------------------------
 
 
+@cache
+def _reply_insert(sealed_columns: tuple[str, ...]) -> Insert:
+    """A reply's INSERT (see `OutboxRepository.add_reply`), built once: it asks whether an earlier reply to the
+    chat still waits and starts the row `sending` (leased) or `pending` accordingly. Parameters: the sealed
+    columns, uid, account_id, channel, now, token, lease_until and chat_key_index."""
+    table = OutboxMessageRow.__table__
+    earlier = table.alias("earlier")
+    token = bindparam("token", type_=table.c.claim_token.type)
+    waiting = (
+        exists()
+        .where(
+            earlier.c.chat_index == bindparam("chat_key_index", type_=table.c.chat_index.type),
+            earlier.c.reply.is_(True),
+            earlier.c.state.in_(ACTIVE_STATES),
+            earlier.c.not_before <= bindparam("now", type_=table.c.not_before.type),
+            or_(
+                earlier.c.state != DeliveryState.SENDING,
+                earlier.c.claim_token.is_(None),
+                earlier.c.claim_token != token,
+            ),
+        )
+        .correlate(None)
+    )
+    now = bindparam("now", type_=table.c.not_before.type)
+    values: dict[str, Any] = {
+        **{name: bindparam(name, type_=table.c[name].type) for name in ("uid", "account_id", "channel")},
+        **{name: bindparam(name, type_=table.c[name].type) for name in sealed_columns},
+        "reply": True,
+        "state": case((waiting, DeliveryState.PENDING.value), else_=DeliveryState.SENDING.value),
+        "not_before": now,
+        "next_attempt_at": now,
+        "created_at": now,
+        "claim_token": case((waiting, null()), else_=token),
+        "lease_until": case((waiting, null()), else_=bindparam("lease_until", type_=table.c.lease_until.type)),
+        "attempts": case((waiting, 0), else_=1),
+        "failures": 0,
+    }
+    return insert(OutboxMessageRow).values(values).returning(table.c.id, table.c.state)
+
+
 class OutboxRepository(Repository):
     @classmethod
     def of(cls, uow: UnitOfWork) -> OutboxRepository:
@@ -312,42 +356,20 @@ class OutboxRepository(Repository):
             else:
                 key = usable
         token, lease_until = lease
-        earlier = aliased(OutboxMessageRow)
-        waiting = (
-            exists()
-            .where(
-                earlier.chat_index == self._crypto.blind_index(OUTBOX_CHAT_INDEX, chat.key),
-                earlier.reply.is_(True),
-                earlier.state.in_(ACTIVE_STATES),
-                earlier.not_before <= now,
-                or_(
-                    earlier.state != DeliveryState.SENDING,
-                    earlier.claim_token.is_(None),
-                    earlier.claim_token != token,
-                ),
-            )
-            .correlate(None)
-        )
-        columns = OutboxMessageRow.__table__.c
         uid = uuid4()
-        values: dict[str, Any] = {
+        sealed = OUTBOX.encode(self._crypto, key, uid, {"chat": chat.key, "content": call.to_json()})
+        parameters: dict[str, Any] = {
             "uid": uid,
             "account_id": account_id,
             "channel": chat.channel.value,
-            "reply": True,
-            "state": case((waiting, DeliveryState.PENDING.value), else_=DeliveryState.SENDING.value),
-            "not_before": now,
-            "next_attempt_at": now,
-            "claim_token": case((waiting, null()), else_=literal(token, columns.claim_token.type)),
-            "lease_until": case((waiting, null()), else_=literal(lease_until, columns.lease_until.type)),
-            "attempts": case((waiting, 0), else_=1),
-            "failures": 0,
-            "created_at": now,
-            **OUTBOX.encode(self._crypto, key, uid, {"chat": chat.key, "content": call.to_json()}),
+            "now": now,
+            "token": token,
+            "lease_until": lease_until,
+            "chat_key_index": self._crypto.blind_index(OUTBOX_CHAT_INDEX, chat.key),
+            **sealed,
         }
-        insert = pg_insert if self._dialect_name == "postgresql" else sqlite_insert
-        statement = insert(OutboxMessageRow).values(values).returning(OutboxMessageRow.id, OutboxMessageRow.state)
-        row = (await self._session.execute(statement)).one()
+        statement = _reply_insert(tuple(sorted(sealed)))
+        row = (await self._session.execute(statement, parameters)).one()
         leased = row.state == DeliveryState.SENDING
         if not leased:
             self._session.info[ENQUEUED] = True
