@@ -21,10 +21,12 @@ class CatalogsNotCompiledError(RuntimeError):
 
 
 def create_i18n(default_locale: str = "en", path: Path = LOCALES_DIR) -> I18n:
+    """The catalogs of every supported locale that ships one; a catalog (`.po`) without its compiled `.mo` is
+    an error, and so is a missing English one (every other language falls back to it)."""
     missing = [
-        str(mo_path)
-        for mo_path in (path / locale / "LC_MESSAGES" / f"{DOMAIN}.mo" for locale in SUPPORTED_LOCALES)
-        if not mo_path.is_file()
+        str(catalog.with_suffix(".mo"))
+        for catalog in (path / locale / "LC_MESSAGES" / f"{DOMAIN}.po" for locale in SUPPORTED_LOCALES)
+        if (catalog.is_file() or catalog.parent.parent.name == "en") and not catalog.with_suffix(".mo").is_file()
     ]
     if missing:
         raise CatalogsNotCompiledError(
@@ -33,10 +35,21 @@ def create_i18n(default_locale: str = "en", path: Path = LOCALES_DIR) -> I18n:
     return I18n(path=path, default_locale=default_locale, domain=DOMAIN)
 
 
+# Telegram's `language_code` and a browser's `navigator.language` are IETF tags: "zh-hans", "zh-TW", "ru".
+# Chinese is Traditional when the tag names the script (Hant) or a place that writes it.
+_TRADITIONAL_SUBTAGS = frozenset({"hant", "tw", "hk", "mo"})
+_SIMPLIFIED_SUBTAGS = frozenset({"hans"})
+
+
 def locale_from_language_code(language_code: str | None, default: str) -> str:
-    """Telegram's `language_code` ("zh-hans", "en-US") to one of ours."""
-    if language_code:
-        primary = language_code.replace("_", "-").split("-")[0].lower()
-        if primary in SUPPORTED_LOCALES:
-            return primary
+    """A language tag ("zh-hans", "zh-TW", "en-US", "ru") to one of ours, else `default`."""
+    if not language_code:
+        return default
+    primary, *subtags = language_code.replace("_", "-").lower().split("-")
+    if primary == "zh":
+        if _SIMPLIFIED_SUBTAGS.intersection(subtags):
+            return "zh"
+        return "zh_Hant" if _TRADITIONAL_SUBTAGS.intersection(subtags) else "zh"
+    if primary in SUPPORTED_LOCALES:
+        return primary
     return default

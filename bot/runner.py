@@ -30,9 +30,12 @@ from domain.clock import Clock, SystemClock
 from domain.delivery import RateLimits
 from handlers.services.casework.jobs import arm_follow_up_digest, register_casework_jobs
 from handlers.services.dates.jobs import register_date_jobs
+from handlers.services.events_jobs import register_event_jobs
 from handlers.services.handoff.jobs import register_handoff_jobs
 from handlers.services.matching.jobs import arm_daily_offer, register_matching_jobs
+from handlers.services.membership.jobs import register_membership_jobs
 from handlers.services.operations import unreachable_notice
+from handlers.services.quality_jobs import arm_quality_jobs, register_quality_jobs
 from handlers.services.settings import Settings, SettingsError
 from storage.database import Database
 from storage.keys import KeyMaterial, load_key_material
@@ -89,8 +92,11 @@ def background_for(settings: Settings, database: Database, clock: Clock, dp: Dis
         registry = background.registry
         register_matching_jobs(registry, pool=dp["match_pool"], settings=settings, i18n=i18n)
         register_date_jobs(registry, settings=settings, i18n=i18n)
+        register_event_jobs(registry, settings=settings, i18n=i18n)
         register_handoff_jobs(registry, settings=settings, i18n=i18n)
         register_casework_jobs(registry, settings=settings, i18n=i18n)
+        register_membership_jobs(registry, settings=settings, i18n=i18n)
+        register_quality_jobs(registry, settings=settings, i18n=i18n)
         background.on_unreachable = unreachable_notice(settings, i18n)
         dp["background"] = background
     return background
@@ -101,6 +107,7 @@ async def arm_daily_jobs(settings: Settings, database: Database, clock: Clock) -
     await arm_daily_offer(database, settings, clock)
     async with database.unit_of_work() as uow:
         await arm_follow_up_digest(uow, settings, clock.now())
+        await arm_quality_jobs(uow, settings, clock.now())
 
 
 @asynccontextmanager
@@ -145,6 +152,7 @@ async def poll_telegram(
     """Poll Telegram until SIGTERM/SIGINT (with `handle_signals`) or until `stop` is set."""
     bot = telegram_bot(settings)
     try:
+        await bot.me()  # kept by the Bot: handlers that need the bot's username never wait for getMe in an update
         await register_commands(bot, i18n)
         await bot.delete_webhook(drop_pending_updates=False)
         log.info("polling Telegram for updates")
@@ -203,6 +211,7 @@ def webhook_app(
     setup_application(app, dp, bot=bot)
 
     async def announce(_: web.Application) -> None:
+        await bot.me()  # see poll_telegram
         await register_commands(bot, i18n)
         await bot.set_webhook(
             settings.webhook_url or "",

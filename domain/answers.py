@@ -119,18 +119,18 @@ _MONTHS = {
     name: number
     for number, names in enumerate(
         (
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
+            ("january", "jan", "январь", "января", "янв"),
+            ("february", "feb", "февраль", "февраля", "фев", "февр"),
+            ("march", "mar", "март", "марта", "мар"),
+            ("april", "apr", "апрель", "апреля", "апр"),
+            ("may", "май", "мая"),
+            ("june", "jun", "июнь", "июня", "июн"),
+            ("july", "jul", "июль", "июля", "июл"),
+            ("august", "aug", "август", "августа", "авг"),
+            ("september", "sep", "sept", "сентябрь", "сентября", "сен", "сент"),
+            ("october", "oct", "октябрь", "октября", "окт"),
+            ("november", "nov", "ноябрь", "ноября", "ноя", "нояб"),
+            ("december", "dec", "декабрь", "декабря", "дек"),
         ),
         start=1,
     )
@@ -139,12 +139,16 @@ _MONTHS = {
 _YEAR_FIRST = re.compile(r"^(\d{4})\s*[-/.年\s]\s*(\d{1,2})\s*[-/.月\s]\s*(\d{1,2})\s*[日号]?$")
 _YEAR_LAST = re.compile(r"^(\d{1,2})\s*([-/.\s])\s*(\d{1,2})\s*[-/.\s]\s*(\d{4})$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-_DAY_MONTH_NAME = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s*(?:of\s+)?([a-z]+)\.?,?\s*(\d{4})$")
-_MONTH_NAME_DAY = re.compile(r"^([a-z]+)\.?\s*(\d{1,2})(?:st|nd|rd|th)?,?\s*(\d{4})$")
+# A month's name in any script ("17 May 2001", "17 мая 2001"); the day may carry "th" or the Russian "-го".
+_DAY_MONTH_NAME = re.compile(r"^(\d{1,2})(?:st|nd|rd|th|-?го)?\s*(?:of\s+)?([^\W\d_]+)\.?,?\s*(\d{4})$")
+_MONTH_NAME_DAY = re.compile(r"^([^\W\d_]+)\.?\s*(\d{1,2})(?:st|nd|rd|th)?,?\s*(\d{4})$")
+# The Russian word for "year" after it: "2001 г.", "2001 года".
+_YEAR_WORD = re.compile(r"(?<=\d)\s*(?:года|год|г)\.?$")
 
 
 def _date_parts(folded: str) -> tuple[int, int, int] | Invalid:
     """(year, month, day) from the formats people type; no range checks yet."""
+    folded = _YEAR_WORD.sub("", folded)
     if m := _YEAR_FIRST.match(folded) or _COMPACT.match(folded):
         return int(m[1]), int(m[2]), int(m[3])
     if m := _YEAR_LAST.match(folded):
@@ -188,10 +192,12 @@ def parse_birth_date(text: str, *, today: date, min_age: int) -> date | Invalid:
 
 
 # --- heights and ranges ------------------------------------------------------------------------------------
-_CM = re.compile(r"^(\d{2,3}(?:[.,]\d+)?)\s*(?:cm|厘米|公分|centimet(?:er|re)s?)?$")
-_METRES = re.compile(r"^([12][.,]\d{1,2})\s*(?:m|米|metres?|meters?)?$")
-_METRE_AND = re.compile(r"^1\s*(?:米|m)\s*(\d{1,2})$")
+_CM = re.compile(r"^(\d{2,3}(?:[.,]\d+)?)\s*(?:cm|厘米|公分|centimet(?:er|re)s?|см|сантиметр(?:ов|а)?)?$")
+_METRES = re.compile(r"^([12][.,]\d{1,2})\s*(?:m|米|metres?|meters?|м|метр(?:ов|а)?)?$")
+_METRE_AND = re.compile(r"^1\s*(?:米|m|м)\s*(\d{1,2})\s*(?:cm|см|厘米)?$")
 _FEET = re.compile(r"^(\d)\s*(?:'|′|ft|feet|foot)\s*(?:(\d{1,2})\s*(?:\"|″|''|in|inch|inches)?)?$")
+# "Height: 175", "рост 175 см", "身高175".
+_HEIGHT_WORD = re.compile(r"^(?:height|рост|身高)\s*[:：]?\s*")
 
 
 def _height_value(folded: str) -> int | None:
@@ -208,7 +214,7 @@ def _height_value(folded: str) -> int | None:
 
 
 def parse_height(text: str) -> int | Invalid:
-    value = _height_value(_fold(text))
+    value = _height_value(_HEIGHT_WORD.sub("", _fold(text)))
     if value is None:
         return Invalid(Problem.HEIGHT_FORMAT)
     if not MIN_HEIGHT_CM <= value <= MAX_HEIGHT_CM:
@@ -216,22 +222,42 @@ def parse_height(text: str) -> int | Invalid:
     return value
 
 
-_RANGE_UNITS = re.compile(r"(cm|厘米|公分|周岁|岁|years?(?:\s*old)?|yrs?|y\.?o\.?)")
-_RANGE_SPLIT = re.compile(r"\s*(?:-|–|—|~|～|〜|到|至|\bto\b|…|\.\.)\s*")
-_NUMBER = r"(\d+(?:\.\d+)?)"
-_AT_LEAST = re.compile(
-    rf"^(?:{_NUMBER}\s*(?:\+|以上|or\s+more|and\s+(?:up|above|older|taller))|(?:at\s+least|over|from|>=?)\s*{_NUMBER})$"
+# Units are dropped before reading a range; longer words first ("厘米" before "米", "см" before "м").
+_RANGE_UNITS = re.compile(
+    r"(cm|厘米|公分|米|周岁|週歲|岁|歲|years?(?:\s*old)?|yrs?|y\.?o\.?|сантиметр(?:ов|а)?|см|метр(?:ов|а)?|лет|года|год"
+    r"|(?<![^\W\d_])[mм](?![^\W\d_]))"
 )
-_AT_MOST = re.compile(rf"^(?:{_NUMBER}\s*(?:以下|or\s+less|or\s+younger)|(?:at\s+most|under|up\s+to|<=?)\s*{_NUMBER})$")
+_RANGE_SPLIT = re.compile(r"\s*(?:-|–|—|~|～|〜|到|至|\bto\b|\bдо\b|…|\.\.)\s*")
+# "от 25 до 32", "from 25 to 32": the word before the first number.
+_RANGE_START = re.compile(r"^(?:from|от|с)\s+(?=\d)")
+_NUMBER = r"(\d+(?:[.,]\d+)?)"
+# An open range: a lower bound alone ("30+", "175以上", "over 175", "выше 175", "30 и старше") or an upper one.
+_AT_LEAST = re.compile(
+    rf"^(?:{_NUMBER}\s*(?:\+|以上|or\s+(?:more|older|taller|above)|and\s+(?:up|above|older|taller)"
+    r"|и\s+(?:старше|выше|более|больше)|или\s+(?:старше|выше|больше))"
+    r"|(?:at\s+least|over|above|from|older\s+than|taller\s+than|>=?|от|старше|выше|больше|более"
+    rf"|не\s+(?:младше|моложе|ниже|менее|меньше)|минимум|не\s+меньше)\s*{_NUMBER})$"
+)
+_AT_MOST = re.compile(
+    rf"^(?:{_NUMBER}\s*(?:以下|or\s+(?:less|younger|shorter|below)|и\s+(?:младше|моложе|ниже|менее|меньше)"
+    r"|или\s+(?:младше|моложе|ниже|меньше))"
+    r"|(?:at\s+most|under|below|up\s+to|younger\s+than|shorter\s+than|<=?|до|младше|моложе|ниже|меньше|менее"
+    rf"|не\s+(?:старше|выше|более|больше)|максимум)\s*{_NUMBER})$"
+)
 
 
-def _range_numbers(text: str, *, lowest: int, highest: int) -> tuple[float, float] | None:
-    folded = _RANGE_UNITS.sub("", _fold(text)).strip()
+def _number(text: str | None) -> float | None:
+    return None if text is None else float(text.replace(",", "."))
+
+
+def _range_numbers(text: str) -> tuple[float | None, float | None] | None:
+    """(low, high) as typed; None on an open side ("175以上": (175, None)), None for no range at all."""
+    folded = " ".join(_RANGE_UNITS.sub(" ", _fold(text)).split())
     if m := _AT_LEAST.match(folded):
-        return float(m[1] or m[2]), float(highest)
+        return _number(m[1] or m[2]), None
     if m := _AT_MOST.match(folded):
-        return float(lowest), float(m[1] or m[2])
-    parts = [p for p in _RANGE_SPLIT.split(folded) if p]
+        return None, _number(m[1] or m[2])
+    parts = [p for p in _RANGE_SPLIT.split(_RANGE_START.sub("", folded)) if p]
     if len(parts) != 2:
         return None
     try:
@@ -240,29 +266,33 @@ def _range_numbers(text: str, *, lowest: int, highest: int) -> tuple[float, floa
         return None
 
 
-def parse_age_range(text: str, *, min_age: int) -> tuple[int, int] | Invalid:
-    numbers = _range_numbers(text, lowest=min_age, highest=MAX_PARTNER_AGE)
-    if numbers is None:
-        return Invalid(Problem.RANGE_FORMAT)
-    low, high = round(numbers[0]), round(numbers[1])
-    if low > high:
+# A preferred range: either side may be open (None), never both.
+Range = tuple[int | None, int | None]
+
+
+def _check_range(low: int | None, high: int | None, lowest: int, highest: int, bounds: Problem) -> Range | Invalid:
+    if low is not None and high is not None and low > high:
         return Invalid(Problem.RANGE_REVERSED, {"low": low, "high": high})
-    if low < min_age or high > MAX_PARTNER_AGE:
-        return Invalid(Problem.AGE_BOUNDS, {"min": min_age, "max": MAX_PARTNER_AGE})
+    if any(value is not None and not lowest <= value <= highest for value in (low, high)):
+        return Invalid(bounds, {"min": lowest, "max": highest})
     return low, high
 
 
-def parse_height_range(text: str) -> tuple[int, int] | Invalid:
-    numbers = _range_numbers(text, lowest=MIN_HEIGHT_CM, highest=MAX_HEIGHT_CM)
+def parse_age_range(text: str, *, min_age: int) -> Range | Invalid:
+    numbers = _range_numbers(text)
+    if numbers is None:
+        return Invalid(Problem.RANGE_FORMAT)
+    low, high = (None if n is None else round(n) for n in numbers)
+    return _check_range(low, high, min_age, MAX_PARTNER_AGE, Problem.AGE_BOUNDS)
+
+
+def parse_height_range(text: str) -> Range | Invalid:
+    numbers = _range_numbers(text)
     if numbers is None:
         return Invalid(Problem.RANGE_FORMAT)
     # "1.60-1.75": metres.
-    low, high = (round(n * 100) if n < 3 else round(n) for n in numbers)
-    if low > high:
-        return Invalid(Problem.RANGE_REVERSED, {"low": low, "high": high})
-    if low < MIN_HEIGHT_CM or high > MAX_HEIGHT_CM:
-        return Invalid(Problem.HEIGHT_BOUNDS, {"min": MIN_HEIGHT_CM, "max": MAX_HEIGHT_CM})
-    return low, high
+    low, high = (None if n is None else round(n * 100) if n < 3 else round(n) for n in numbers)
+    return _check_range(low, high, MIN_HEIGHT_CM, MAX_HEIGHT_CM, Problem.HEIGHT_BOUNDS)
 
 
 # --- phone numbers ---------------------------------------------------------------------------------------

@@ -23,6 +23,8 @@ from functools import cache
 from importlib import resources
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from domain.languages import in_locale
+
 
 class DateState(StrEnum):
     PROPOSED = "proposed"  # slots are waiting for the other side's answer
@@ -132,12 +134,15 @@ class Venue:
     zh: str
     en_about: str
     zh_about: str
+    ru: str = ""  # English is shown where the data has no Russian text
+    ru_about: str = ""
 
     def name(self, locale: str) -> str:
-        return self.zh if locale == "zh" else self.en
+        """English, Simplified, Traditional (made from the Simplified) or Russian."""
+        return in_locale(locale, en=self.en, zh=self.zh, ru=self.ru)
 
     def about(self, locale: str) -> str:
-        return self.zh_about if locale == "zh" else self.en_about
+        return in_locale(locale, en=self.en_about, zh=self.zh_about, ru=self.ru_about)
 
 
 GENERIC = "generic"
@@ -160,6 +165,8 @@ def _catalogue(name: str) -> tuple[Venue, ...]:
                 zh=str(item["zh"]["name"]),
                 en_about=str(item["en"].get("about", "")),
                 zh_about=str(item["zh"].get("about", "")),
+                ru=str(item.get("ru", {}).get("name", "")),
+                ru_about=str(item.get("ru", {}).get("about", "")),
             )
         )
     return tuple(venues)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import pairwise
 
+from domain.languages import TRADITIONAL, format_number, is_chinese
+
 # Yearly income thresholds in whole units of the currency; the bands lie between them.
 DEFAULT_THRESHOLDS = (50_000, 100_000, 200_000, 300_000, 500_000, 1_000_000)
 
@@ -45,7 +47,8 @@ def income_bands(currency: str, thresholds: tuple[int, ...] = DEFAULT_THRESHOLDS
 
 
 def format_amount(amount: int, locale: str) -> str:
-    """50000 -> "50,000" in English, "5万" in Chinese (whole 万 only; otherwise digits)."""
-    if locale == "zh" and amount >= 10_000 and amount % 10_000 == 0:
-        return f"{amount // 10_000}万"
-    return f"{amount:,}"
+    """50000 -> "50,000" in English, "5万" / "5萬" in Chinese (whole 万 only; otherwise digits), "50 000" in
+    Russian: the reader's grouping from Babel."""
+    if is_chinese(locale) and amount >= 10_000 and amount % 10_000 == 0:
+        return f"{amount // 10_000}{'萬' if locale == TRADITIONAL else '万'}"
+    return format_number(amount, locale)

@@ -8,6 +8,7 @@ preference fields. Answers are plain JSON values while they travel (FSM data, ca
 from __future__ import annotations
 
 import dataclasses
+import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ from domain.answers import (
 from domain.income import DEFAULT_THRESHOLDS, income_bands
 from domain.names import suggested_short_name
 from domain.profile import PreferencesData, ProfileData
-from domain.regions import RegionBook
+from domain.regions import RegionBook, RegionMatch
 
 # A JSON value: what an answer is between the user and the repository.
 Value = Any
@@ -201,8 +202,8 @@ def previous_step(step: Step, prefs: PreferencesData) -> Step | None:
 def set_criteria(prefs: PreferencesData) -> tuple[str, ...]:
     """The criteria that hold a preference, in their fixed order."""
     present = {
-        "age": prefs.age_min is not None,
-        "height": prefs.height_min is not None,
+        "age": prefs.age_min is not None or prefs.age_max is not None,
+        "height": prefs.height_min is not None or prefs.height_max is not None,
         "education": prefs.min_education is not None,
         "regions": bool(prefs.regions),
         "marital": bool(prefs.marital),
@@ -250,12 +251,32 @@ def read_region(text: str, regions: RegionBook) -> Value | Invalid:
         return Invalid(Problem.TEXT_EMPTY)
     if len(cleaned) > 100:
         return Invalid(Problem.TEXT_TOO_LONG, {"limit": 100, "length": len(cleaned)})
-    found = regions.match(cleaned)
+    found = _match_place(regions, cleaned)
     if len(found.codes) == 1:
         return {"code": found.codes[0], "text": cleaned}
     if found.codes:
         return Invalid(Problem.REGION_AMBIGUOUS, options=found.codes)
     return Invalid(Problem.REGION_UNKNOWN, options=found.suggestions)
+
+
+# Russian declines place names: "в Шанхае", "из Уханя", "в Шэньчжэне". When the words as typed name no place,
+# each word's likely nominative ending is tried (Шанхае -> Шанхай, Уханя -> Ухань, Шэньчжэне -> Шэньчжэнь).
+_RUSSIAN_ENDINGS = (("ае", "ай"), ("ая", "ай"), ("е", "ь"), ("я", "ь"), ("е", ""), ("а", ""), ("и", "ь"), ("у", ""))
+_CYRILLIC_WORD = re.compile(r"[а-яё]{4,}")
+
+
+def _match_place(regions: RegionBook, text: str, *, provinces_only: bool = False) -> RegionMatch:
+    found = regions.match(text, provinces_only=provinces_only)
+    if found.codes:
+        return found
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    for word in _CYRILLIC_WORD.findall(folded):
+        for ending, nominative in _RUSSIAN_ENDINGS:
+            if word.endswith(ending):
+                guess = regions.match(word[: -len(ending)] + nominative, provinces_only=provinces_only)
+                if guess.codes:
+                    return guess
+    return found
 
 
 def choose(step: Step, code: str, rules: AnswerRules) -> Value | Invalid:
@@ -285,7 +306,7 @@ def pick_by_text(step: Step, picked: Sequence[str], text: str, rules: AnswerRule
     cleaned = clean_text(text)
     if not cleaned:
         return Invalid(Problem.TEXT_EMPTY)
-    found = rules.regions.match(cleaned[:100], provinces_only=True)
+    found = _match_place(rules.regions, cleaned[:100], provinces_only=True)
     if not found.codes:
         return Invalid(Problem.REGION_UNKNOWN, options=found.suggestions)
     options = step.options_for(rules)
@@ -323,14 +344,43 @@ def suggestion(step: Step, profile: ProfileData) -> str | None:
     return None
 
 
+# A plain yes or no answers a yes-or-no question whatever its buttons say ("No children", "They should want
+# children"), in every language the bot speaks; "don't know" where the question offers "maybe".
+_YES_NO_WORDS: dict[str, tuple[str, ...]] = {
+    "yes": ("yes", "y", "yeah", "yep", "да", "ага", "конечно", "是", "是的", "对", "有", "要", "想要"),
+    "no": ("no", "n", "nope", "нет", "неа", "否", "不", "不是", "没有", "无", "不要", "不想"),
+    "maybe": (
+        "maybe",
+        "not sure",
+        "don't know",
+        "i don't know",
+        "не знаю",
+        "пока не знаю",
+        "не уверен",
+        "не уверена",
+        "может быть",
+        "возможно",
+        "不确定",
+        "不知道",
+        "还没想好",
+        "说不定",
+    ),
+}
+
+
 def match_label(text: str, labels: Mapping[str, Sequence[str]]) -> str | None:
-    """The option whose label (in any language) is what the person typed, ignoring case and width."""
+    """The option whose label (in any language) is what the person typed, ignoring case and width; for a
+    yes-or-no question also a plain "да", "no", "不知道"."""
     typed = _label_key(text)
     if not typed:
         return None
     for code, names in labels.items():
         if any(_label_key(name) == typed for name in names):
             return code
+    if {"yes", "no"} <= labels.keys():
+        for code, words in _YES_NO_WORDS.items():
+            if code in labels and any(_label_key(word) == typed for word in words):
+                return code
     return None
 
 
@@ -443,9 +493,9 @@ def current_value(step: Step, profile: ProfileData, prefs: PreferencesData) -> V
         case "p_gender":
             return prefs.gender_sought
         case "p_age":
-            return None if prefs.age_min is None else [prefs.age_min, prefs.age_max]
+            return _range_value(prefs.age_min, prefs.age_max)
         case "p_height":
-            return None if prefs.height_min is None else [prefs.height_min, prefs.height_max]
+            return _range_value(prefs.height_min, prefs.height_max)
         case "p_education":
             return prefs.min_education
         case "p_regions":
@@ -457,6 +507,11 @@ def current_value(step: Step, profile: ProfileData, prefs: PreferencesData) -> V
         case "p_must":
             return list(prefs.must_have) or None
     return None
+
+
+def _range_value(low: int | None, high: int | None) -> Value:
+    """A preferred range as its answer: [low, high], None on an open side; None when there is no range."""
+    return None if low is None and high is None else [low, high]
 
 
 def initial_picks(step: Step, profile: ProfileData, prefs: PreferencesData) -> list[str]:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from domain.languages import in_locale, is_chinese, to_traditional
+
 # What people append to a place name; removed before comparing. Longest first.
 _SUFFIXES = (
     "specialadministrativeregion",
@@ -33,12 +35,34 @@ _SUFFIXES = (
     "自治区",
     "自治州",
     "地区",
+    # Traditional Chinese
+    "維吾爾自治區",
+    "壯族自治區",
+    "回族自治區",
+    "特別行政區",
+    "自治區",
+    "地區",
     "市",
     "省",
+    # Russian ("провинция Гуандун", "Гуандун провинция", "город Шанхай")
+    "провинция",
+    "область",
+    "город",
 )
 # Romanised suffixes ("Shanghai Shi", "Hebei Sheng") are removed only when what remains is a known name.
 _PINYIN_SUFFIXES = ("sheng", "shi")
-_PREFIXES = ("peoplesrepublicofchina", "中华人民共和国", "china", "中国", "prc")
+_PREFIXES = (
+    "peoplesrepublicofchina",
+    "中华人民共和国",
+    "中華人民共和國",
+    "china",
+    "中国",
+    "中國",
+    "prc",
+    "китай",
+    "провинция",
+    "город",
+)
 _DROP = re.compile(r"[\s\-_'’`·・.,，。、/()（）]+")
 _MIN_CONTAINED_LATIN = 4
 _MIN_CONTAINED_HAN = 2
@@ -51,13 +75,19 @@ class Region:
     zh: str
     province_code: str
     aliases: tuple[str, ...] = ()
+    ru: str | None = None  # English is shown where the data has no Russian name
 
     @property
     def is_province(self) -> bool:
         return self.code == self.province_code
 
     def name(self, locale: str) -> str:
-        return self.zh if locale == "zh" else self.en
+        """English, Simplified, Traditional (made from the Simplified) or Russian."""
+        return in_locale(locale, en=self.en, zh=self.zh, ru=self.ru)
+
+    def names(self) -> tuple[str, ...]:
+        """Every name a person may type for it, in any of our languages and scripts."""
+        return (self.en, self.zh, to_traditional(self.zh), *((self.ru,) if self.ru else ()), *self.aliases)
 
 
 @dataclass(frozen=True)
@@ -90,7 +120,7 @@ class RegionBook:
         self._by_code = {r.code: r for r in regions}
         self._by_key: dict[str, set[str]] = {}
         for region in regions:
-            for name in (region.en, region.zh, *region.aliases):
+            for name in region.names():
                 key = normalise(name)
                 if key:
                     self._by_key.setdefault(key, set()).add(region.code)
@@ -111,14 +141,15 @@ class RegionBook:
         return region.province_code if region else None
 
     def label(self, code: str, locale: str) -> str:
-        """ "Suzhou, Jiangsu" / "苏州·江苏" for a city; the name alone for a province or a municipality."""
+        """ "Suzhou, Jiangsu" / "苏州·江苏" / "蘇州·江蘇" for a city; the name alone for a province or a
+        municipality."""
         region = self._by_code.get(code)
         if region is None:
             return code
         province = self._by_code[region.province_code]
         if region.is_province:
             return region.name(locale)
-        separator = "·" if locale == "zh" else ", "
+        separator = "·" if is_chinese(locale) else ", "
         return f"{region.name(locale)}{separator}{province.name(locale)}"
 
     def match(self, text: str, *, provinces_only: bool = False) -> RegionMatch:
@@ -176,9 +207,11 @@ def _load(raw: dict[str, object]) -> list[Region]:
     assert isinstance(provinces, list)
     for province in provinces:
         code = province["code"]
-        regions.append(Region(code, province["en"], province["zh"], code, tuple(province["aliases"])))
+        regions.append(
+            Region(code, province["en"], province["zh"], code, tuple(province["aliases"]), province.get("ru"))
+        )
         for city in province["cities"]:
-            regions.append(Region(city["code"], city["en"], city["zh"], code, tuple(city["aliases"])))
+            regions.append(Region(city["code"], city["en"], city["zh"], code, tuple(city["aliases"]), city.get("ru")))
     return regions
 
 

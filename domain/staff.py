@@ -12,6 +12,8 @@ import unicodedata
 from enum import StrEnum
 from importlib import resources
 
+from domain.languages import SIMPLIFIED, TRADITIONAL, to_traditional
+
 
 class Role(StrEnum):
     OWNER = "owner"  # the agency's owner or administrator (ADMIN_IDS are owners)
@@ -77,7 +79,7 @@ _FINANCE = frozenset(p for p, area in AREAS.items() if area is Area.FINANCE)
 # The permission table: what each role may do.
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OWNER: frozenset(Permission),
-    Role.MANAGER: _PERSONNEL | _BUSINESS,
+    Role.MANAGER: _PERSONNEL | _BUSINESS | {Permission.VIEW_LEDGER},  # managers see money figures (budget, channels)
     Role.COUNSELOR: frozenset({Permission.VIEW_CLIENTS, Permission.SERVE_CLIENTS, Permission.RECOMMEND}),
     Role.CUSTOMER_SERVICE: frozenset(
         {Permission.VIEW_CLIENTS, Permission.HANDLE_COMPLAINTS, Permission.SERVE_CLIENTS}
@@ -226,15 +228,18 @@ def staff_name(typed: str) -> str | NameProblem:
 
 # --- The service standard -------------------------------------------------------------------------------
 
-STANDARD_LOCALES = ("en", "zh")
-
 
 def service_standard(locale: str) -> str:
-    """The agency's service standard in `locale` (English when there is no text in that language).
+    """The agency's service standard in `locale`: Traditional Chinese is made from the Simplified text, and a
+    language without a text of its own (Russian until the agency writes one) reads the English.
 
     The agency edits `domain/data/service_standard.<locale>.md`; it is read on every call, so an edit shows
     without a restart.
     """
-    chosen = locale if locale in STANDARD_LOCALES else "en"
-    standard = resources.files("domain.data").joinpath(f"service_standard.{chosen}.md")
+    data = resources.files("domain.data")
+    if locale == TRADITIONAL:
+        return to_traditional(data.joinpath(f"service_standard.{SIMPLIFIED}.md").read_text(encoding="utf-8").strip())
+    standard = data.joinpath(f"service_standard.{locale}.md")
+    if not standard.is_file():
+        standard = data.joinpath("service_standard.en.md")
     return standard.read_text(encoding="utf-8").strip()

@@ -13,29 +13,59 @@ from collections.abc import Callable
 
 from aiogram import Router
 
-from handlers import errors, fallback, intake, language, mydata, operations, profile, review, service, start
+from handlers import (
+    errors,
+    fallback,
+    finance,
+    intake,
+    language,
+    mydata,
+    operations,
+    profile,
+    quality,
+    quality_penalties,
+    ranking,
+    review,
+    service,
+    start,
+)
 from handlers.casework import router as casework
 from handlers.dates import router as dates
+from handlers.events import answers as event_answers
+from handlers.events import router as events
 from handlers.handoff import router as handoff
 from handlers.matching import router as matching
+from handlers.membership import answers as membership_answers
+from handlers.membership import pricing_question
+from handlers.membership import router as membership
 from handlers.staff import router as staff
 
 # In the order they are tried.
 FACTORIES: tuple[Callable[[], Router], ...] = (
     errors.create_router,
     service.create_router,
+    membership.create_router,  # a payment is credited whatever else the client is doing
     staff.create_router,
     operations.create_router,
+    quality.create_router,
+    quality_penalties.create_router,
+    finance.create_router,
     casework.create_router,
     handoff.create_router,
     start.create_router,
     language.create_router,
+    ranking.create_router,
     matching.create_router,
     dates.create_router,
+    events.create_router,
     profile.create_router,
     mydata.create_router,
     review.create_router,
     intake.create_router,
+    membership_answers.create_router,
+    event_answers.create_router,
+    finance.create_answers_router,
+    pricing_question.create_router,
     fallback.create_router,
 )
 

@@ -8,25 +8,30 @@ goes straight back to their menu or to the question where they stopped.
 from __future__ import annotations
 
 from aiogram import F, Router
-from aiogram.filters import CommandStart, StateFilter
+from aiogram.filters import CommandObject, CommandStart, StateFilter
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from domain.consent import NOTICE_VERSION
 from handlers.answers import show_in_place
+from handlers.finance import pending_source, record_source, remember_source
 from handlers.journey import Conversation, Journey, navigation, screens
 from handlers.services.container import Services
 from handlers.views.keyboards import LANGUAGE_NAMES, LanguageChoice, StartAction, StartButton
 
 
-async def start(message: Message, conversation: Conversation) -> None:
-    # A deep-link payload (/start <source>) is accepted and not stored: nothing is kept before consent.
+async def start(message: Message, command: CommandObject, conversation: Conversation) -> None:
+    # A deep-link payload (/start <source>) names an acquisition channel: a visitor's waits in the conversation
+    # state and is recorded with their consent (the notice says so); nothing else is kept before consent.
+    await remember_source(conversation, command.args)
     await navigation.start(conversation)
 
 
-async def consent(callback: CallbackQuery, conversation: Conversation) -> None:
+async def consent(callback: CallbackQuery, conversation: Conversation, services: Services) -> None:
     await callback.answer(_("Thank you!"))
+    source = await pending_source(conversation)
     await navigation.consent(conversation)
+    await record_source(conversation, services, source)
 
 
 async def consent_to_old_notice(callback: CallbackQuery, conversation: Conversation) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 CHANNELS = ("telegram", "web")
-LOCALES = ("en", "zh")
+LOCALES = ("en", "zh", "zh_Hant", "ru")  # migration 0010 widened the accounts CHECK
 PROFILE_STATUSES = ("draft", "active", "paused", "deleted")
 GENDERS = ("male", "female")
 EDUCATION_LEVELS = ("high_school", "associate", "bachelor", "master", "doctorate")

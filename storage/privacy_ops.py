@@ -14,12 +14,16 @@ from uuid import UUID
 from aiogram.fsm.storage.base import StorageKey
 from sqlalchemy import Table, delete, or_, select, update
 
+from domain.membership.money import from_minor
 from storage.errors import NotFoundError
 from storage.fsm import FSM_STATES, forget_cached_rows, fsm_key_index
 from storage.models import metadata
 from storage.models.accounts import AccountRow
 from storage.models.base import SHRED_WITH_ACCOUNT
 from storage.models.fsm import FsmStateRow
+from storage.models.membership import PaymentOrderRow
+from storage.repositories.complaints import ComplaintsRepository
+from storage.repositories.events import EventsRepository
 from storage.repositories.profiles import forget_profile_rows
 from storage.unit_of_work import UnitOfWork
 
@@ -100,6 +104,7 @@ async def export_account(uow: UnitOfWork, account_id: UUID) -> dict[str, object]
         "suggestions_shown_to_me": _plain(await uow.suggestions.list_for_asker(account_id)),
         "introductions": _plain(await uow.introductions.list_for(account_id)),
         "reports_i_made": _plain(await uow.reports.list_by(account_id)),
+        "complaints_i_made": _plain(await ComplaintsRepository.of(uow).list_by(account_id)),
         "case_stages": _plain(await uow.case_stages.history(account_id)),
         "dates": _plain(dates),
         "date_feedback_i_gave": _plain([f for f in feedback if f is not None]),
@@ -108,6 +113,9 @@ async def export_account(uow: UnitOfWork, account_id: UUID) -> dict[str, object]
         "handoffs": _plain(await uow.handoffs.for_client(account_id)),
         "handoff_transcript": _plain(await uow.handoffs.transcript_for_client(account_id)),
         "web_chat": _plain(await uow.webchat.load(account_id)),
+        **await _money(uow, account_id),
+        **await EventsRepository.of(uow).export(account_id),
+        "matching_learned": _plain(await uow.match_learning.export(account_id)),
         "audit_log": _plain(audit),
         "conversation_state": [
             {"state": entry.state, "data": _plain(entry.data or {}), "updated_at": _plain(entry.updated_at)}
@@ -115,6 +123,79 @@ async def export_account(uow: UnitOfWork, account_id: UUID) -> dict[str, object]
         ],
     }
     return export
+
+
+async def _money(uow: UnitOfWork, account_id: UUID) -> dict[str, Any]:
+    """The client's membership, orders, payments and refunds: amounts in the currency's units (and the minor
+    units Telegram uses), dates, tiers, and the sealed charge ids and refund reasons opened for the owner. Who
+    on the staff decided a refund is the agency's record, not the client's."""
+    orders = (
+        await uow.session.scalars(
+            select(PaymentOrderRow).where(PaymentOrderRow.client_id == account_id).order_by(PaymentOrderRow.created_at)
+        )
+    ).all()
+    payments, refunds = [], []
+    for payment in await uow.payments.list_for(account_id):
+        charge_ids = await uow.payments.charge_ids(payment.id)
+        charge, provider_charge = charge_ids if charge_ids is not None else (None, None)
+        payments.append(
+            {
+                "id": str(payment.id),
+                "order_id": str(payment.order_id),
+                "tier": payment.tier,
+                "provider": payment.provider,
+                "currency": payment.currency,
+                "amount": _amount(payment.amount_minor, payment.currency),
+                "amount_minor": payment.amount_minor,
+                "refunded": _amount(payment.refunded_minor, payment.currency),
+                "period_start": _plain(payment.period_start),
+                "period_end": _plain(payment.period_end),
+                "paid_at": _plain(payment.paid_at),
+                "charge_id": charge,
+                "provider_charge_id": provider_charge,
+            }
+        )
+        for refund in await uow.payments.refunds_of(payment.id):
+            refunds.append(
+                {
+                    "id": str(refund.id),
+                    "payment_id": str(refund.payment_id),
+                    "currency": refund.currency,
+                    "amount": _amount(refund.amount_minor, refund.currency),
+                    "amount_minor": refund.amount_minor,
+                    "rule": refund.rule,
+                    "state": refund.state,
+                    "requested_at": _plain(refund.requested_at),
+                    "decided_at": _plain(refund.decided_at),
+                    "reason": await uow.payments.refund_reason(refund),
+                }
+            )
+    return {
+        "membership": _plain(await uow.memberships.get(account_id)),
+        "payment_orders": [
+            {
+                "id": str(order.id),
+                "tier": order.tier,
+                "term": order.term,
+                "currency": order.currency,
+                "list_price": _amount(order.list_minor, order.currency),
+                "discount": _amount(order.discount_minor, order.currency),
+                "upgrade_credit": _amount(order.credit_minor, order.currency),
+                "total": _amount(order.total_minor, order.currency),
+                "state": order.state,
+                "created_at": _plain(order.created_at),
+                "closed_at": _plain(order.closed_at),
+            }
+            for order in orders
+        ],
+        "payments": payments,
+        "refunds": refunds,
+    }
+
+
+def _amount(minor: int, currency: str) -> str:
+    """An exact amount in the currency's units ("449.10"; whole stars for XTR)."""
+    return str(from_minor(minor, currency))
 
 
 def _plain(value: Any) -> Any:

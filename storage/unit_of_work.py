@@ -20,12 +20,16 @@ from storage.repositories.consents import ConsentsRepository
 from storage.repositories.dates import DatesRepository
 from storage.repositories.handoffs import HandoffsRepository
 from storage.repositories.invites import InvitesRepository
+from storage.repositories.ledger import LedgerRepository
+from storage.repositories.match_learning import MatchLearningRepository
 from storage.repositories.matching import (
     CaseStagesRepository,
     IntroductionsRepository,
     ReportsRepository,
     SuggestionsRepository,
 )
+from storage.repositories.membership import MembershipsRepository, PricesRepository, PromoCodesRepository
+from storage.repositories.payments import PaymentsRepository
 from storage.repositories.photos import PhotosRepository
 from storage.repositories.preferences import PreferencesRepository
 from storage.repositories.profiles import ProfilesRepository
@@ -101,6 +105,10 @@ class UnitOfWork:
         return IntroductionsRepository(self._repositories)
 
     @cached_property
+    def match_learning(self) -> MatchLearningRepository:
+        return MatchLearningRepository(self._repositories)
+
+    @cached_property
     def reports(self) -> ReportsRepository:
         return ReportsRepository(self._repositories)
 
@@ -127,6 +135,26 @@ class UnitOfWork:
     @cached_property
     def webchat(self) -> WebChatRepository:
         return WebChatRepository(self._repositories)
+
+    @cached_property
+    def memberships(self) -> MembershipsRepository:
+        return MembershipsRepository(self._repositories)
+
+    @cached_property
+    def prices(self) -> PricesRepository:
+        return PricesRepository(self._repositories)
+
+    @cached_property
+    def promo_codes(self) -> PromoCodesRepository:
+        return PromoCodesRepository(self._repositories)
+
+    @cached_property
+    def payments(self) -> PaymentsRepository:
+        return PaymentsRepository(self._repositories)
+
+    @cached_property
+    def ledger(self) -> LedgerRepository:
+        return LedgerRepository(self._repositories)
 
     @cached_property
     def updates(self) -> UpdatesRepository:

@@ -20,11 +20,13 @@ from aiogram.client.session.base import BaseSession
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import (
     AnswerCallbackQuery,
+    AnswerPreCheckoutQuery,
     DeleteMessage,
     EditMessageCaption,
     EditMessageReplyMarkup,
     EditMessageText,
     SendDocument,
+    SendInvoice,
     SendMessage,
     SendPhoto,
     TelegramMethod,
@@ -86,7 +88,7 @@ class RecordingSession(BaseSession):
         if name not in self.allowed:
             self.problems.append(f"unexpected request {name}")
             raise UnexpectedRequest(f"unexpected request {name}")
-        refused = violations(method) + _unparseable(bot, method)
+        refused = violations(method) + _unparseable(bot, method) + _payment_refusals(method)
         if refused:
             self.problems.extend(refused)
             raise TelegramBadRequest(method=method, message="; ".join(refused))
@@ -305,6 +307,29 @@ def _unparseable(bot: Bot, method: TelegramMethod[Any]) -> list[str]:
             except TelegramBadRequest as exc:
                 return [f"{type(method).__name__}: {exc.message}"]
     return []
+
+
+def _payment_refusals(method: TelegramMethod[Any]) -> list[str]:
+    """What Telegram refuses in an invoice (sendInvoice: title 1-32 characters, description 1-255, payload 1-128
+    bytes, positive prices; Telegram Stars (XTR): exactly one price and no provider token; any other currency:
+    a provider token) and in an answer to a pre-checkout query (a refusal needs its error message)."""
+    found: list[str] = []
+    if isinstance(method, SendInvoice):
+        if not 1 <= len(method.title) <= 32:
+            found.append(f"SendInvoice: title of {len(method.title)} characters (1-32)")
+        if not 1 <= len(method.description) <= 255:
+            found.append(f"SendInvoice: description of {len(method.description)} characters (1-255)")
+        if not 1 <= len(method.payload.encode()) <= 128:
+            found.append(f"SendInvoice: payload of {len(method.payload.encode())} bytes (1-128)")
+        if not method.prices or any(price.amount <= 0 for price in method.prices):
+            found.append("SendInvoice: prices must be positive")
+        if method.currency == "XTR" and (len(method.prices) != 1 or method.provider_token):
+            found.append("SendInvoice: Telegram Stars take exactly one price and an empty provider token")
+        if method.currency != "XTR" and not method.provider_token:
+            found.append(f"SendInvoice: {method.currency} needs a provider token")
+    if isinstance(method, AnswerPreCheckoutQuery) and not method.ok and not method.error_message:
+        found.append("AnswerPreCheckoutQuery: a refusal needs an error_message")
+    return found
 
 
 def _inline(markup: object) -> InlineKeyboardMarkup | None:

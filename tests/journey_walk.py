@@ -46,7 +46,7 @@ class Labels:
 
 LABELS = {
     "en": Labels("I agree, let's begin", "Done", "✅ Confirm", "« Back", "Skip"),
-    "zh": Labels("我同意,开始登记", "完成", "✅ 确认", "« 返回", "跳过"),
+    "zh": Labels("我同意，开始登记", "完成", "✅ 确认", "« 返回", "跳过"),
 }
 
 
@@ -129,10 +129,10 @@ ANSWERS: dict[str, dict[str, Action]] = {
         "wants_children": _click("是"),
         "personality": _click("温柔", "顾家", "完成"),
         "hobbies": _words_then(("阅读", "烹饪"), "周末喜欢去西湖边跑步", "完成"),
-        "about": _send("我性格温和,喜欢做饭和看书,希望找到一个踏实、有责任心的人。"),
+        "about": _send("我性格温和，喜欢做饭和看书，希望找到一个踏实、有责任心的人。"),
         "history": _click("跳过"),
         "phone": _click("跳过"),
-        "photos": _photo("photo-wang-1", "完成(1 / 5)"),
+        "photos": _photo("photo-wang-1", "完成（1/5）"),
         "p_gender": _click("男士"),
         "p_age": _send("28到35岁"),
         "p_height": _send("170-185"),
@@ -148,7 +148,7 @@ ANSWERS: dict[str, dict[str, Action]] = {
 async def consent(user: BotClient, locale: str = "en") -> None:
     await user.send("/start")
     if locale == "zh" and user.user.language_code != "zh":
-        await user.click("中文")
+        await user.click("简体中文")
     await user.click(LABELS[locale].agree)
 
 

@@ -24,7 +24,7 @@ from babel.messages.pofile import read_po
 pytestmark = pytest.mark.packaging
 
 ROOT = Path(__file__).resolve().parents[1]
-LOCALES = ("en", "zh")
+LOCALES = ("en", "zh", "zh_Hant", "ru")
 # Folders whose every file the bot reads at run time (static pages, migrations, data) must be in the wheel.
 DATA_FOLDERS = ("bot/webchat/static", "storage/migrations", "domain/data")
 # What a checkout may hold beside its source: at the top, and anywhere.
@@ -114,7 +114,7 @@ INSTALLED_CHECK = textwrap.dedent(
         assert Path(module.__file__).resolve().is_relative_to(target), module.__file__
     assert bot.i18n.LOCALES_DIR.is_relative_to(target), bot.i18n.LOCALES_DIR
     i18n = bot.i18n.create_i18n("en")
-    assert sorted(i18n.available_locales) == ["en", "zh"], i18n.available_locales
+    assert sorted(i18n.available_locales) == ["en", "ru", "zh", "zh_Hant"], i18n.available_locales
     with i18n.context(), i18n.use_locale("zh"):
         assert i18n.gettext(sys.argv[2]) == sys.argv[3], i18n.gettext(sys.argv[2])
     """

@@ -20,6 +20,7 @@ WEB_FIRST_NAME = "Guest"
 _BROWSER_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 _LANGUAGE_TAG = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*$")
 _USER_ID_BYTES = 6
+_TRADITIONAL_SUBTAGS = frozenset({"hant", "tw", "hk", "mo"})
 
 
 class BrowserIdError(ValueError):
@@ -58,11 +59,18 @@ class UserIds:
 
 
 def language_code(tag: object) -> str | None:
-    """The primary language of a browser's language tag: "zh-CN" -> "zh"; None when absent or malformed."""
+    """A browser's language tag as Telegram would give it as a user's `language_code`: the primary language,
+    and "zh-hant" for Chinese in Traditional characters (the Hant script, or Taiwan, Hong Kong, Macau):
+    "zh-CN" -> "zh", "zh-TW" -> "zh-hant", "en-US" -> "en"; None when absent or malformed."""
     if not isinstance(tag, str) or len(tag) > 35:
         return None
     match = _LANGUAGE_TAG.match(tag.strip())
-    return match.group(1).lower() if match else None
+    if match is None:
+        return None
+    primary, *subtags = tag.strip().replace("_", "-").lower().split("-")
+    if primary == "zh" and "hans" not in subtags and _TRADITIONAL_SUBTAGS.intersection(subtags):
+        return "zh-hant"
+    return primary
 
 
 def web_sender(user_id: int, language: str | None) -> WebSender:

@@ -4,7 +4,8 @@ Browser -> server
 -----------------
 ``hello {user, language}``
     First frame on every socket. ``user``: the browser's random id, a version 4 UUID kept in localStorage;
-    ``language``: ``navigator.language`` (optional, e.g. ``"zh-CN"``, which becomes ``language_code "zh"``).
+    ``language``: ``navigator.language`` (optional, e.g. ``"zh-CN"``, which becomes ``language_code "zh"``;
+    ``"zh-TW"`` becomes ``"zh-hant"``).
     Answered with ``ready``. Several sockets may say hello with the same id: they are one user and all
     receive every frame of the chat.
 ``text {text}``
@@ -22,10 +23,14 @@ Browser -> server
 
 Server -> browser
 -----------------
-``ready {history, reply_keyboard, history_limit}``
+``ready {history, reply_keyboard, history_limit, locale}``
     Answer to ``hello``: ``history`` is the chat's last messages (at most ``history_limit``, kept across
     restarts once the user has an account) as ``message`` frames, oldest first; ``reply_keyboard`` the reply
     keyboard currently shown (``{kind: "reply", ...}``) or null. A page replaces what it shows with them.
+    ``locale``: the chat's language (``"en"``, ``"zh"``, ``"zh_Hant"``, ``"ru"``), for the page's own labels
+    and times (`bot.webchat.locale`).
+``locale {locale}``
+    The chat's language changed (/language, the greeting's language buttons): relabel the page.
 ``message {message_id, from, date, edited, html, photo, document, contact, keyboard}``
     A new message. ``from``: ``"bot"`` or ``"user"`` (the user's own messages are echoed to all their
     sockets). ``date``: Unix seconds. ``edited``: whether it was ever edited. ``html``: the text or caption
@@ -213,10 +218,15 @@ def callback_answer_frame(message_id: int | None, text: str | None, show_alert: 
     return {"type": "callback_answer", "message_id": message_id, "text": text, "show_alert": show_alert}
 
 
-def ready_frame(history: list[Frame], reply_keyboard: Frame | None, history_limit: int) -> Frame:
+def ready_frame(history: list[Frame], reply_keyboard: Frame | None, history_limit: int, locale: str = "en") -> Frame:
     return {
         "type": "ready",
         "history": history,
         "reply_keyboard": reply_keyboard,
         "history_limit": history_limit,
+        "locale": locale,
     }
+
+
+def locale_frame(locale: str) -> Frame:
+    return {"type": "locale", "locale": locale}

@@ -27,6 +27,7 @@ from bot.webchat.connection import Connection
 from bot.webchat.hub import WebChatHub
 from bot.webchat.identity import BrowserIdError, WebSender, parse_browser_id, web_sender
 from bot.webchat.incoming import IncomingUpdates
+from bot.webchat.locale import ChatLocales
 from bot.webchat.protocol import (
     MAX_FRAME_BYTES,
     CallbackFrame,
@@ -116,6 +117,7 @@ class _WebChatServer:
         self._hub = hub
         self._feed_data = {**workflow_data, "channel": "web"}
         self._incoming = IncomingUpdates(hub, clock)
+        self._locales = ChatLocales(dispatcher, bot, hub)
         self._lanes = OrderedLanes()
         self._open: set[Connection] = set()
         self._assets = {
@@ -212,10 +214,14 @@ class _WebChatServer:
             connection.send(error_frame("internal"))
             await connection.close(WSCloseCode.TRY_AGAIN_LATER)
             return
-        connection.sender = web_sender(user_id, hello.language)
+        sender = web_sender(user_id, hello.language)
+        locale = await self._locales.current(sender)
+        connection.sender = sender
         self._hub.attach(connection)
         history = [message_frame(message) for message in memory.messages()]
-        connection.send(ready_frame(history, keyboard_frame(memory.reply_keyboard), self._hub.history_limit))
+        connection.send(
+            ready_frame(history, keyboard_frame(memory.reply_keyboard), self._hub.history_limit, locale=locale)
+        )
 
     async def _submit(self, sender: WebSender, frame: ClientFrame) -> None:
         if isinstance(frame, TextFrame):
@@ -229,6 +235,7 @@ class _WebChatServer:
         else:
             raise FrameError("hello_again")
         self._lanes.submit(sender.chat.id, partial(self._feed, sender.chat.id, update))
+        self._lanes.submit(sender.chat.id, partial(self._locales.follow, sender))  # after the update, in order
 
     async def _feed(self, chat_id: int, update: Update) -> None:
         try:

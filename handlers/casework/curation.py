@@ -34,6 +34,10 @@ async def ask_candidate(
     if found.profile.status != "active":
         await callback.answer(problem_text(CurationProblem.CLIENT_INACTIVE), show_alert=True)
         return
+    refusal = await work.curation_refusal(found, html=False)
+    if refusal is not None:
+        await callback.answer(refusal, show_alert=True)
+        return
     await CaseDraft(case_client=found.client_id).keep(state, Curation.candidate)
     ideas = await work.candidate_ideas(services.match_pool, found.client_id)
     text, markup = candidate_choice(found.client_id, found.profile, ideas, work.today())
@@ -49,6 +53,10 @@ async def choose_candidate(
     if isinstance(found, str):
         await state.clear()
         return found
+    refusal = await work.curation_refusal(found, html=True)
+    if refusal is not None:
+        await state.clear()
+        return refusal
     picked = await work.candidate_for(found, reference)
     if isinstance(picked, str):
         return picked
@@ -56,7 +64,10 @@ async def choose_candidate(
     await CaseDraft(case_client=found.client_id, case_candidate=candidate_id).keep(state, Curation.note)
     return _(
         "Now a personal note for {client} about {candidate}: why you think they could fit (up to {limit} "
-        "characters). The client sees it on the card with your pick."
+        "character). The client sees it on the card with your pick.",
+        "Now a personal note for {client} about {candidate}: why you think they could fit (up to {limit} "
+        "characters). The client sees it on the card with your pick.",
+        CURATION_NOTE_LIMIT,
     ).format(
         client=views.client_reference(found.client_id, found.profile),
         candidate=views.client_reference(candidate_id, candidate),
@@ -70,6 +81,11 @@ async def candidate_button(
     work = services.casework
     found = await reach(callback, work, actor, callback_data.client)
     if found is None:
+        return
+    refusal = await work.curation_refusal(found, html=False)
+    if refusal is not None:
+        await state.clear()
+        await callback.answer(refusal, show_alert=True)
         return
     await callback.answer()
     await say(callback, await choose_candidate(work, actor, state, found.client_id, callback_data.arg))
@@ -88,9 +104,11 @@ async def curation_note(message: Message, actor: Actor, services: Services, stat
         return
     if len(note) > CURATION_NOTE_LIMIT:
         await message.answer(
-            _("That is {count} characters; please keep it under {limit}.").format(
-                count=len(note), limit=CURATION_NOTE_LIMIT
-            )
+            _(
+                "That is {count} character; please keep it under {limit}.",
+                "That is {count} characters; please keep it under {limit}.",
+                len(note),
+            ).format(count=len(note), limit=CURATION_NOTE_LIMIT)
         )
         return
     draft = await CaseDraft.of(state)
@@ -101,6 +119,10 @@ async def curation_note(message: Message, actor: Actor, services: Services, stat
         return
     if draft is None or draft.case_candidate is None:
         await message.answer(_("This button is no longer active."))
+        return
+    refusal = await work.curation_refusal(found, html=True)
+    if refusal is not None:  # the membership ended while the note was written
+        await message.answer(refusal)
         return
     problem = await work.propose(actor, found, draft.case_candidate, note)
     if problem is not None:

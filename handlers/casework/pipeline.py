@@ -112,8 +112,11 @@ async def ask_note(
     await say(
         callback,
         _(
+            "Write your note about {client} (up to {limit} character). It is stored encrypted and shown on "
+            "the card to staff who may open it. /cancel to stop.",
             "Write your note about {client} (up to {limit} characters). It is stored encrypted and shown on "
-            "the card to staff who may open it. /cancel to stop."
+            "the card to staff who may open it. /cancel to stop.",
+            NOTE_LIMIT,
         ).format(client=views.client_reference(found.client_id, found.profile), limit=NOTE_LIMIT),
     )
 
@@ -126,7 +129,11 @@ async def save_note(message: Message, actor: Actor, services: Services, state: F
         return
     if len(text) > NOTE_LIMIT:
         await message.answer(
-            _("That is {count} characters; please keep it under {limit}.").format(count=len(text), limit=NOTE_LIMIT)
+            _(
+                "That is {count} character; please keep it under {limit}.",
+                "That is {count} characters; please keep it under {limit}.",
+                len(text),
+            ).format(count=len(text), limit=NOTE_LIMIT)
         )
         return
     found = await work.reach(actor, await drafted_client(state))

@@ -161,7 +161,11 @@ async def reason_typed(message: Message, conversation: Conversation, services: S
         return
     if len(text) > REASON_LIMIT:
         await conversation.send(
-            _("That is {length} characters; please keep it under {limit}.").format(length=len(text), limit=REASON_LIMIT)
+            _(
+                "That is {length} character; please keep it under {limit}.",
+                "That is {length} characters; please keep it under {limit}.",
+                len(text),
+            ).format(length=len(text), limit=REASON_LIMIT)
         )
         return
     await show_reasoned(conversation, await services.date_planner.give_reason(draft, text))

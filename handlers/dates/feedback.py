@@ -139,9 +139,11 @@ async def comment_typed(message: Message, conversation: Conversation, services: 
         await conversation.send_outbound(messages.feedback_comment(outcome.record))
     elif outcome.problem is CommentProblem.TOO_LONG:
         await conversation.send(
-            _("That is {length} characters; please keep it under {limit}.").format(
-                length=len(text), limit=COMMENT_LIMIT
-            )
+            _(
+                "That is {length} character; please keep it under {limit}.",
+                "That is {length} characters; please keep it under {limit}.",
+                len(text),
+            ).format(length=len(text), limit=COMMENT_LIMIT)
         )
     elif outcome.problem is CommentProblem.CLOSED:
         await conversation.clear_state()

@@ -206,9 +206,11 @@ async def venue_typed(message: Message, conversation: Conversation, services: Se
         return
     if len(text) > VENUE_LIMIT:
         await conversation.send(
-            _("That is {length} characters; please keep the venue under {limit}.").format(
-                length=len(text), limit=VENUE_LIMIT
-            )
+            _(
+                "That is {length} character; please keep the venue under {limit}.",
+                "That is {length} characters; please keep the venue under {limit}.",
+                len(text),
+            ).format(length=len(text), limit=VENUE_LIMIT)
         )
         return
     if not text:

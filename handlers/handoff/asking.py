@@ -19,7 +19,11 @@ from handlers.views.keyboards import MenuAction, MenuButton
 async def ask_for_human(services: Services, state: FSMContext) -> str:
     """Ask for a counselor (or go back to the one already talking); what to tell the client."""
     principal = services.principal
-    if principal is None or principal.account_id is None:
+    if (
+        principal is None
+        or principal.account_id is None
+        or await services.profiles.consent_outdated(principal.account_id)
+    ):
         return _("Please send /start first: a counselor can help you once you have agreed to our privacy notice.")
     if staff_role(principal) is not None:
         return _("This is for clients. To serve clients who asked for a counselor, send /queue.")

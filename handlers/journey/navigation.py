@@ -100,8 +100,11 @@ async def consent(chat: ClientChat) -> None:
         chat,
         FIRST_STEP,
         lead=_(
+            "Thank you! Let's begin. There is {count} step about you, then a few questions about the "
+            "partner you hope to meet. Your answers are saved as you go.",
             "Thank you! Let's begin. There are {count} steps about you, then a few questions about the "
-            "partner you hope to meet. Your answers are saved as you go."
+            "partner you hope to meet. Your answers are saved as you go.",
+            len(INTAKE_STEPS),
         ).format(count=len(INTAKE_STEPS)),
     )
 
@@ -109,6 +112,9 @@ async def consent(chat: ClientChat) -> None:
 async def registered_profile(chat: ClientChat) -> ProfileData | None:
     """The profile if the client finished registration; otherwise resume what they were doing."""
     profile = await chat.profile()
+    if profile is not None and await chat.profiles.consent_outdated(chat.account_id):
+        await resume(chat)  # a new privacy notice: nothing works until it is accepted
+        return None
     if profile is None or not is_registered(profile.status):
         lead = _("Your registration is not finished yet. Let's continue.") if profile else None
         await resume(chat, lead=lead)

@@ -34,9 +34,13 @@ def greeting_text(*, consented: bool) -> str:
             welcome
             + "\n\n"
             + _(
+                "Registration is a short interview of {count} step about you, then a few questions about the "
+                "partner you hope to meet. You can go back at any time, skip the optional questions, and stop "
+                "with /cancel: your answers are saved as you go, and /start brings you back.",
                 "Registration is a short interview of {count} steps about you, then a few questions about the "
                 "partner you hope to meet. You can go back at any time, skip the optional questions, and stop "
-                "with /cancel: your answers are saved as you go, and /start brings you back."
+                "with /cancel: your answers are saved as you go, and /start brings you back.",
+                len(INTAKE_STEPS),
             ).format(count=len(INTAKE_STEPS))
         )
     notice = _(
@@ -48,8 +52,17 @@ def greeting_text(*, consented: bool) -> str:
         "occupation and what you write about yourself), and only when we suggest you to them. At any time, "
         "/mydata sends you everything we hold and /delete erases it for good."
     ).format(version=NOTICE_VERSION)
+    learning = _(
+        "Suggestions are also ranked by learning from answers: what you and other clients said to earlier "
+        "suggestions, introductions and dates. /ranking switches this off, and what was learned about you is "
+        "then deleted; it is part of /mydata and is erased with /delete."
+    )
+    source = _(
+        "If you came through one of the agency's advertising links, we note which link it was (only its name), "
+        "to learn which advertising brings clients."
+    )
     closing = _("Tap <b>I agree, let's begin</b> to start. Nothing about you is stored until you do.")
-    return f"{welcome}\n\n{notice}\n\n{closing}"
+    return f"{welcome}\n\n{notice}\n{learning}\n{source}\n\n{closing}"
 
 
 def greeting_screen(*, consented: bool) -> tuple[str, InlineKeyboardMarkup]:

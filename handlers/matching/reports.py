@@ -50,7 +50,9 @@ class ReportDraft(BaseModel):
 
 def ask_comment() -> str:
     return _(
-        "Please tell us in a few words what is wrong with this profile (up to {limit} characters), or send /cancel."
+        "Please tell us in a few words what is wrong with this profile (up to {limit} character), or send /cancel.",
+        "Please tell us in a few words what is wrong with this profile (up to {limit} characters), or send /cancel.",
+        MAX_REPORT_COMMENT,
     ).format(limit=MAX_REPORT_COMMENT)
 
 
@@ -119,9 +121,11 @@ async def report_comment(message: Message, conversation: Conversation, services:
         return
     if not text or len(text) > MAX_REPORT_COMMENT:
         await conversation.send(
-            _("That is {length} characters; please keep it under {limit}.").format(
-                length=len(text), limit=MAX_REPORT_COMMENT
-            )
+            _(
+                "That is {length} character; please keep it under {limit}.",
+                "That is {length} characters; please keep it under {limit}.",
+                len(text),
+            ).format(length=len(text), limit=MAX_REPORT_COMMENT)
             + "\n"
             + ask_comment()
         )

@@ -2,10 +2,11 @@
 
 `new_client_registered` is the one place a finished registration is announced, in the activation's
 transaction: an audit entry (ids and an action code, no personal data), the case stage "profile complete",
-an assigned counselor (the least loaded active counselor who accepted the service standard; none: the client
-stays unassigned for a manager to assign) and an alert queued in the outbox, to that counselor, or to the
-counselors' chat (`COUNSELOR_CHAT_ID`) when nobody was assigned. The delivery worker sends it within
-Telegram's limits; if the activation rolls back, so does all of it.
+a counselor of their own only when their membership's entitlements include a dedicated counselor (the least
+loaded active counselor who accepted the service standard; none: the client stays unassigned for a manager to
+assign; an ordinary client reaches counselors through the handoff queue), and an alert queued in the outbox, to
+that counselor, or to the counselors' chat (`COUNSELOR_CHAT_ID`) when nobody was assigned. The delivery worker
+sends it within Telegram's limits; if the activation rolls back, so does all of it.
 
 `reassign_clients_of` hands a counselor's clients to the others (deactivation).
 """
@@ -22,6 +23,7 @@ from domain.casework import least_loaded
 from domain.delivery import InlineButton, OutboundMessage
 from domain.pipeline import Stage
 from domain.staff import Role
+from handlers.services.casework.entitlements import entitled
 from handlers.services.notifier import queue_rendered, queue_rendered_for_chat, recipient
 from handlers.views.casework.buttons import CaseAction, CaseButton
 from storage.unit_of_work import UnitOfWork
@@ -62,15 +64,16 @@ async def enqueue_to_account(
 async def new_client_registered(
     uow: UnitOfWork, account_id: UUID, now: datetime, *, counselor_chat_id: int | None, alert_text: str
 ) -> UUID | None:
-    """A client confirmed their profile and is now active: assign a counselor, who should welcome them.
-    Returns the assigned counselor (None: nobody available, or the client already had one)."""
+    """A client confirmed their profile and is now active: a client whose tier includes a dedicated counselor
+    gets one, who should welcome them. Returns the assigned counselor (None: not included, nobody available, or
+    the client already had one)."""
     await uow.audit.record(
         action=NEW_CLIENT_ACTION, now=now, actor_account_id=account_id, subject_account_id=account_id
     )
     await uow.case_stages.advance(account_id, Stage.PROFILE_COMPLETE, cause="registration", now=now)
     counselor = await uow.assignments.counselor_of(account_id)
     assigned = None
-    if counselor is None:
+    if counselor is None and (await entitled(uow, account_id, now)).dedicated_counselor:
         counselor = assigned = await choose_counselor(uow)
         if counselor is not None:
             await uow.assignments.assign(account_id, counselor, now=now, by=None)

@@ -23,13 +23,20 @@ from handlers.services.casework.audit_log import AuditLog
 from handlers.services.casework.casework import Casework
 from handlers.services.dates.keeper import DateKeeper
 from handlers.services.dates.planner import DatePlanner
+from handlers.services.events import EventDesk
+from handlers.services.finance import FinanceDesk
 from handlers.services.handoff.handoffs import Handoffs
 from handlers.services.matching.matchmaker import Matchmaker
+from handlers.services.membership.desk import MembershipDesk
 from handlers.services.misunderstandings import MisunderstandingWatch
 from handlers.services.notifier import Notifier
 from handlers.services.operations import Operations
 from handlers.services.privacy import Privacy
 from handlers.services.profiles import Profiles
+from handlers.services.quality import ComplaintDesk
+from handlers.services.quality_penalties import PenaltyDesk
+from handlers.services.quality_surveys import SurveyDesk
+from handlers.services.quality_transcripts import TranscriptDesk
 from handlers.services.settings import Settings
 from handlers.services.staff import StaffOffice
 from handlers.services.staff_access import Actor, authorize
@@ -108,5 +115,42 @@ class Services:
     def date_planner(self) -> DatePlanner:
         """The picker of a date proposal, step by step."""
         return DatePlanner(uow=self.uow, settings=self.settings, clock=self.clock, i18n=self.i18n)
+
+    @cached_property
+    def quality(self) -> ComplaintDesk:
+        """Complaints as cases (/complain, /complaints) and their SLA."""
+        return ComplaintDesk(uow=self.uow, settings=self.settings, clock=self.clock, i18n=self.i18n)
+
+    @cached_property
+    def penalties(self) -> PenaltyDesk:
+        """Staff penalties (/penalty, /penalties) and their appeals."""
+        return PenaltyDesk(uow=self.uow, settings=self.settings, clock=self.clock, i18n=self.i18n)
+
+    @cached_property
+    def surveys(self) -> SurveyDesk:
+        """The monthly satisfaction survey: answers and results (/survey)."""
+        return SurveyDesk(uow=self.uow, settings=self.settings, clock=self.clock, i18n=self.i18n)
+
+    @cached_property
+    def transcripts(self) -> TranscriptDesk:
+        """Supervisors' audited reads of relay transcripts (/transcript)."""
+        return TranscriptDesk(uow=self.uow, settings=self.settings, clock=self.clock, i18n=self.i18n)
+
+    @cached_property
+    def membership(self) -> MembershipDesk:
+        """Tiers, invoices, crediting payments once, refunds."""
+        return MembershipDesk(uow=self.uow, settings=self.settings, clock=self.clock, i18n=self.i18n)
+
+    @cached_property
+    def events(self) -> EventDesk:
+        """Offline events: publishing, the rooms, sign-ups and cancellations."""
+        return EventDesk(
+            uow=self.uow, settings=self.settings, clock=self.clock, i18n=self.i18n, matchmaker=self.matchmaker
+        )
+
+    @cached_property
+    def finance(self) -> FinanceDesk:
+        """Expenses, acquisition channels, budgets, month-end close (docs/finance.md)."""
+        return FinanceDesk(uow=self.uow, settings=self.settings, clock=self.clock, i18n=self.i18n)
 
     # New feature services go above this line: one cached property each, named after the feature.

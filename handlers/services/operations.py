@@ -53,8 +53,11 @@ def unreachable_notice(settings: Settings, i18n: I18n) -> UnreachableCallback:
         def notice() -> OutboundMessage:
             return OutboundMessage(
                 text=_(
+                    "🚫 Client {reference} blocked the bot: {count} waiting message was cancelled and nothing more "
+                    "will reach them until they start the bot again.",
                     "🚫 Client {reference} blocked the bot: {count} waiting messages were cancelled and nothing more "
-                    "will reach them until they start the bot again."
+                    "will reach them until they start the bot again.",
+                    event.cancelled,
                 ).format(reference=reference, count=event.cancelled)
             )
 

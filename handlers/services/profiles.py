@@ -69,6 +69,14 @@ class Profiles(FeatureService):
         """Whether the account accepted the current privacy notice (a visitor without one has not)."""
         return account_id is not None and await self.uow.consents.has_consented(account_id, NOTICE_VERSION)
 
+    async def consent_outdated(self, account_id: UUID | None) -> bool:
+        """The client accepted an earlier version of the privacy notice, not the current one: no client feature
+        works until they accept it (docs/quality.md)."""
+        if account_id is None:
+            return False
+        latest = await self.uow.consents.latest(account_id)
+        return latest is not None and not await self.uow.consents.has_consented(account_id, NOTICE_VERSION)
+
     async def consent(self, account_id: UUID | None, *, channel: str, external_id: str, locale: str) -> Consented:
         """Record the consent to the current notice, creating the account (in the visitor's language) and an
         empty profile where missing."""

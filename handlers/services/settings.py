@@ -14,7 +14,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from domain.handoff import OpeningHours
 
 TOKEN_SHAPE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{30,60}$")
-SUPPORTED_LOCALES = ("en", "zh")
+# English, Simplified and Traditional Chinese, Russian (domain.languages.LOCALES; storage.choices.LOCALES).
+SUPPORTED_LOCALES = ("en", "zh", "zh_Hant", "ru")
 
 
 class SettingsError(Exception):
@@ -45,10 +46,11 @@ class Settings(BaseSettings):
     counselor_chat_id: int | None = None
 
     # Locale and money
-    default_locale: Literal["en", "zh"] = "en"
+    default_locale: Literal["en", "zh", "zh_Hant", "ru"] = "en"
     timezone: str = "Asia/Shanghai"
     payment_provider_token: SecretStr | None = None
     currency: str = Field(default="CNY", pattern=r"^[A-Z]{3}$")
+    refund_full_days: int = Field(default=7, ge=0, description="a membership refunded in full within this many days")
 
     # Behaviour
     min_client_age: int = Field(default=20, ge=18, le=99)

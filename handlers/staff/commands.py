@@ -4,8 +4,14 @@ lists them; and the /help text of one staff member (the commands their role's pe
 from __future__ import annotations
 
 from domain.staff import Permission, Role, allows
+from handlers.events.router import COMMAND_PERMISSIONS as EVENT_COMMANDS
+from handlers.finance import COMMAND_PERMISSIONS as FINANCE_COMMANDS
 from handlers.handoff.relay_state import COMMAND_PERMISSIONS as HANDOFF_COMMANDS
+from handlers.membership.fees import DELIVERED_PERMISSION, FEES_PERMISSION
+from handlers.membership.refunds import REFUND_PERMISSION
 from handlers.operations import OUTBOX_PERMISSION
+from handlers.quality import COMMAND_PERMISSIONS as QUALITY_COMMANDS
+from handlers.quality_penalties import COMMAND_PERMISSIONS as PENALTY_COMMANDS
 from handlers.services.staff_access import Actor
 from handlers.staff.permissions import COMMAND_PERMISSIONS as STAFF_OFFICE_COMMANDS
 from handlers.views.casework.buttons import COMMAND_PERMISSIONS as CASEWORK_COMMANDS
@@ -16,6 +22,15 @@ STAFF_COMMANDS: dict[str, Permission | None] = {
     **CASEWORK_COMMANDS,
     **HANDOFF_COMMANDS,
     "outbox": OUTBOX_PERMISSION,
+    **EVENT_COMMANDS,
+    **QUALITY_COMMANDS,
+    **PENALTY_COMMANDS,
+    "fees": FEES_PERMISSION,
+    "setprice": FEES_PERMISSION,
+    "promo": FEES_PERMISSION,
+    "delivered": DELIVERED_PERMISSION,
+    "refunds": REFUND_PERMISSION,
+    **FINANCE_COMMANDS,
     **STAFF_OFFICE_COMMANDS,
 }
 

@@ -12,6 +12,7 @@ from aiogram.utils.i18n import gettext as _
 from domain.intake import Step, Value, current_value, set_criteria
 from domain.profile import MAX_PHOTOS, PreferencesData, ProfileData
 from domain.regions import normalise, region_book
+from handlers.views.punctuation import labelled, listed, with_aside
 from handlers.views.texts import (
     criterion_label,
     education_label,
@@ -86,7 +87,7 @@ def private_section(profile: ProfileData) -> str:
             _("Wants children"),
             option_label("wants_children", profile.wants_children) if profile.wants_children else None,
         ),
-        (_("Personality"), ", ".join(personality_label(code) for code in profile.personality) or None),
+        (_("Personality"), listed(personality_label(code) for code in profile.personality) or None),
         (_("Hobbies"), _hobbies(profile.hobbies, profile.hobbies_text)),
         (
             _("Relationship history"),
@@ -97,7 +98,7 @@ def private_section(profile: ProfileData) -> str:
     lines = [_("🔒 <b>Only you and the agency's staff see this</b>")]
     city_words = _("City, as you wrote it")
     lines += [
-        f"{title}: {value if value is not None else '—'}"
+        labelled(title, value if value is not None else "—")
         for title, value in rows
         if value is not None or title != city_words
     ]
@@ -112,21 +113,20 @@ def preferences_section(prefs: PreferencesData) -> str:
 
     def line(title: str, value: str | None, criterion: str | None = None) -> str:
         if value is None:
-            return f"{title}: " + _("no preference")
-        suffix = f" ({strength[criterion]})" if criterion in strength else ""
-        return f"{title}: {value}{suffix}"
+            return labelled(title, _("no preference"))
+        return labelled(title, with_aside(value, strength[criterion]) if criterion in strength else value)
 
     rows = [
         _("💞 <b>The partner you hope to meet</b>"),
         line(step_title("p_gender"), option_label("p_gender", prefs.gender_sought) if prefs.gender_sought else None),
         line(
             criterion_label("age"),
-            _("{low} to {high}").format(low=prefs.age_min, high=prefs.age_max) if prefs.age_min else None,
+            age_range_text(prefs.age_min, prefs.age_max),
             "age",
         ),
         line(
             criterion_label("height"),
-            _("{low} to {high} cm").format(low=prefs.height_min, high=prefs.height_max) if prefs.height_min else None,
+            height_range_text(prefs.height_min, prefs.height_max),
             "height",
         ),
         line(
@@ -134,8 +134,8 @@ def preferences_section(prefs: PreferencesData) -> str:
             _("{level} or higher").format(level=education_label(prefs.min_education)) if prefs.min_education else None,
             "education",
         ),
-        line(criterion_label("regions"), ", ".join(region_label(c) for c in prefs.regions) or None, "regions"),
-        line(criterion_label("marital"), ", ".join(marital_label(c) for c in prefs.marital) or None, "marital"),
+        line(criterion_label("regions"), listed(region_label(c) for c in prefs.regions) or None, "regions"),
+        line(criterion_label("marital"), listed(marital_label(c) for c in prefs.marital) or None, "marital"),
         line(
             criterion_label("children"),
             option_label("p_children", prefs.children) if prefs.children else None,
@@ -143,6 +143,28 @@ def preferences_section(prefs: PreferencesData) -> str:
         ),
     ]
     return "\n".join(rows)
+
+
+def age_range_text(low: int | None, high: int | None) -> str | None:
+    """A preferred age range as it was typed: "25 to 32", "30 or older", "up to 35" (None: no preference)."""
+    if low is not None and high is not None:
+        return _("{low} to {high}").format(low=low, high=high)
+    if low is not None:
+        return _("{low} or older").format(low=low)
+    if high is not None:
+        return _("up to {high}").format(high=high)
+    return None
+
+
+def height_range_text(low: int | None, high: int | None) -> str | None:
+    """A preferred height range as it was typed: "160 to 175 cm", "175 cm or more", "up to 180 cm"."""
+    if low is not None and high is not None:
+        return _("{low} to {high} cm").format(low=low, high=high)
+    if low is not None:
+        return _("{low} cm or more").format(low=low)
+    if high is not None:
+        return _("up to {high} cm").format(high=high)
+    return None
 
 
 def answer_text(step: Step, profile: ProfileData, prefs: PreferencesData) -> str | None:
@@ -178,11 +200,11 @@ def value_text(step: Step, value: Value) -> str | None:
         case "hobbies":
             return _hobbies(value.get("picked") or [], value.get("text"))
         case "p_age":
-            return _("{low} to {high}").format(low=value[0], high=value[1])
+            return age_range_text(value[0], value[1])
         case "p_height":
-            return _("{low} to {high} cm").format(low=value[0], high=value[1])
+            return height_range_text(value[0], value[1])
     if isinstance(value, list):
-        return ", ".join(quote(option_label(step.name, code)) for code in value)
+        return listed(quote(option_label(step.name, code)) for code in value)
     return quote(option_label(step.name, str(value)))
 
 
@@ -197,7 +219,7 @@ def _hobbies(picked: list[str], own_words: str | None) -> str | None:
     parts = [hobby_label(code) for code in picked]
     if own_words:
         parts.append(quote_clipped(own_words, OWN_WORDS_BUDGET))
-    return ", ".join(parts) or None
+    return listed(parts) or None
 
 
 def _own_city_words(profile: ProfileData) -> str | None:

@@ -102,6 +102,7 @@ class MenuAction(StrEnum):
     DELETE = "delete"
     HELP = "help"
     HUMAN = "human"
+    MEMBERSHIP = "membership"
     EDIT_PROFILE = "edit_profile"
     EDIT_PREFERENCES = "edit_prefs"
     PAUSE = "pause"
@@ -122,8 +123,8 @@ class DeleteButton(CallbackData, prefix="del"):
     action: DeleteAction
 
 
-# Each language is named in itself, so anyone can find their own.
-LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
+# Each language is named in itself, so anyone can find their own (domain.languages.LOCALES, in that order).
+LANGUAGE_NAMES = {"en": "English", "zh": "简体中文", "zh_Hant": "繁體中文", "ru": "Русский"}
 
 
 class LanguageChoice(CallbackData, prefix="lang"):
@@ -265,10 +266,11 @@ def menu_keyboard() -> InlineKeyboardMarkup:
     builder.button(text=_("👤 My profile"), callback_data=MenuButton(action=MenuAction.PROFILE))
     builder.button(text=_("💞 Partner preferences"), callback_data=MenuButton(action=MenuAction.PREFERENCES))
     builder.button(text=_("🙋 Talk to a counselor"), callback_data=MenuButton(action=MenuAction.HUMAN))
+    builder.button(text=_("💎 Membership"), callback_data=MenuButton(action=MenuAction.MEMBERSHIP))
     builder.button(text=_("❓ Help"), callback_data=MenuButton(action=MenuAction.HELP))
     builder.button(text=_("📄 My data"), callback_data=MenuButton(action=MenuAction.MY_DATA))
     builder.button(text=_("🗑 Delete my data"), callback_data=MenuButton(action=MenuAction.DELETE))
-    builder.adjust(1, 2, 2, 1)
+    builder.adjust(1, 2, 2, 2, 1)
     return builder.as_markup()
 
 

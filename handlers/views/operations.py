@@ -11,6 +11,7 @@ from aiogram.utils.i18n import gettext as _
 
 from domain.delivery import DeliveryState
 from handlers.views.keyboards import InlineKeyboardBuilder
+from handlers.views.punctuation import labelled
 from handlers.views.texts import quote
 from storage.repositories.delivery import OutboxEntry
 
@@ -33,16 +34,18 @@ def state_label(state: DeliveryState) -> str:
 
 def outbox_view(counts: Mapping[DeliveryState, int], failed: Sequence[OutboxEntry]) -> tuple[str, InlineKeyboardMarkup]:
     lines = [_("📮 <b>Outbox</b>")]
-    lines.append(" · ".join(f"{state_label(state)}: {counts.get(state, 0)}" for state in DeliveryState))
+    lines.append(" · ".join(labelled(state_label(state), counts.get(state, 0)) for state in DeliveryState))
     builder = InlineKeyboardBuilder()
     if failed:
         lines += ["", _("<b>Failed</b> (newest first):")]
     for entry in failed:
         error = quote((entry.last_error or "—")[:ERROR_BUDGET])
         lines.append(
-            _("#{id} · {channel} · {attempts} attempts · {error}").format(
-                id=entry.id, channel=entry.channel, attempts=entry.attempts, error=error
-            )
+            _(
+                "#{id} · {channel} · {attempts} attempt · {error}",
+                "#{id} · {channel} · {attempts} attempts · {error}",
+                entry.attempts,
+            ).format(id=entry.id, channel=entry.channel, attempts=entry.attempts, error=error)
         )
         builder.button(text=_("🔁 Retry #{id}").format(id=entry.id), callback_data=OutboxButton(retry=entry.id))
     builder.button(text=_("↻ Refresh"), callback_data=OutboxButton(retry=0))

@@ -24,6 +24,7 @@ from domain.staff import (
     service_standard,
 )
 from handlers.views.keyboards import InlineKeyboardBuilder
+from handlers.views.punctuation import labelled, listed, with_aside
 from handlers.views.texts import current_locale, quote, quote_clipped
 from storage.records import StaffMember
 
@@ -165,8 +166,11 @@ def standard_view(*, due: bool) -> tuple[str, InlineKeyboardMarkup | None]:
 def name_question(current: str | None, suggestion: str | None) -> tuple[str, InlineKeyboardMarkup | None]:
     """Ask for the name clients see; one-tap buttons for the `current` name and the channel's `suggestion`."""
     text = _(
+        "What name should clients see when you talk with them? Send it here (up to {limit} character), "
+        "for example “Anna” or “李老师”.",
         "What name should clients see when you talk with them? Send it here (up to {limit} characters), "
-        "for example “Anna” or “李老师”."
+        "for example “Anna” or “李老师”.",
+        STAFF_NAME_LIMIT,
     ).format(limit=STAFF_NAME_LIMIT)
     options = []
     if current:
@@ -183,9 +187,12 @@ def name_question(current: str | None, suggestion: str | None) -> tuple[str, Inl
 
 def name_problem_text(problem: NameProblem, typed: str) -> str:
     if problem is NameProblem.TOO_LONG:
-        return _("That is {count} characters; please keep it to {limit} or fewer.").format(
-            count=len(" ".join(typed.split())), limit=STAFF_NAME_LIMIT
-        )
+        count = len(" ".join(typed.split()))
+        return _(
+            "That is {count} character; please keep it to {limit} or fewer.",
+            "That is {count} characters; please keep it to {limit} or fewer.",
+            count,
+        ).format(count=count, limit=STAFF_NAME_LIMIT)
     if problem is NameProblem.NOT_A_NAME:
         return _("Please use only letters (in any language), spaces and . ' - · (no links, emoji or formatting).")
     return _("Please send the name as text.")
@@ -226,6 +233,27 @@ def command_line(command: str) -> str:
         "queue": _("/queue: clients waiting for a counselor"),
         "end": _("/end: end your conversation with a client"),
         "outbox": _("/outbox: what the bot is sending, and what failed"),
+        "events": _("/events: offline events, their seats, check-ins and picks"),
+        "newevent": _("/newevent: publish an offline event"),
+        "checkin": _("/checkin CODE: let a guest in at the door"),
+        "cancelevent": _("/cancelevent REF: cancel an upcoming event and tell everyone signed up"),
+        "complaints": _("/complaints: open complaint cases, the oldest first"),
+        "survey": _("/survey: the monthly satisfaction survey's results"),
+        "transcript": _("/transcript REF: a client's conversations with counselors (audited)"),
+        "penalty": _("/penalty: record a staff penalty"),
+        "fees": _("/fees: every membership price now, and where it comes from"),
+        "setprice": _("/setprice TIER TERM AMOUNT: a new price from now on"),
+        "promo": _("/promo CODE 20% [days] [uses]: a new promo code"),
+        "delivered": _("/delivered REF: a client's private custom engagement was delivered"),
+        "refunds": _("/refunds: refund requests waiting for a decision"),
+        "expense": _("/expense: enter an expense (amount, category, day, note, receipt)"),
+        "close": _("/close YYYY-MM: close a month's books"),
+        "reverse": _("/reverse NUMBER: correct an expense with a reversing entry"),
+        "newchannel": _("/newchannel CODE Name: a new acquisition channel and its links"),
+        "plan": _("/plan YEAR CATEGORY AMOUNT [threshold%]: a yearly budget"),
+        "channels": _("/channels: acquisition channels, their links and this month's spend"),
+        "budget": _("/budget [YYYY-MM]: budget against actual, and cost per client by channel"),
+        "ledger": _("/ledger [YYYY-MM]: the month's ledger as XLSX and CSV, and a chart"),
         "staff": _("/staff: the team, their roles and access"),
         "invite": _("/invite ROLE: invite a new staff member"),
         "standard": _("/standard: the agency's service standard"),
@@ -242,7 +270,7 @@ def staff_help(role: Role, commands: Sequence[str], *, standard_due: bool, name:
         lines.append(_("First read and accept the service standard: /standard. Client records open after that."))
     lines += [command_line(command) for command in commands]
     lines += [
-        _("/language: choose English or Chinese"),
+        _("/language: choose your language"),
         _("/cancel: stop what we are doing"),
         _("/help: this list"),
         "",
@@ -270,9 +298,11 @@ def unknown_role(typed: str, roles: Sequence[Role]) -> str:
 def invitation_text(role: Role, *, hours: int, payload: str, bot_username: str | None) -> str:
     """The invitation to pass on: the Telegram link (when the bot has a username) and the web chat command."""
     lines = [
-        _("An invitation for a new {role}, valid for {hours} hours and for one person only.").format(
-            role=role_label(role), hours=hours
-        )
+        _(
+            "An invitation for a new {role}, valid for {hours} hour and for one person only.",
+            "An invitation for a new {role}, valid for {hours} hours and for one person only.",
+            hours,
+        ).format(role=role_label(role), hours=hours)
     ]
     if bot_username:
         lines.append(
@@ -308,7 +338,7 @@ def member_status(member: StaffMember) -> str:
         notes.append(_("deactivated"))
     elif needs_standard(role) and member.standard_acknowledged_at is None:
         notes.append(_("standard not accepted yet"))
-    return ", ".join(notes)
+    return listed(notes)
 
 
 def team_view(members: Sequence[StaffMember]) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -318,9 +348,9 @@ def team_view(members: Sequence[StaffMember]) -> tuple[str, InlineKeyboardMarkup
     builder = InlineKeyboardBuilder()
     lines = [_("<b>The agency's staff</b> ({count})").format(count=len(members))]
     for member in members[:MAX_LISTED]:
-        lines.append(f"• {member_name(member)}: {member_status(member)}")
+        lines.append("• " + labelled(member_name(member), member_status(member)))
         builder.button(
-            text=f"{button_name(member)} ({role_label(Role(member.role))})",
+            text=with_aside(button_name(member), role_label(Role(member.role))),
             callback_data=StaffButton(action=StaffAction.OPEN, member=member.account_id),
         )
     if len(members) > MAX_LISTED:
@@ -359,9 +389,15 @@ def member_card(member: StaffMember, *, manageable: bool, roles: Sequence[Role])
 
 def handover_text(member: StaffMember, *, handed: int, waiting: int) -> str:
     """What became of a deactivated counselor's clients: `handed` to others, `waiting` for a counselor."""
-    text = _("{count} clients of {name} were handed to other counselors.").format(
-        count=handed, name=member_name(member)
-    )
+    text = _(
+        "{count} client of {name} was handed to other counselors.",
+        "{count} clients of {name} were handed to other counselors.",
+        handed,
+    ).format(count=handed, name=member_name(member))
     if waiting:
-        text += "\n" + _("{count} are waiting for a counselor: nobody else is available.").format(count=waiting)
+        text += "\n" + _(
+            "{count} is waiting for a counselor: nobody else is available.",
+            "{count} are waiting for a counselor: nobody else is available.",
+            waiting,
+        ).format(count=waiting)
     return text

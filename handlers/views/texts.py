@@ -14,6 +14,7 @@ from aiogram.utils.i18n import gettext as _
 from domain.answers import Invalid, Problem
 from domain.income import IncomeBand, format_amount
 from domain.intake import Flow, Step, progress
+from domain.languages import is_chinese
 from domain.regions import region_book
 
 
@@ -49,10 +50,13 @@ def help_text() -> str:
         "/dates: your dates: propose, reschedule or cancel\n"
         "/profile: see or change your profile, pause or resume suggestions\n"
         "/preferences: the partner you hope to meet\n"
+        "/ranking: how your suggestions are ranked; switch learning from your answers off or on\n"
         "/human: talk to a counselor\n"
+        "/membership: your membership tier, what it includes, buy, renew or upgrade\n"
+        "/refund: ask for a refund of your membership\n"
         "/mydata: get everything we hold about you, as a file\n"
         "/delete: delete your data for good\n"
-        "/language: choose English or Chinese\n"
+        "/language: choose your language\n"
         "/cancel: stop what we are doing\n"
         "/help: this list"
     )
@@ -187,7 +191,8 @@ def criterion_label(code: str) -> str:
 
 
 def currency_name(currency: str) -> str:
-    if currency == "CNY" and current_locale() == "zh":
+    """How an income band names the currency: 元 in Chinese (either script), else its ISO code."""
+    if currency == "CNY" and is_chinese(current_locale()):
         return "元"
     return currency
 
@@ -315,9 +320,17 @@ def problem_text(invalid: Invalid) -> str:
         case Problem.TEXT_EMPTY:
             return _("That message has no text I can use.")
         case Problem.TEXT_TOO_LONG:
-            return _("That is {length} characters; the limit here is {limit}. Please shorten it.").format(**params)
+            return _(
+                "That is {length} character; the limit here is {limit}. Please shorten it.",
+                "That is {length} characters; the limit here is {limit}. Please shorten it.",
+                int(params["length"]),
+            ).format(**params)
         case Problem.TEXT_TOO_SHORT:
-            return _("Please write at least {minimum} characters.").format(**params)
+            return _(
+                "Please write at least {minimum} character.",
+                "Please write at least {minimum} characters.",
+                int(params["minimum"]),
+            ).format(**params)
         case Problem.NAME_CHARACTERS:
             return _("A name can contain letters, spaces, hyphens and apostrophes, but no digits or emoji.")
         case Problem.DATE_FORMAT:
@@ -376,7 +389,11 @@ def problem_text(invalid: Invalid) -> str:
         case Problem.PHOTO_AS_FILE:
             return _("Please send the picture as a photo rather than as a file, so that it displays properly.")
         case Problem.TOO_MANY_PHOTOS:
-            return _("You already have {max} photos, the most a profile can hold.").format(**params)
+            return _(
+                "You already have {max} photo, the most a profile can hold.",
+                "You already have {max} photos, the most a profile can hold.",
+                int(params["max"]),
+            ).format(**params)
         case Problem.TEXT_NEEDED:
             return _(
                 "I can only read written answers or the buttons here, not stickers, photos, voice messages or files."

@@ -284,6 +284,15 @@ class ReportsRepository(Repository):
         await self._session.flush()
         return REPORTS.decode(self._crypto, key, row)
 
+    async def close(self, report_id: UUID) -> bool:
+        """Close a report once its complaint case is resolved; False when it was closed already."""
+        statement = (
+            update(ReportRow)
+            .where(ReportRow.id == report_id, ReportRow.state == ReportState.OPEN.value)
+            .values(state=ReportState.CLOSED.value)
+        )
+        return await self._execute_dml(statement) > 0
+
     async def list_open(self) -> list[Report]:
         rows = (
             await self._session.scalars(

@@ -1,5 +1,7 @@
-"""A new client gets the least loaded counselor, who is alerted and finds them in /clients; the card shows
-their profile and every opening of it is in the audit log."""
+"""A new client whose membership includes a dedicated counselor gets the least loaded counselor, who is alerted
+and finds them in /clients; an ordinary (basic) client gets none of their own: the counselors' chat is told and
+they reach a counselor through the handoff queue. The card shows the profile and every opening of it is in the
+audit log."""
 
 from __future__ import annotations
 
@@ -13,7 +15,8 @@ from storage.database import Database
 from storage.models.delivery import OutboxMessageRow
 from tests.botclient import BotClient, ErrorLogCapture, RecordingSession
 from tests.casework.conftest import counselor_of, make_client
-from tests.journey_walk import paced, register
+from tests.casework.membership import make_member
+from tests.journey_walk import LABELS, answer_until, consent, paced, register
 from tests.matching.chat import account_of, deliver
 from tests.staff.conftest import add_member
 
@@ -21,7 +24,34 @@ ANNA, BEN, CAROL = 700_001, 700_002, 700_003
 LI = 5_001
 
 
-async def test_a_new_client_goes_to_the_least_loaded_counselor_who_is_alerted(
+async def test_a_new_basic_client_gets_no_counselor_of_their_own_and_the_counselors_chat_is_told(
+    dp: Dispatcher,
+    bot: Bot,
+    session: RecordingSession,
+    error_log: ErrorLogCapture,
+    make_user: Callable[..., BotClient],
+    app_database: Database,
+    clock: FakeClock,
+) -> None:
+    await add_member(app_database, clock, ANNA, "counselor", name="Anna")
+    await add_member(app_database, clock, BEN, "counselor", name="Ben")
+
+    li = paced(dp, bot, session, error_log, user_id=LI, language_code="en")
+    await register(li, "en")
+    li_id = await account_of(app_database, li)
+
+    assert await counselor_of(app_database, li_id) is None  # the ordinary tier: counselors on request
+    assert await deliver(app_database, make_user(user_id=ANNA)) == []
+    assert await deliver(app_database, make_user(user_id=BEN)) == []
+    async with app_database.unit_of_work(read_only=True) as uow:
+        rows = (await uow.session.scalars(select(OutboxMessageRow).where(OutboxMessageRow.account_id.is_(None)))).all()
+        assert len(rows) == 1  # the alert, to the counselors' chat
+        assert await uow.case_stages.current(li_id) == "profile_complete"
+        actions = [e.action for e in await uow.audit.list_for_subject(li_id)]
+    assert "client.registered" in actions and "client.assigned" not in actions
+
+
+async def test_a_new_client_with_a_dedicated_counselor_goes_to_the_least_loaded_one_who_is_alerted(
     dp: Dispatcher,
     bot: Bot,
     session: RecordingSession,
@@ -36,8 +66,11 @@ async def test_a_new_client_goes_to_the_least_loaded_counselor_who_is_alerted(
     await make_client(app_database, clock, 9_001, "Busy One", counselor=anna.account_id)
 
     li = paced(dp, bot, session, error_log, user_id=LI, language_code="en")
-    await register(li, "en")
+    await consent(li, "en")
+    await answer_until(li, None, "en")
     li_id = await account_of(app_database, li)
+    await make_member(app_database, clock, li_id, "private")  # the tier whose entitlements include one
+    await li.click(LABELS["en"].confirm)
 
     assert await counselor_of(app_database, li_id) == ben.account_id  # Anna has one already, Carol is not ready
     ben_chat = make_user(user_id=BEN)

@@ -46,8 +46,8 @@ async def test_switching_the_greeting_back_and_forth_edits_it_each_time_and_keep
     await person.send("/start")
     greeting = max(person.view.messages)
 
-    assert [type(c) for c in await person.click("中文")] == [AnswerCallbackQuery, EditMessageText]
-    assert [type(c) for c in await person.click("中文", message_id=greeting)] == [AnswerCallbackQuery]
+    assert [type(c) for c in await person.click("简体中文")] == [AnswerCallbackQuery, EditMessageText]
+    assert [type(c) for c in await person.click("简体中文", message_id=greeting)] == [AnswerCallbackQuery]
     assert [type(c) for c in await person.click("English", message_id=greeting)] == [
         AnswerCallbackQuery,
         EditMessageText,
@@ -70,7 +70,7 @@ async def test_a_button_whose_handler_fails_is_answered_once_with_the_apology(
     monkeypatch.setattr(screens, "greeting_screen", broken)
     error_log.expected = 1
 
-    calls = await person.click("中文")  # the handler answers the press, then fails
+    calls = await person.click("简体中文")  # the handler answers the press, then fails
 
     assert [type(c) for c in calls] == [AnswerCallbackQuery]
     assert person.view.toasts[-1].startswith("Sorry, something went wrong on my side.")
@@ -109,7 +109,7 @@ async def test_a_press_handled_too_late_to_answer_still_does_its_work(
     assert [type(c) for c in calls if isinstance(c, SendMessage)] == [SendMessage]  # ...the next question went out
     assert "<i>Step 1 of " in person.last_text()
     db = await stored(app_database, person)  # ...and the consent and the profile were committed
-    assert db.account is not None and [c.notice_version for c in db.consents] == ["2026-11"]
+    assert db.account is not None and [c.notice_version for c in db.consents] == ["2026-12.2"]
     assert db.profile is not None and db.profile.intake_step == "name"
     assert "query is too old" in caplog.text  # logged, not fatal
 

@@ -52,9 +52,14 @@ async def test_the_greeting_explains_the_agency_and_the_notice_and_stores_nothin
 
     text = client.last_text()
     assert "Welcome to <b>Yuelao</b>" in text
-    assert "<b>Privacy notice</b> (version 2026-11)" in text
+    assert "<b>Privacy notice</b> (version 2026-12.2)" in text
+    assert (
+        "Suggestions are also ranked by learning from answers: what you and other clients said to earlier "
+        "suggestions, introductions and dates. /ranking switches this off, and what was learned about you is "
+        "then deleted; it is part of /mydata and is erased with /delete."
+    ) in text
     assert "Nothing about you is stored until you do." in text
-    assert client.last_buttons() == ["I agree, let's begin", "English", "中文"]
+    assert client.last_buttons() == ["I agree, let's begin", "English", "简体中文", "繁體中文", "Русский"]
     assert (await stored(app_database, client)).account is None
 
 
@@ -69,19 +74,23 @@ async def test_choosing_chinese_on_the_greeting_then_consenting_creates_a_chines
     client: PacedClient, app_database: Database, clock: FakeClock
 ) -> None:
     await client.send("/start")
-    await client.click("中文")
+    await client.click("简体中文")
     assert client.last_text().startswith("欢迎来到<b>月老</b>")
-    assert "<b>隐私政策</b>(版本 2026-11)" in client.last_text()
+    assert "<b>隐私政策</b>（版本 2026-12.2）" in client.last_text()
+    assert (
+        "推荐对象的排序也会根据回答学习：您和其他会员对以往推荐、牵线和约会的回答。发送 /ranking 可关闭此功能，"
+        "已学到的关于您的内容随即删除；这些内容包含在 /mydata 中，并会随 /delete 一并删除。"
+    ) in client.last_text()
     assert (await stored(app_database, client)).account is None
 
-    await client.click("我同意,开始登记")
+    await client.click("我同意，开始登记")
 
     db = await stored(app_database, client)
     assert db.account is not None and db.account.locale == "zh"
-    assert [(c.notice_version, c.given_at) for c in db.consents] == [("2026-11", clock.now())]
+    assert [(c.notice_version, c.given_at) for c in db.consents] == [("2026-12.2", clock.now())]
     assert db.profile is not None and db.profile.status == "draft" and db.profile.intake_step == "name"
-    assert "<i>第 1 步,共 18 步</i>" in client.last_text()
-    assert "请问您的名字是?" in client.last_text()
+    assert "<i>第1步，共18步</i>" in client.last_text()
+    assert "请问您的名字是？" in client.last_text()
 
 
 async def test_pressing_consent_twice_records_it_once(client: PacedClient, app_database: Database) -> None:
@@ -128,6 +137,7 @@ async def test_a_whole_registration_in_english(
         "👤 My profile",
         "💞 Partner preferences",
         "🙋 Talk to a counselor",
+        "💎 Membership",
         "❓ Help",
         "📄 My data",
         "🗑 Delete my data",
@@ -162,7 +172,7 @@ async def test_a_whole_registration_in_english(
 async def test_a_whole_registration_in_chinese(zh_client: PacedClient, app_database: Database) -> None:
     await register(zh_client, "zh")
 
-    assert zh_client.last_text().startswith("谢谢您,王芳!您的资料登记已完成。")
+    assert zh_client.last_text().startswith("谢谢您，王芳！您的资料登记已完成。")
     assert zh_client.last_buttons()[:2] == ["💘 我的推荐", "👤 我的资料"]
     db = await stored(app_database, zh_client)
     assert db.account is not None and db.account.locale == "zh"
@@ -216,7 +226,7 @@ async def test_back_on_the_first_question_shows_the_introduction_with_continue(c
     await client.click("« Back")
 
     assert "Registration is a short interview of 18 steps" in client.last_text()
-    assert client.last_buttons() == ["Continue registration", "English", "中文"]
+    assert client.last_buttons() == ["Continue registration", "English", "简体中文", "繁體中文", "Русский"]
     await client.send("hello?")
     assert client.last_text().startswith("Tap <b>Continue registration</b> when you are ready.")
 
@@ -409,11 +419,11 @@ async def test_an_updated_privacy_notice_is_accepted_again_before_continuing(
 
     await client.send("/start")
 
-    assert "<b>Privacy notice</b> (version 2026-11)" in client.last_text()
+    assert "<b>Privacy notice</b> (version 2026-12.2)" in client.last_text()
     await client.click(LABELS["en"].agree)
     assert "<i>Step 2 of 18</i>" in client.last_text()
     db = await stored(app_database, client)
-    assert [c.notice_version for c in db.consents] == ["2025-01", "2026-11"]
+    assert [c.notice_version for c in db.consents] == ["2025-01", "2026-12.2"]
 
 
 async def test_confirming_queues_the_new_client_alert_for_the_counselors(

@@ -123,7 +123,7 @@ async def test_mydata_sends_everything_as_a_json_document(client: PacedClient, s
     export = json.loads(sent.document.data.decode("utf-8"))
     assert export["format"] == "yuelao-export/1"
     assert export["account"]["external_id"] == str(client.user.id)
-    assert [c["notice_version"] for c in export["consents"]] == ["2026-11"]
+    assert [c["notice_version"] for c in export["consents"]] == ["2026-12.2"]
     profile = export["client_profile"]
     assert (profile["display_name"], profile["birth_date"], profile["phone"]) == (
         "Li Wei",
@@ -253,15 +253,15 @@ async def test_switching_language_in_the_middle_asks_the_same_question_in_chines
     await answer_until(client, "height")
 
     await client.send("/language")
-    await client.click("中文")
+    await client.click("简体中文")
 
     assert client.last_text().startswith("从现在起我将用中文与您交流。")
-    assert "<i>第 5 步,共 18 步</i>" in client.last_text()
+    assert "<i>第5步，共18步</i>" in client.last_text()
     assert "您的身高是多少厘米" in client.last_text()
     db = await stored(app_database, client)
     assert db.account is not None and db.account.locale == "zh"
     await client.send("168")
-    assert "<i>第 6 步,共 18 步</i>" in client.last_text()
+    assert "<i>第6步，共18步</i>" in client.last_text()
 
 
 async def test_help_lists_the_client_commands_in_both_languages(
@@ -274,4 +274,4 @@ async def test_help_lists_the_client_commands_in_both_languages(
     for text in (client.last_text(), chinese.last_text()):
         for command in ("/start", "/profile", "/preferences", "/mydata", "/delete", "/language", "/cancel", "/help"):
             assert command in text
-    assert "/mydata:以文件形式获取我们保存的关于您的全部数据" in chinese.last_text()
+    assert "/mydata：以文件形式获取我们保存的关于您的全部数据" in chinese.last_text()

@@ -81,7 +81,7 @@ async def test_no_photo_typed_in_chinese_or_english_goes_on(make_person: Callabl
 
     await chinese.send("没有照片")
 
-    assert "择偶要求:第 1 题,共 8 题" in chinese.last_text()
+    assert "择偶要求：第1题，共8题" in chinese.last_text()
 
     english = make_person(user_id=606_002)
     await consent(english)
@@ -112,6 +112,8 @@ async def test_yes_and_no_are_capitalised_on_the_clients_card_and_the_counselors
     assert "Has children: No" in review and "Wants children: Yes" in review
     await person.click(LABELS["en"].confirm)
     client_id = await account_of(app_database, person)
+    async with app_database.unit_of_work() as uow:  # a manager gave Ben this client
+        await uow.assignments.assign(client_id, counselor.account_id, now=clock.now(), by=None)
 
     ben = make_person(user_id=counselor.user_id)
     await ben.send(f"/clients {client_id.hex[:8]}")
@@ -121,4 +123,4 @@ async def test_yes_and_no_are_capitalised_on_the_clients_card_and_the_counselors
     async with app_database.unit_of_work() as uow:
         await uow.accounts.set_locale(counselor.account_id, "zh")
     await ben.send(f"/clients {client_id.hex[:8]}")
-    assert "是否有孩子: 否" in ben.last_text() and "是否想要孩子: 是" in ben.last_text()
+    assert "是否有孩子：否" in ben.last_text() and "是否想要孩子：是" in ben.last_text()

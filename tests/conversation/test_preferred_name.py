@@ -34,9 +34,9 @@ async def test_a_chinese_name_suggests_the_given_name_and_the_client_is_called_b
     await person.send("诸葛青云")
 
     question = person.last_text()
-    assert "<i>第 2 步,共 18 步</i>" in question
-    assert "您希望我们怎么称呼您?" in question
-    assert "点击下方的<b>青云</b>,或直接输入您喜欢的称呼。" in question
+    assert "<i>第2步，共18步</i>" in question
+    assert "您希望我们怎么称呼您？" in question
+    assert "点击下方的<b>青云</b>，或直接输入您喜欢的称呼。" in question
     assert person.last_buttons() == ["青云", "« 返回", "跳过"]
 
     await person.click("青云")
@@ -46,12 +46,12 @@ async def test_a_chinese_name_suggests_the_given_name_and_the_client_is_called_b
 
     await walk_from_gender_to_the_review(person, "zh")
     review = person.last_text()
-    assert "姓名:诸葛青云" in review or "姓名: 诸葛青云" in review
-    assert "称呼: 青云" in review
+    assert "姓名：诸葛青云" in review or "姓名：诸葛青云" in review
+    assert "称呼：青云" in review
     await person.click(LABELS["zh"].confirm)
-    assert person.last_text().startswith("谢谢您,青云!")
+    assert person.last_text().startswith("谢谢您，青云！")
     await person.send("/start")
-    assert person.last_text().startswith("欢迎回来,青云!")
+    assert person.last_text().startswith("欢迎回来，青云！")
 
 
 async def test_skipping_calls_the_client_by_the_name_read_in_chinese_order(

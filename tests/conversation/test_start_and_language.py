@@ -19,7 +19,7 @@ async def test_start_greets_in_the_telegram_language_and_offers_both_languages(u
 
     assert [type(c) for c in calls] == [SendMessage]
     assert "Welcome to <b>Yuelao</b>" in user.last_text()
-    assert user.last_buttons() == ["I agree, let's begin", "English", "中文"]
+    assert user.last_buttons() == ["I agree, let's begin", "English", "简体中文", "繁體中文", "Русский"]
 
 
 async def test_chinese_telegram_user_is_greeted_in_chinese(make_user: Callable[..., BotClient]) -> None:
@@ -33,12 +33,12 @@ async def test_chinese_telegram_user_is_greeted_in_chinese(make_user: Callable[.
 async def test_picking_chinese_answers_the_button_and_switches_every_later_reply(user: BotClient) -> None:
     await user.send("/start")
 
-    calls = await user.click("中文")
+    calls = await user.click("简体中文")
 
     assert [type(c) for c in calls] == [AnswerCallbackQuery, EditMessageText]
     # The greeting itself is shown again in Chinese, with its consent and language buttons.
     assert user.last_text().startswith("欢迎来到<b>月老</b>")
-    assert user.last_buttons() == ["我同意,开始登记", "English", "中文"]
+    assert user.last_buttons() == ["我同意，开始登记", "English", "简体中文", "繁體中文", "Русский"]
     await user.send("/help")
     assert user.last_text().startswith("我可以为您做这些")
 
@@ -52,7 +52,7 @@ async def test_language_choice_is_kept_across_a_restart(
     session: RecordingSession,
 ) -> None:
     await user.send("/language")
-    await user.click("中文")
+    await user.click("简体中文")
 
     restarted = create_dispatcher(settings, database=app_database, clock=clock)
     same_person = BotClient(restarted, bot, session, user_id=user.user.id, language_code="en")
@@ -64,7 +64,7 @@ async def test_language_choice_is_kept_across_a_restart(
 async def test_switching_back_to_english(make_user: Callable[..., BotClient]) -> None:
     user = make_user(language_code="zh")
     await user.send("/language")
-    assert user.last_text() == "您希望我使用哪种语言?"
+    assert user.last_text() == "您希望我使用哪种语言？"
 
     await user.click("English")
 
@@ -75,7 +75,7 @@ async def test_two_users_keep_their_own_language(make_user: Callable[..., BotCli
     alice = make_user(user_id=1001, language_code="en")
     bo = make_user(user_id=1002, language_code="en")
     await bo.send("/language")
-    await bo.click("中文")
+    await bo.click("简体中文")
 
     await alice.send("/help")
     await bo.send("/help")

@@ -23,7 +23,7 @@ from tests.matching.chat import deliver, outbox_for
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 STALE_EN = "This proposal has changed in the meantime. Please look at the latest message or /dates."
 ASK_VENUE = "Please choose a place from the buttons, or type its name and address."
-MUSEUM_EN, MUSEUM_ZH = "Shanghai Museum, People's Square", "上海博物馆(人民广场)"
+MUSEUM_EN, MUSEUM_ZH = "Shanghai Museum, People's Square", "上海博物馆（人民广场）"
 
 
 async def test_propose_and_accept_in_both_languages_with_calendar_files(
@@ -68,24 +68,24 @@ async def test_propose_and_accept_in_both_languages_with_calendar_files(
 
     (proposal,) = await deliver(app_database, wang)
     assert proposal.text == (
-        f"📅 <b>Li想和您见面。</b>\n📍 地点:{MUSEUM_ZH}\n\n哪个时间适合您?时间按您所在的时区显示。\n"
-        "1. 1月7日 周三 19:30(Asia/Shanghai)\n2. 1月8日 周四 12:00(Asia/Shanghai)"
+        f"📅 <b>Li想和您见面。</b>\n📍 地点：{MUSEUM_ZH}\n\n哪个时间适合您？时间按您所在的时区显示。\n"
+        "1. 1月7日 周三 19:30（Asia/Shanghai）\n2. 1月8日 周四 12:00（Asia/Shanghai）"
     )
     assert [b.text for row in proposal.keyboard for b in row] == [
-        "✅ 选择:1月7日 周三 19:30(Asia/Shanghai)",
-        "✅ 选择:1月8日 周四 12:00(Asia/Shanghai)",
+        "✅ 选择：1月7日 周三 19:30（Asia/Shanghai）",
+        "✅ 选择：1月8日 周四 12:00（Asia/Shanghai）",
         "🔁 提议其他时间",
         "✖️ 这次不了",
     ]
     await li.press(proposal.keyboard[0][0].callback_data or "")  # the proposer cannot accept for the other
     assert li.view.toasts[-1] == "This is your own proposal: I am waiting for 王芳's answer."
 
-    await wang.click("✅ 选择:1月7日 周三 19:30(Asia/Shanghai)")
-    assert wang.view.toasts[-1] == "🎉 已确认!"
+    await wang.click("✅ 选择：1月7日 周三 19:30（Asia/Shanghai）")
+    assert wang.view.toasts[-1] == "🎉 已确认！"
     confirmed_zh, caption = wang.texts()[-2:]
     assert confirmed_zh == (
-        "🎉 <b>您和Li的约会已确认。</b>\n🕒 时间:1月7日 周三 19:30(Asia/Shanghai)\n"
-        f"📍 地点:{MUSEUM_ZH}\n\n约会前我会提醒您。如需改期或取消,请使用 /dates。"
+        "🎉 <b>您和Li的约会已确认。</b>\n🕒 时间：1月7日 周三 19:30（Asia/Shanghai）\n"
+        f"📍 地点：{MUSEUM_ZH}\n\n约会前我会提醒您。如需改期或取消，请使用 /dates。"
     )
     assert caption == "📅 把这个文件添加到您的日历。"
     record = await only_date(app_database, li_id)
@@ -135,12 +135,12 @@ async def test_counter_proposals_until_one_is_accepted(
     (proposal,) = await deliver(app_database, wang)
     old_slot = proposal.keyboard[0][0].callback_data or ""
     await wang.click("🔁 提议其他时间")
-    assert wang.last_text() == "📅 请选择和Li约会的日期。时间按您所在的时区显示(Asia/Shanghai)。"
+    assert wang.last_text() == "📅 请选择和Li约会的日期。时间按您所在的时区显示（Asia/Shanghai）。"
     await pick(wang, ("9", "16:00"), ("10", "10:00"))
-    await wang.click("下一步:选择地点 ➡️")
-    assert wang.last_buttons()[0] == "保留:Jing'an Temple, east gate"
-    await wang.click("保留:Jing'an Temple, east gate")
-    assert wang.last_text().startswith("✉️ 已发送给Li:\n1. 1月9日 周五 16:00(Asia/Shanghai)\n2. 1月10日 周六 10:00")
+    await wang.click("下一步：选择地点 ➡️")
+    assert wang.last_buttons()[0] == "保留：Jing'an Temple, east gate"
+    await wang.click("保留：Jing'an Temple, east gate")
+    assert wang.last_text().startswith("✉️ 已发送给Li：\n1. 1月9日 周五 16:00（Asia/Shanghai）\n2. 1月10日 周六 10:00")
 
     await wang.press(old_slot)  # the first proposal's buttons are stale now
     assert wang.view.toasts[-1] == "这个提议已经有了变化。请查看最新消息或 /dates。"
@@ -155,7 +155,7 @@ async def test_counter_proposals_until_one_is_accepted(
     await li.click(MUSEUM_EN)
     (second,) = await deliver(app_database, wang)
     assert second.text.startswith("🔁 Li提议了其他时间。")
-    await wang.click("✅ 选择:1月12日 周一 18:00(Asia/Shanghai)")
+    await wang.click("✅ 选择：1月12日 周一 18:00（Asia/Shanghai）")
     record = await only_date(app_database, li_id)
     assert (record.state, record.round, record.venue_code) == ("confirmed", 3, "310000.museum")
     (event,) = calendar_files(session, WANG)[0].walk("VEVENT")
@@ -260,7 +260,7 @@ async def test_withdraw_and_both_pressing_at_once(
     assert li.last_text().startswith("⏳ Waiting for 王芳's answer to your proposal:\n1. Wed 7 Jan, 19:30")
     await li.click("✖️ Withdraw the proposal")
     assert li.last_text() == "All right, I have told 王芳."
-    await wang.click("✅ 选择:1月7日 周三 19:30(Asia/Shanghai)")
+    await wang.click("✅ 选择：1月7日 周三 19:30（Asia/Shanghai）")
     assert wang.view.toasts[-1] == "这个提议已经有了变化。请查看最新消息或 /dates。"
     (notice,) = await deliver(app_database, wang)
     assert notice.text == "Li撤回了约会提议。"
@@ -275,7 +275,7 @@ async def test_withdraw_and_both_pressing_at_once(
     await li.click(MUSEUM_EN)
     await deliver(app_database, wang)
     await wang.click("✖️ 这次不了")
-    assert wang.last_text() == "好的,已告诉Li。"
+    assert wang.last_text() == "好的，已告诉Li。"
     (declined,) = await deliver(app_database, li)
     assert declined.text == "王芳 can't meet at the proposed times and withdrew the proposal."
     await li.send("/dates")
@@ -299,10 +299,10 @@ async def test_a_time_that_passed_before_the_answer_cannot_be_accepted(
     await li.click(MUSEUM_EN)
     await deliver(app_database, wang)
     clock.set(datetime(2026, 1, 5, 12, 0, tzinfo=UTC))  # 20:00 in Shanghai: the first time has passed
-    await wang.click("✅ 选择:1月5日 周一 19:30(Asia/Shanghai)")
+    await wang.click("✅ 选择：1月5日 周一 19:30（Asia/Shanghai）")
     assert wang.view.toasts[-1] == "这个时间已经过去了。请选择其他时间。"
     assert (await only_date(app_database, li_id)).state == "proposed"
-    await wang.click("✅ 选择:1月8日 周四 12:00(Asia/Shanghai)")
+    await wang.click("✅ 选择：1月8日 周四 12:00（Asia/Shanghai）")
     assert (await only_date(app_database, li_id)).starts_at == datetime(2026, 1, 8, 4, 0, tzinfo=UTC)
 
 

@@ -47,8 +47,8 @@ async def _confirmed_date(
     await li.click("Next: the venue ➡️")
     await li.click(MUSEUM_EN)
     (proposal,) = await deliver(database, wang)
-    assert "1. 1月7日 周三 12:30(Europe/Berlin)" in proposal.text  # Wang's own time zone
-    await wang.click("✅ 选择:1月7日 周三 12:30(Europe/Berlin)")
+    assert "1. 1月7日 周三 12:30（Europe/Berlin）" in proposal.text  # Wang's own time zone
+    await wang.click("✅ 选择：1月7日 周三 12:30（Europe/Berlin）")
     (event,) = calendar_files(session, wang.user.id)[0].walk("VEVENT")
     assert str(event.decoded("dtstart").tzinfo) == "Europe/Berlin"
     assert event.decoded("dtstart").hour == 12
@@ -85,7 +85,7 @@ async def test_reminders_at_the_right_instants_in_each_ones_time_zone(
         "⏰ <b>Reminder:</b> your date with 王芳\n🕒 Wed 7 Jan, 19:30 (Asia/Shanghai)\n"
         f"📍 {MUSEUM_EN}\n\nRunning late? Press the button and I will tell 王芳."
     )
-    assert wang_reminder.text.startswith("⏰ <b>提醒:</b>您和Li的约会\n🕒 时间:1月7日 周三 12:30(Europe/Berlin)")
+    assert wang_reminder.text.startswith("⏰ <b>提醒：</b>您和Li的约会\n🕒 时间：1月7日 周三 12:30（Europe/Berlin）")
     assert [b.text for row in wang_reminder.keyboard for b in row] == ["🏃 我会晚到", "📅 日历文件"]
     await li.click("🏃 I'm running late")  # a day early: not yet
     assert li.view.toasts[-1] == "This only works in the hours around the date."
@@ -99,7 +99,7 @@ async def test_reminders_at_the_right_instants_in_each_ones_time_zone(
     await li.click("🏃 I'm running late")
     assert li.view.toasts[-1] == "I have told 王芳."
     (late,) = await deliver(app_database, wang)
-    assert late.text == "🏃 Li会晚到一会儿,马上就到。"
+    assert late.text == "🏃 Li会晚到一会儿，马上就到。"
     await wang.click("📅 日历文件")
     assert len(calendar_files(session, wang.user.id)) == 2
 
@@ -145,10 +145,10 @@ async def test_reschedule_after_a_reminder_rearms_the_reminders(
     }
     (moved,) = await deliver(app_database, wang)
     assert moved.text.startswith(
-        "🔁 Li需要调整原定于1月7日 周三 12:30(Europe/Berlin)的约会。\n"
-        "原因:A work trip came up\n\n📅 <b>Li想和您见面。</b>"
+        "🔁 Li需要调整原定于1月7日 周三 12:30（Europe/Berlin）的约会。\n"
+        "原因：A work trip came up\n\n📅 <b>Li想和您见面。</b>"
     )
-    await wang.click("✅ 选择:1月9日 周五 12:30(Europe/Berlin)")
+    await wang.click("✅ 选择：1月9日 周五 12:30（Europe/Berlin）")
     new_start = datetime(2026, 1, 9, 11, 30, tzinfo=UTC)
     record = await only_date(app_database, li_id)
     assert (record.state, record.starts_at, record.round, record.reminded_at) == ("confirmed", new_start, 2, None)
@@ -184,11 +184,11 @@ async def test_cancellations_late_and_in_good_time(
     # Two days ahead: not late; the reason reaches Li.
     await wang.send("/dates")
     await wang.click("✖️ 取消")
-    assert wang.last_text().startswith("为什么需要取消?我会把您的话转告Li。")
+    assert wang.last_text().startswith("为什么需要取消？我会把您的话转告Li。")
     await wang.send("x" * 501)
     assert "501" in wang.last_text() and "500" in wang.last_text()  # too long: asked again
     await wang.send("家里有急事")
-    assert wang.last_text() == "您和Li的约会已取消,我已通知对方。"
+    assert wang.last_text() == "您和Li的约会已取消，我已通知对方。"
     (notice,) = await deliver(app_database, li)
     assert notice.text == "😔 王芳 cancelled your date of Wed 7 Jan, 19:30 (Asia/Shanghai).\nReason: 家里有急事"
     assert set((await job_states(app_database, date_id)).values()) == {"cancelled"}
@@ -210,7 +210,7 @@ async def test_cancellations_late_and_in_good_time(
     await li.click("Next: the venue ➡️")
     await li.click(MUSEUM_EN)
     await deliver(app_database, wang)
-    await wang.click("✅ 选择:1月8日 周四 12:30(Europe/Berlin)")
+    await wang.click("✅ 选择：1月8日 周四 12:30（Europe/Berlin）")
     clock.set(datetime(2026, 1, 8, 1, 30, tzinfo=UTC))
     await li.send("/dates")
     await li.click("✖️ Cancel")
@@ -225,7 +225,7 @@ async def test_cancellations_late_and_in_good_time(
     (second,) = [r for r in await _dates(app_database, li_id) if r.id != date_id]
     assert second.late_cancellation and second.reason is None
     (told,) = [m for m in await deliver(app_database, wang) if "取消" in m.text]
-    assert told.text == "😔 Li取消了原定于1月8日 周四 12:30(Europe/Berlin)的约会。"
+    assert told.text == "😔 Li取消了原定于1月8日 周四 12:30（Europe/Berlin）的约会。"
 
 
 async def _dates(database: Database, account_id: UUID) -> list[DateRecord]:
@@ -247,7 +247,7 @@ async def _after_the_date(
     await runner.run_due()
     for client in (li, wang):
         messages = await deliver(database, client)
-        assert messages[-1].text.startswith(("💬 How was your date with 王芳?", "💬 您和Li的约会怎么样?"))
+        assert messages[-1].text.startswith(("💬 How was your date with 王芳?", "💬 您和Li的约会怎么样？"))
     return li, wang, li_id, wang_id, date_id
 
 
@@ -276,9 +276,9 @@ async def test_feedback_both_want_to_meet_again(
 
     await wang.click("4⭐")
     await wang.click("💚 想")
-    assert wang.texts()[-2] == "💞 好消息:您和Li都想再次见面。红娘会与您联系。"
+    assert wang.texts()[-2] == "💞 好消息：您和Li都想再次见面。红娘会与您联系。"
     await wang.click("跳过")
-    assert wang.last_text() == "感谢您的反馈!红娘会认真参考。"
+    assert wang.last_text() == "感谢您的反馈！红娘会认真参考。"
     (both,) = await deliver(app_database, li)
     assert both.text == "💞 Good news: you and 王芳 would both like to meet again. Your counselor will be in touch."
     async with app_database.unit_of_work(read_only=True) as uow:
@@ -313,8 +313,8 @@ async def test_feedback_that_alerts_the_counselor_and_the_one_nudge(
     await li.send("She was an hour late and rude to the waiter.")
     await li.click("⚠️ Yes, a complaint")
     await wang.click("😶 对方没有来")
-    assert wang.texts()[-2] == "很遗憾发生这种情况。已通知您的红娘,红娘会跟进。"
-    assert wang.last_text().startswith("关于这次约会,有什么想告诉红娘的吗?")
+    assert wang.texts()[-2] == "很遗憾发生这种情况。已通知您的红娘，红娘会跟进。"
+    assert wang.last_text().startswith("关于这次约会，有什么想告诉红娘的吗？")
     alerts = [a.text for a in await counselor_alerts(app_database)]
     assert len(alerts) == 3
     assert (
@@ -338,21 +338,21 @@ async def test_feedback_that_alerts_the_counselor_and_the_one_nudge(
     assert (await runner.run_due()).ran == 1
     assert await deliver(app_database, li) == []
     (nudge,) = await deliver(app_database, wang)
-    assert nudge.text.startswith("温馨提醒:关于这次约会,有什么想告诉红娘的吗?")
+    assert nudge.text.startswith("温馨提醒：关于这次约会，有什么想告诉红娘的吗？")
     clock.set(STARTS + timedelta(days=5))
     assert (await runner.run_due()).ran == 0
     assert await deliver(app_database, wang) == []
     await wang.send("/matches")  # she has moved on: the comment question's state is gone
     await wang.click("✍️ 写留言")
     assert wang.last_text() == "请输入您的留言。"
-    await wang.send("他没来,也没有通知我。")
-    await wang.click("不是,只是留言")
-    assert wang.last_text() == "感谢您的反馈!红娘会认真参考。"
+    await wang.send("他没来，也没有通知我。")
+    await wang.click("不是，只是留言")
+    assert wang.last_text() == "感谢您的反馈！红娘会认真参考。"
     await wang.click("跳过")
-    assert wang.view.toasts[-1] == "您的反馈已经记录。谢谢!"
+    assert wang.view.toasts[-1] == "您的反馈已经记录。谢谢！"
     async with app_database.unit_of_work(read_only=True) as uow:
         theirs = await uow.dates.feedback(date_id, wang_id)
-        assert theirs is not None and theirs.comment == "他没来,也没有通知我。" and theirs.completed_at is not None
+        assert theirs is not None and theirs.comment == "他没来，也没有通知我。" and theirs.completed_at is not None
 
 
 async def test_nudge_for_someone_who_never_answered(
@@ -371,7 +371,7 @@ async def test_nudge_for_someone_who_never_answered(
     (li_nudge,) = await deliver(app_database, li)
     assert li_nudge.text == "A gentle reminder: Would you like to meet 王芳 again?"
     (wang_nudge,) = await deliver(app_database, wang)
-    assert wang_nudge.text == "温馨提醒:💬 您和Li的约会怎么样?请打1到5星。"
+    assert wang_nudge.text == "温馨提醒：💬 您和Li的约会怎么样？请打1到5星。"
     assert (await job_states(app_database, date_id))[(NUDGE, date_id.hex)] == "done"
 
 

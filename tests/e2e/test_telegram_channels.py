@@ -23,14 +23,14 @@ async def test_start_and_pick_a_language_over_long_polling(tmp_path: Path, clock
             stop = asyncio.Event()
             polling = asyncio.create_task(poll_telegram(settings, dp, i18n, handle_signals=False, stop=stop))
             try:
-                commands = await api.wait_for("setMyCommands", count=3)
-                assert {c.params.get("language_code") for c in commands} == {"en", "zh", None}
+                commands = await api.wait_for("setMyCommands", count=4)  # en, ru, zh (Telegram has no zh-Hant), default
+                assert {c.params.get("language_code") for c in commands} == {"en", "ru", "zh", None}
 
                 api.push_text(USER, "/start")
                 (welcome,) = await api.wait_for("sendMessage")
                 assert "Welcome to <b>Yuelao</b>" in welcome.params["text"]
                 rows = welcome.params["reply_markup"]["inline_keyboard"]
-                chinese = next(b for row in rows for b in row if b["text"] == "中文")
+                chinese = next(b for row in rows for b in row if b["text"] == "简体中文")
 
                 message = {
                     "message_id": 500,

@@ -86,7 +86,7 @@ async def test_clients_cannot_use_staff_buttons_or_other_peoples_ratings(
     await li.press(data)
     assert li.view.toasts[-1] == NOT_STAFF
     await wang.press(HandoffButton(action=HandoffAction.CLAIM, handoff="not-an-id").pack())
-    assert wang.view.toasts[-1] == "抱歉,此功能仅限本机构员工使用。"
+    assert wang.view.toasts[-1] == "抱歉，此功能仅限本机构员工使用。"
     await cora.press(HandoffButton(action=HandoffAction.CLAIM, handoff="0" * 32).pack())
     assert cora.view.toasts[-1] == "This button is no longer active."
 

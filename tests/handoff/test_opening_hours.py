@@ -146,7 +146,7 @@ async def test_the_hours_are_a_setting(
     await register(client, "zh")
     clock.set(local(6, 7, 30))
     await client.send("/human")
-    assert client.last_text().startswith("我们的红娘在 08:30 至 18:00 回复。")
+    assert client.last_text().startswith("我们的红娘在08:30至18:00之间回复。")
     assert "今天 08:30" in client.last_text()
 
 

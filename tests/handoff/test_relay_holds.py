@@ -1,6 +1,7 @@
 """The relay holds while the database says the conversation is open: whatever either side does in between (a
 note on the client's card, /cancel, /start), their next words still reach the other side; `/queue` tells a
-counselor whom they are talking with."""
+counselor whom they are talking with. The client is an ordinary member with no counselor of their own: the
+counselor serving them may open their card while the conversation lasts."""
 
 from __future__ import annotations
 
@@ -21,13 +22,13 @@ GROUP = -100_777
 async def _talking(
     person: Callable[..., PacedClient], app_database: Database, clock: FakeClock
 ) -> tuple[PacedClient, PacedClient]:
-    """Li (assigned to Cora) asked for a counselor, and Cora claimed it."""
+    """Li (an ordinary member, nobody's client) asked for a counselor, and Cora claimed it."""
     await add_member(app_database, clock, CORA, "counselor", name="Cora")
     client = person(user_id=LI)
     await register(client, "en")
     cora = person(user_id=CORA)
     await client.send("/human")
-    await deliver(app_database, cora)  # "new client registered", then the handoff alert
+    await deliver(app_database, cora)  # the handoff alert
     await cora.click("✋ Claim")
     (joined,) = await deliver(app_database, client)
     assert joined.text.startswith("🙋 Cora from the agency is here to help you.")
@@ -125,3 +126,19 @@ async def test_what_a_counselor_says_in_the_staff_group_is_never_relayed(
     )
     await cora.dp.feed_update(cora.bot, Update(update_id=9_760_001, message=chatter), channel="telegram")
     assert await deliver(app_database, client) == []
+
+
+async def test_the_card_closes_again_when_the_conversation_ends(
+    person: Callable[..., PacedClient], app_database: Database, clock: FakeClock
+) -> None:
+    client, cora = await _talking(person, app_database, clock)
+    client_id = await account_of(app_database, client)
+    await cora.send(f"/clients {client_id.hex[:8]}")
+    assert cora.last_text().startswith("🗂 <b>Li Wei</b>")
+
+    await cora.send("/end")
+    await cora.send(f"/clients {client_id.hex[:8]}")
+
+    assert cora.last_text() == (
+        "This client is not assigned to you (any more). Ask a manager if you need to help them."
+    )

@@ -41,7 +41,7 @@ async def test_a_web_chat_client_and_a_telegram_client_are_put_in_touch_by_a_cou
     assert li_intro.text.startswith("🎉 <b>It's a match!</b> You and 王芳 are both interested.")
     # Asked to share, each is told first how they will be put in touch.
     assert "uses the agency's web chat, so a counselor will put you in touch" in li_intro.text
-    assert "您使用的是网页聊天,双方都同意后,红娘会帮你们联系" in wang.last_text()
+    assert "您使用的是网页聊天，双方都同意后，红娘会帮您和对方联系" in wang.last_text()
 
     await wang.click("🤝 分享我的联系方式")
     await li.click("🤝 Share my contact")
@@ -53,9 +53,9 @@ async def test_a_web_chat_client_and_a_telegram_client_are_put_in_touch_by_a_cou
     assert li.last_buttons() == [ASK, "📅 Propose a date"]
 
     (wang_contact,) = await deliver(app_database, wang)
-    assert "📞 电话:+8613800138000" in wang_contact.text  # Li gave a phone number
+    assert "📞 电话：+8613800138000" in wang_contact.text  # Li gave a phone number
     assert "tg://" not in wang_contact.text  # a Telegram link does not reach her in the web chat
-    assert "💬 您使用的是机构的网页聊天,收不到 Telegram 联系方式:红娘会为你们传话。" in wang_contact.text
+    assert "💬 您使用的是机构的网页聊天，收不到 Telegram 联系方式：红娘会为您和对方传话。" in wang_contact.text
     assert [b.text for row in wang_contact.keyboard for b in row] == ["🙋 请红娘帮我们联系", "📅 提议约会"]
 
     shown = li.last_message()

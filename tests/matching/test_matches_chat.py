@@ -54,19 +54,19 @@ async def test_two_people_who_fit_find_each_other_and_exchange_contacts(
 
     # Wang is told someone is interested, without a name, in Chinese.
     (notice,) = await deliver(app_database, wang)
-    assert notice.text == "💌 有人对您感兴趣!对方已排在您推荐列表的最前面。"
+    assert notice.text == "💌 有人对您感兴趣！对方已排在您推荐列表的最前面。"
     assert "Li" not in notice.text
 
     await wang.click("💘 查看我的推荐")
     card = wang.last_message()
     assert card.photo == "photo-li-1"
     assert "💌 <b>这位会员对您感兴趣。</b>" in card.text
-    assert "<b>Li</b>,31 岁" in card.text  # first name only: never "Li Wei"
+    assert "<b>Li</b>，31岁" in card.text  # first name only: never "Li Wei"
     assert "Wei" not in card.text and "138" not in card.text
 
     await wang.click("💚 感兴趣")
     intro = wang.last_message()
-    assert intro.text.startswith("🎉 <b>牵线成功!</b>您和Li互相感兴趣。")
+    assert intro.text.startswith("🎉 <b>牵线成功！</b>您和Li互相感兴趣。")
     assert intro.photo == "photo-li-1"
     assert wang.last_buttons() == ["🤝 分享我的联系方式", "这次先不了"]
 
@@ -75,7 +75,7 @@ async def test_two_people_who_fit_find_each_other_and_exchange_contacts(
     assert li_intro.attachment is not None and li_intro.attachment.file == "photo-wang-1"
 
     await wang.click("🤝 分享我的联系方式")
-    assert wang.last_text() == "谢谢。Li同意后,我会立即把对方的联系方式发给您。"
+    assert wang.last_text() == "谢谢。Li同意后，我会立即把对方的联系方式发给您。"
     assert await deliver(app_database, li) == []  # nothing is shared before both agree
 
     await li.click("🤝 Share my contact")
@@ -86,7 +86,7 @@ async def test_two_people_who_fit_find_each_other_and_exchange_contacts(
 
     (wang_contact,) = await deliver(app_database, wang)
     assert f'href="tg://user?id={LI}"' in wang_contact.text
-    assert "📞 电话:+8613800138000" in wang_contact.text
+    assert "📞 电话：+8613800138000" in wang_contact.text
 
     li_id, wang_id = await account_of(app_database, li), await account_of(app_database, wang)
     async with app_database.unit_of_work(read_only=True) as uow:

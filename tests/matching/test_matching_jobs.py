@@ -101,7 +101,7 @@ async def test_the_daily_offer_tells_clients_with_nothing_pending_once_a_day(
     assert (await runner.run_due()).ran == 1
 
     (offer,) = await deliver(app_database, wang)
-    assert offer.text == "☀️ 早上好!今天为您准备了 3 位新的推荐对象。"
+    assert offer.text == "☀️ 早上好！今天为您准备了3位新的推荐对象。"
     assert await outbox_for(app_database, li) == []
     await wang.click("💘 查看我的推荐")
     assert wang.last_buttons() == ["💚 感兴趣", "跳过", "⚠️ 举报"]

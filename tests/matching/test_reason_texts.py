@@ -35,9 +35,9 @@ def i18n() -> Iterator[I18n]:
         ),
         ("en", NONE_SHARED, "Your personalities go well together: you are Cheerful; they are Optimistic, Considerate."),
         ("en", ALL_SHARED, "Your personalities go well together: you are both Gentle, Steady."),
-        ("zh", SOME_SHARED, "你们的性格很合拍:你们都很顾家;您还很稳重、幽默。"),
-        ("zh", NONE_SHARED, "你们的性格很合拍:您很开朗;对方很乐观、体贴。"),
-        ("zh", ALL_SHARED, "你们的性格很合拍:你们都很温柔、稳重。"),
+        ("zh", SOME_SHARED, "双方性格很合拍：您和对方都很顾家；您还很稳重、幽默。"),
+        ("zh", NONE_SHARED, "双方性格很合拍：您很开朗；对方很乐观、体贴。"),
+        ("zh", ALL_SHARED, "双方性格很合拍：您和对方都很温柔、稳重。"),
     ],
 )
 def test_a_personality_reason_says_whose_traits_are_whose(

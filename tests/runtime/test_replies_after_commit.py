@@ -116,7 +116,7 @@ async def rows_of(database: Database) -> list[OutboxEntry]:
 async def test_a_button_is_answered_once_and_edited_after_commit(user: BotClient) -> None:
     await user.send("/start")
 
-    calls = await user.click("中文")
+    calls = await user.click("简体中文")
 
     assert [type(c) for c in calls] == [AnswerCallbackQuery, EditMessageText]
     assert user.last_text().startswith("欢迎来到<b>月老</b>")

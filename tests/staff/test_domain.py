@@ -40,7 +40,7 @@ def test_the_permission_table() -> None:
         return {p for p in Permission if p.area is name}
 
     assert PERMISSIONS[Role.OWNER] == set(Permission)
-    assert PERMISSIONS[Role.MANAGER] == area(Area.PERSONNEL) | area(Area.BUSINESS)
+    assert PERMISSIONS[Role.MANAGER] == area(Area.PERSONNEL) | area(Area.BUSINESS) | {Permission.VIEW_LEDGER}
     assert PERMISSIONS[Role.COUNSELOR] == {Permission.VIEW_CLIENTS, Permission.SERVE_CLIENTS, Permission.RECOMMEND}
     assert PERMISSIONS[Role.CUSTOMER_SERVICE] == {
         Permission.VIEW_CLIENTS,

@@ -29,8 +29,8 @@ async def test_a_client_sees_the_client_commands(make_user: Callable[..., BotCli
 
     text = client.last_text()
     assert text.startswith("Here is what I can do:")
-    assert {"/matches", "/profile", "/human"} <= listed(text)
-    assert not listed(text) & {"/clients", "/queue", "/staff", "/myname"}
+    assert {"/matches", "/profile", "/human", "/membership", "/refund", "/ranking"} <= listed(text)
+    assert not listed(text) & {"/clients", "/queue", "/staff", "/myname", "/fees", "/refunds"}
 
 
 @pytest.mark.parametrize("role", [Role.MANAGER, Role.COUNSELOR, Role.CUSTOMER_SERVICE, Role.FINANCE])
@@ -57,7 +57,12 @@ async def test_the_roles_differ_as_the_permission_table_says() -> None:
     assert {"clients", "queue", "end", "myname", "standard"} <= commands(Role.COUNSELOR)
     assert not commands(Role.COUNSELOR) & {"staff", "invite", "audit", "outbox"}
     assert {"staff", "invite", "audit", "outbox", "clients"} <= commands(Role.MANAGER)
-    assert commands(Role.FINANCE) == {"myname", "standard"}
+    finance = {"expense", "close", "reverse", "newchannel", "plan", "channels", "budget", "ledger"}
+    membership = {"fees", "setprice", "promo", "delivered", "refunds"}
+    assert commands(Role.FINANCE) == {"myname", "standard"} | membership | finance
+    assert {"channels", "budget", "ledger"} <= commands(Role.MANAGER)  # managers see money, finance enters it
+    assert not commands(Role.MANAGER) & {"expense", "close", "reverse", "newchannel", "plan"}
+    assert not commands(Role.COUNSELOR) & {"fees", "setprice", "promo", "delivered", "refunds", *finance}
 
 
 async def test_the_owner_sees_every_staff_command(make_user: Callable[..., BotClient]) -> None:
@@ -93,3 +98,19 @@ async def test_help_in_chinese(make_user: Callable[..., BotClient], app_database
     text = member.last_text()
     assert text.startswith("<b>您作为红娘可以做的事</b>")
     assert "/clients" in text and "“安娜”" in text and "What you can do" not in text
+
+
+async def test_finance_help_lists_the_fee_and_refund_commands(
+    make_user: Callable[..., BotClient], app_database: Database, clock: FakeClock
+) -> None:
+    await add_member(app_database, clock, MEMBER_ID, "finance", name="Fang")
+    member = make_user(user_id=MEMBER_ID)
+
+    await member.send("/help")
+
+    lines = member.last_text().splitlines()
+    assert "/fees: every membership price now, and where it comes from" in lines
+    assert "/setprice TIER TERM AMOUNT: a new price from now on" in lines
+    assert "/promo CODE 20% [days] [uses]: a new promo code" in lines
+    assert "/delivered REF: a client's private custom engagement was delivered" in lines
+    assert "/refunds: refund requests waiting for a decision" in lines

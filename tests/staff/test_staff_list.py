@@ -185,6 +185,6 @@ async def test_staff_tools_in_chinese(
     client = make_user(user_id=ALICE_ID, language_code="zh")
 
     await owner.send("/staff")
-    assert owner.last_text().startswith("<b>本机构员工</b>(1)\n• Bo: 红娘")
+    assert owner.last_text().startswith("<b>本机构员工</b>（1）\n• Bo：红娘")
     await client.send("/staff")
-    assert client.last_text() == "抱歉,此功能仅限本机构员工使用。"
+    assert client.last_text() == "抱歉，此功能仅限本机构员工使用。"

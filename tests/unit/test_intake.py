@@ -30,6 +30,7 @@ from domain.intake import (
     profile_changes,
     progress,
     read_text,
+    set_criteria,
     skip,
     suggestion,
     toggle,
@@ -232,3 +233,71 @@ def test_records_convert_by_field_name() -> None:
     assert (profile.display_name, profile.personality) == ("Li", ["quiet"])
     assert from_fields(PreferencesData, None) == PreferencesData()
     assert set(CRITERIA) == {"age", "height", "education", "regions", "marital", "children"}
+
+
+# --- Russian answers and open ranges ---------------------------------------------------------------------
+def test_yes_no_typed_in_russian_english_or_chinese() -> None:
+    # The option labels of the question ("No children") need not be what a person types: a plain yes or no
+    # (or "I don't know", where the question offers it) answers it in any language.
+    has_children = {"yes": ["Yes, I have children"], "no": ["No children"]}
+    assert match_label("да", has_children) == "yes"
+    assert match_label("Да!", has_children) == "yes"
+    assert match_label("НЕТ", has_children) == "no"
+    assert match_label("нет.", has_children) == "no"
+    assert match_label("yes", has_children) == "yes"
+    assert match_label("没有", has_children) == "no"
+    assert match_label("не знаю", has_children) is None  # this question has no "maybe"
+    wants = {"yes": ["Yes"], "no": ["No"], "maybe": ["Not sure yet"]}
+    assert match_label("не знаю", wants) == "maybe"
+    assert match_label("Пока не знаю", wants) == "maybe"
+    assert match_label("не уверен", wants) == "maybe"
+    assert match_label("не уверена", wants) == "maybe"
+    assert match_label("不确定", wants) == "maybe"
+    assert match_label("да нет", wants) is None
+    # Other questions' codes are untouched by the yes/no words.
+    assert match_label("да", {"male": ["Man"], "female": ["Woman"]}) is None
+
+
+def test_russian_answers_to_text_steps() -> None:
+    assert read_text(STEPS["p_age"], "от 28 до 35 лет", RULES) == [28, 35]
+    assert read_text(STEPS["p_height"], "выше 175", RULES) == [175, None]
+    assert read_text(STEPS["p_height"], "до 180 см", RULES) == [None, 180]
+    assert read_text(STEPS["height"], "1,75 м", RULES) == 175
+    assert read_text(STEPS["birth_date"], "17 мая 1994 г.", RULES) == "1994-05-17"
+
+
+def test_an_open_range_keeps_its_open_side() -> None:
+    _profile, prefs = filled()
+    taller = apply_preference(prefs, STEPS["p_height"], [175, None])
+    assert (taller.height_min, taller.height_max) == (175, None)
+    assert current_value(STEPS["p_height"], ProfileData(), taller) == [175, None]
+    younger = apply_preference(prefs, STEPS["p_age"], [None, 35])
+    assert (younger.age_min, younger.age_max) == (None, 35)
+    assert current_value(STEPS["p_age"], ProfileData(), younger) == [None, 35]
+    # Still a preference that can be a must-have.
+    assert "age" in younger.must_have
+    assert set_criteria(younger)[:2] == ("age", "height")
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("Я живу в Шанхае", "310000"),
+        ("в Пекине", "110000"),
+        ("Шэньчжэнь", "440300"),
+        ("живу в Шэньчжэне", "440300"),
+        ("из Уханя", "420100"),
+        ("г. Харбин", "230100"),
+        ("в Гонконге", "810000"),
+        ("в Ханчжоу", "330100"),
+    ],
+)
+def test_a_place_named_in_a_russian_sentence(typed: str, code: str) -> None:
+    assert read_text(STEPS["region"], typed, RULES) == {"code": code, "text": typed}
+
+
+def test_a_partner_region_typed_in_russian() -> None:
+    assert pick_by_text(STEPS["p_regions"], [], "в Гуанчжоу", RULES) == ["440000"]
+    assert pick_by_text(STEPS["p_regions"], ["110000"], "Шанхае", RULES) == ["110000", "310000"]
+    unknown = pick_by_text(STEPS["p_regions"], [], "в Москве", RULES)
+    assert isinstance(unknown, Invalid) and unknown.problem is Problem.REGION_UNKNOWN

@@ -30,7 +30,7 @@ async def test_start_pick_chinese_and_read_the_answer_in_it(
     await page.locator("#input").press("Enter")
     await expect(page.locator(".from-bot .text").filter(has_text="Welcome to Yuelao").last).to_be_visible()
 
-    await page.get_by_role("button", name="中文").last.click()
+    await page.get_by_role("button", name="简体中文").last.click()
 
     await expect(page.locator(".from-bot .text").filter(has_text="欢迎来到月老").last).to_be_visible()
     await page.locator("#input").fill("/help")

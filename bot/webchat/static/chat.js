@@ -48,9 +48,73 @@
       download: "下载",
       photo: "照片",
     },
+    zh_Hant: {
+      placeholder: "輸入訊息",
+      send: "傳送",
+      reconnecting: "連線已中斷，正在重新連線…",
+      connecting: "正在連線…",
+      online: "線上",
+      start: "開始",
+      attach: "新增照片",
+      ok: "好的",
+      cancel: "取消",
+      share: "分享",
+      contactTitle: "分享您的手機號碼",
+      badPhone: "請輸入手機號碼，例如 +886 912 345 678",
+      stale: "此按鈕已失效。",
+      tooLarge: "內容過大，無法傳送。",
+      badPhoto: "無法讀取這張照片，請換一張 JPEG 或 PNG 照片。",
+      failed: "出了點問題，請重試。",
+      edited: "已編輯",
+      copied: "已複製",
+      download: "下載",
+      photo: "照片",
+    },
+    ru: {
+      placeholder: "Сообщение",
+      send: "Отправить",
+      reconnecting: "Связь потеряна, подключаемся снова…",
+      connecting: "подключение…",
+      online: "в сети",
+      start: "Начать",
+      attach: "Прикрепить фото",
+      ok: "OK",
+      cancel: "Отмена",
+      share: "Отправить",
+      contactTitle: "Поделитесь номером телефона",
+      badPhone: "Введите номер телефона, например +7 912 345-67-89",
+      stale: "Эта кнопка больше не действует.",
+      tooLarge: "Это слишком большой файл для отправки.",
+      badPhoto: "Не удалось прочитать это фото. Попробуйте JPEG или PNG.",
+      failed: "Что-то пошло не так. Попробуйте ещё раз.",
+      edited: "изменено",
+      copied: "Скопировано",
+      download: "Скачать",
+      photo: "Фото",
+    },
   };
-  const LANGUAGE = (navigator.language || "en").toLowerCase().startsWith("zh") ? "zh" : "en";
-  const t = (key) => LABELS[LANGUAGE][key] || LABELS.en[key] || key;
+  // Our locales as BCP 47 tags: the page's lang attribute and the Intl formats of times.
+  const TAGS = { en: "en", zh: "zh-CN", zh_Hant: "zh-TW", ru: "ru" };
+  // Until the server says which language the chat speaks (ready, locale frames), the browser's: as the bot
+  // maps a language tag (bot/i18n.py), Chinese of Taiwan, Hong Kong and Macau or in the Hant script is
+  // Traditional.
+  function browserLanguage(tag) {
+    const parts = (tag || "en").toLowerCase().replace(/_/g, "-").split("-");
+    if (parts[0] === "zh") {
+      const traditional = !parts.includes("hans") && parts.some((part) => ["hant", "tw", "hk", "mo"].includes(part));
+      return traditional ? "zh_Hant" : "zh";
+    }
+    return parts[0] === "ru" ? "ru" : "en";
+  }
+  let language = browserLanguage(navigator.language);
+  const t = (key) => LABELS[language][key] || LABELS.en[key] || key;
+  const timeFormats = new Map();
+  function formatTime(date) {
+    if (!timeFormats.has(language)) {
+      timeFormats.set(language, new Intl.DateTimeFormat(TAGS[language], { hour: "2-digit", minute: "2-digit" }));
+    }
+    return timeFormats.get(language).format(date);
+  }
 
   const ID_KEY = "yuelao.webchat.browser-id";
   const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -114,8 +178,23 @@
 
   // ---------- labels ----------
 
+  function setLanguage(locale) {
+    if (!Object.hasOwn(LABELS, locale) || locale === language) return;
+    const defaultPlaceholder = placeholder === t("placeholder");
+    language = locale;
+    if (defaultPlaceholder) placeholder = t("placeholder");
+    applyLabels();
+    status.textContent = ready ? t("online") : t("connecting");
+    for (const meta of log.querySelectorAll(".meta[data-date]")) renderMeta(meta);
+  }
+
+  function renderMeta(meta) {
+    const edited = meta.dataset.edited === "true" ? [element("span", "edited", t("edited"))] : [];
+    meta.replaceChildren(...edited, formatTime(new Date(Number(meta.dataset.date) * 1000)));
+  }
+
   function applyLabels() {
-    document.documentElement.lang = LANGUAGE === "zh" ? "zh-CN" : "en";
+    document.documentElement.lang = TAGS[language];
     for (const element of document.querySelectorAll("[data-label]")) element.textContent = t(element.dataset.label);
     for (const element of document.querySelectorAll("[data-title]")) element.title = t(element.dataset.title);
     $("attach").setAttribute("aria-label", t("attach"));
@@ -174,6 +253,7 @@
   function handleFrame(frame) {
     switch (frame.type) {
       case "ready":
+        setLanguage(frame.locale);
         historyLimit = frame.history_limit || historyLimit;
         log.replaceChildren();
         for (const message of frame.history || []) upsertMessage(message);
@@ -193,6 +273,9 @@
         }
         updateStart();
         keepPinned();
+        break;
+      case "locale":
+        setLanguage(frame.locale);
         break;
       case "edit":
         if (log.querySelector(`[data-id="${Number(frame.message_id)}"]`)) upsertMessage(frame);
@@ -264,12 +347,9 @@
       bubble.append(contact);
     }
     const meta = element("div", "meta");
-    const time = new Date(Number(frame.date) * 1000);
-    meta.textContent = time.toLocaleTimeString(LANGUAGE === "zh" ? "zh-CN" : "en", {
-      hour: "2-digit",
-      minute: "2-digit",
-    });
-    if (frame.edited || frame.type === "edit") meta.prepend(element("span", "edited", t("edited")));
+    meta.dataset.date = String(Number(frame.date));
+    meta.dataset.edited = String(Boolean(frame.edited || frame.type === "edit"));
+    renderMeta(meta);
     bubble.append(meta);
     row.append(bubble);
     if (frame.keyboard && frame.keyboard.kind === "inline") {
@@ -658,7 +738,11 @@
     if (file && ready) sendPhoto(file);
   });
   $("start-button").addEventListener("click", () => {
-    if (sendText("/start")) start.hidden = true;
+    // A link such as /?start=wechat (an acquisition channel's link) starts the bot with that code, as a
+    // Telegram deep link does; anything else than a channel code is left out.
+    const source = new URLSearchParams(location.search).get("start") || "";
+    const command = /^[A-Za-z0-9_-]{1,64}$/.test(source) ? `/start ${source}` : "/start";
+    if (sendText(command)) start.hidden = true;
   });
   $("alert-ok").addEventListener("click", () => alertDialog.close());
   $("contact-cancel").addEventListener("click", () => contactDialog.close());

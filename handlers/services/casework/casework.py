@@ -27,7 +27,9 @@ from domain.matching.filters import mutually_acceptable
 from domain.pipeline import Stage
 from domain.staff import Permission, allows
 from handlers.services.alerts import ASSIGNED_ACTION, REASSIGNED_ACTION, available_counselors
+from handlers.services.casework.entitlements import current_tier, tiers_with_curation
 from handlers.services.feature import FeatureService
+from handlers.services.membership.desk import card_line as membership_card_line
 from handlers.services.staff_access import Actor
 from handlers.views.cards import short_name
 from handlers.views.casework import screens as views
@@ -35,6 +37,8 @@ from handlers.views.casework.buttons import CaseAction, CaseButton, Scope
 from handlers.views.casework.listing import ClientList, ListedClient, NameSearch, card_keyboard, not_found_text
 from handlers.views.dates.buttons import CounselorDate
 from handlers.views.matching.buttons import matches_buttons
+from handlers.views.membership import tier_name
+from handlers.views.punctuation import listed
 from handlers.views.texts import quote
 from storage.matching_source import MatchPool, load_match_profile
 from storage.records import ClientProfile, StaffMember, SuggestionRecord
@@ -73,9 +77,18 @@ class Casework(FeatureService):
         if client_id is None or profile is None or profile.status not in REGISTERED:
             return _("This client record is not available.")
         assignment = await self.uow.assignments.get(client_id)
-        if not may_open(actor.role, actor.account_id, None if assignment is None else assignment.counselor_id):
+        assigned_to = None if assignment is None else assignment.counselor_id
+        if not may_open(actor.role, actor.account_id, assigned_to) and not await self._serving(actor, client_id):
             return _("This client is not assigned to you (any more). Ask a manager if you need to help them.")
         return InReach(client_id, profile, assignment)
+
+    async def _serving(self, actor: Actor, client_id: UUID) -> bool:
+        """The actor is in a conversation with the client now (a claimed handoff): a client served on request
+        has no counselor of their own, and whoever took their request may read and note their card meanwhile."""
+        if actor.account_id is None:
+            return False
+        handoff = await self.uow.handoffs.serving(actor.account_id)
+        return handoff is not None and handoff.client_id == client_id
 
     async def actor_id(self, actor: Actor) -> UUID:
         """The actor's account: an owner from ADMIN_IDS who never wrote to the bot gets one now, so the audit
@@ -218,6 +231,7 @@ class Casework(FeatureService):
             today=today,
             zone=self.zone,
         )
+        header += "\n" + await membership_card_line(self, client_id)
         sections = [
             header,
             views.profile_section(profile, today, contacts=contacts, account=account),
@@ -322,6 +336,19 @@ class Casework(FeatureService):
             client_id, k=k, excluded=excluded, max_exposure=self.settings.max_daily_exposure, day=self.today()
         )
         return [(s.candidate_id, await self.uow.profiles.get(s.candidate_id)) for s in found]
+
+    async def curation_refusal(self, found: InReach, *, html: bool) -> str | None:
+        """Why the client's membership does not include a counselor's pick (None: it does); the entitlements
+        table decides. `html`: for a message (the name escaped) rather than a button's alert."""
+        tier = await current_tier(self.uow, found.client_id, self.now())
+        if tier.entitlements.curation:
+            return None
+        name = (found.profile.display_name or "?")[:NAME_IN_BUTTON]
+        return _("A counselor's pick is not part of {client}'s membership ({tier}). It comes with: {tiers}.").format(
+            client=quote(name) if html else name,
+            tier=tier_name(tier),
+            tiers=listed(tier_name(with_it) for with_it in tiers_with_curation()),
+        )
 
     async def find_candidates(self, reference: str) -> list[UUID]:
         return await self.uow.assignments.clients(reference=reference, limit=3)

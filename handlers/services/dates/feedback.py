@@ -17,6 +17,7 @@ from domain.handoff import HandoffReason
 from domain.pipeline import Stage
 from handlers.services.dates.people import DatePeople
 from handlers.services.handoff.requests import HandoffRequests
+from handlers.services.quality import ComplaintDesk
 from handlers.views.dates import messages
 from storage.repositories.dates import DateRecord, FeedbackRecord
 from storage.repositories.delivery import schedule
@@ -235,6 +236,8 @@ class DateFeedback(DatePeople):
         # And a counselor should talk with the client: into the handoff queue (a no-op when one is open).
         reason = HandoffReason.COMPLAINT if complaint else HandoffReason.LOW_RATING
         await HandoffRequests.beside(self).open(feedback.author_id, reason)
+        other = record.second_id if feedback.author_id == record.first_id else record.first_id
+        await ComplaintDesk.beside(self).from_date_feedback(feedback.author_id, feedback.id, other, no_show=no_show)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from uuid import UUID
 from domain.delivery import OutboundMessage
 from domain.handoff import ClaimRefusal, Handoff, HandoffState, claim_refusal, valid_rating
 from domain.identity import Channel
+from domain.quality import rating_needs_case
 from domain.staff import Permission, allows
 from handlers.services.handoff.outcomes import (
     Claimed,
@@ -26,6 +27,7 @@ from handlers.services.handoff.outcomes import (
 )
 from handlers.services.handoff.requests import HandoffRequests
 from handlers.services.notifier import queue_rendered, recipient
+from handlers.services.quality import ComplaintDesk
 from handlers.services.staff_access import Actor
 from handlers.views.handoff import messages
 from storage.records import Account
@@ -183,6 +185,8 @@ class Handoffs(HandoffRequests):
             return Rated.ALREADY
         if not await self.uow.handoffs.rate(handoff.id, account_id, stars, now=self.now()):
             return Rated.STALE
+        if rating_needs_case(stars):  # a case about the counselor, for a manager
+            await ComplaintDesk.beside(self).from_handoff_rating(account_id, handoff.id, handoff.counselor_id)
         return Rated.THANKED
 
     # --- the relay --------------------------------------------------------------------------------------

@@ -41,6 +41,7 @@ from domain.identity import Channel
 from domain.staff import parse_role
 from handlers.services.feature import FeatureService
 from handlers.services.handoff.outcomes import AlertEdit, Ask, Asking, Waiting
+from handlers.services.membership.priority import queue_order
 from handlers.services.staff_access import Actor
 from handlers.views.handoff import messages
 from storage.repositories.delivery import cancel, schedule
@@ -241,7 +242,7 @@ class HandoffRequests(FeatureService):
         now = self.now()
         serving = None if actor.account_id is None else await self.uow.handoffs.serving(actor.account_id)
         serving_name = None if serving is None else await self.client_name(serving.client_id)
-        waiting = await self.uow.handoffs.waiting(limit=QUEUE_LIMIT)
+        waiting = await queue_order(self.uow, await self.uow.handoffs.waiting(limit=QUEUE_LIMIT))
         total = await self.uow.handoffs.count_waiting() if waiting else 0
         requests = []
         for handoff in waiting:

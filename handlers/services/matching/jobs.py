@@ -19,6 +19,7 @@ from aiogram.utils.i18n import I18n
 from domain.clock import Clock
 from domain.scheduling import next_daily_at
 from handlers.services.job_registry import JobRegistry
+from handlers.services.matching.learning import learn_from_dates
 from handlers.services.matching.matchmaker import DAILY_OFFER, DEMO_ANSWER, Matchmaker
 from handlers.services.settings import Settings
 from storage.database import Database
@@ -52,8 +53,9 @@ def register_matching_jobs(registry: JobRegistry, *, pool: MatchPool, settings: 
     async def daily_offer(uow: UnitOfWork, ref_id: str, clock: Clock) -> None:
         day, _sep, cursor = ref_id.partition(":")
         after = UUID(hex=cursor) if cursor else None
-        if not cursor:  # the day's first run arms the next day
+        if not cursor:  # the day's first run arms the next day and learns from yesterday's dates
             await _arm_next(uow, settings, clock.now())
+            await learn_from_dates(uow, clock.now())
         last = await matchmaker(uow, clock).offer_daily(after=after, limit=DAILY_BATCH)
         if last is not None:
             await schedule(uow, DAILY_OFFER, f"{date.fromisoformat(day).isoformat()}:{last.hex}", clock.now())

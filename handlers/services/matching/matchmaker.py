@@ -31,15 +31,19 @@ from domain.matching.decisions import (
     Source,
     compose_list,
     contact_route,
-    daily_quota,
 )
 from domain.matching.explain import reasons as explain_reasons
 from domain.matching.filters import would_accept
-from domain.matching.model import Suggestion
+from domain.matching.learning import AnswerKind, RankingChoices
+from domain.matching.model import MatchPreferences, Suggestion
+from domain.membership.schedule import entitlements
 from domain.pipeline import Stage
 from handlers.services.feature import FeatureService
 from handlers.services.handoff.requests import HandoffRequests
+from handlers.services.matching.hidden import hidden_from_suggestions
+from handlers.services.matching.learning import head, learn, rerank
 from handlers.services.notifier import can_receive
+from handlers.services.quality import ComplaintDesk
 from handlers.views.matching import messages
 from storage.matching_source import MatchPool, load_match_profile, unreachable_among
 from storage.records import ClientProfile, Introduction, SuggestionRecord
@@ -151,7 +155,7 @@ class Matchmaker(FeatureService):
         profile = await self.uow.profiles.get(asker_id)
         if profile is None or profile.status != ACTIVE:
             return 0
-        quota = daily_quota(profile.tier)
+        quota = entitlements(profile.tier).suggestions_per_day  # the entitlements table, never the tier's name
         queued = await self.uow.suggestions.queued(asker_id)
         fresh = await self._fresh(asker_id, day, quota) if len(queued) < quota else []
         waiting = [(q.candidate_id, Source(q.source)) for q in queued]
@@ -187,10 +191,12 @@ class Matchmaker(FeatureService):
             return []
         excluded = await self.uow.suggestions.excluded_for(asker_id)
         exposure = await self.exposure(day)
-        inactive: set[UUID] = set()
+        inactive: set[UUID] = await hidden_from_suggestions(self.uow, self.now())
         found: list[Suggestion[UUID]] = []
         for _attempt in range(3):
-            found = index.suggest(
+            found = await head(  # the index's best few dozen, scored again below (learning.py)
+                self.uow,
+                index,
                 asker_id,
                 k=quota,
                 excluded=excluded,
@@ -203,7 +209,8 @@ class Matchmaker(FeatureService):
             if not gone:
                 break
             inactive |= gone
-        return [s for s in found if s.candidate_id not in inactive]
+        kept = [s for s in found if s.candidate_id not in inactive]
+        return await rerank(self.uow, index, asker_id, kept, k=quota, day=day)
 
     # --- answers ---------------------------------------------------------------------------------------------
     async def own_suggestion(self, asker_id: UUID, suggestion_id: UUID | None) -> SuggestionRecord | None:
@@ -215,13 +222,22 @@ class Matchmaker(FeatureService):
 
     async def pass_on(self, record: SuggestionRecord) -> Answer:
         done = await self.uow.suggestions.decide(record.id, Decision.PASSED, self.now())
+        if done:
+            await self._learn(record, yes=False)
         return Answer.RECORDED if done else Answer.ALREADY
+
+    async def _learn(self, record: SuggestionRecord, *, yes: bool) -> None:
+        """Take the answer in: the matcher learns from it at once (handlers/services/matching/learning.py)."""
+        kind = AnswerKind.PICK if record.source == Source.COUNSELOR else AnswerKind.SUGGESTION
+        now, day = self.now(), self.today()
+        await learn(self.uow, record.asker_id, record.candidate_id, yes=yes, kind=kind, now=now, day=day)
 
     async def interested(self, record: SuggestionRecord) -> tuple[Answer, Introduction | None]:
         """A's Interested in B: an introduction when B said Interested in A too; otherwise A goes to the front
         of B's next list and B is told someone is interested (without saying who)."""
         if not await self.uow.suggestions.decide(record.id, Decision.INTERESTED, self.now()):
             return Answer.ALREADY, None
+        await self._learn(record, yes=True)
         asker, candidate = record.asker_id, record.candidate_id
         theirs = await self.uow.suggestions.for_pair(candidate, asker)
         if theirs is not None and theirs.decision == Decision.INTERESTED:
@@ -256,6 +272,7 @@ class Matchmaker(FeatureService):
         """Hide the reported profile from the reporter at once and queue a complaint for staff."""
         if not await self.uow.suggestions.decide(record.id, Decision.REPORTED, self.now()):
             return Answer.ALREADY
+        await self._learn(record, yes=False)
         report = await self.uow.reports.add(
             record.asker_id, record.candidate_id, reason, comment=comment, now=self.now()
         )
@@ -270,6 +287,7 @@ class Matchmaker(FeatureService):
             lambda: messages.complaint_alert(record.asker_id, record.candidate_id, reason),
             dedupe_key=f"report:{report.id}",
         )
+        await ComplaintDesk.beside(self).from_report(report)  # a case customer service owns and resolves
         # A complaint deserves a person: the reporter joins the counselors' queue (once, if already waiting).
         await HandoffRequests.beside(self).open(record.asker_id, HandoffReason.COMPLAINT)
         return Answer.RECORDED
@@ -333,7 +351,11 @@ class Matchmaker(FeatureService):
         """The client agrees to share their contact; when the other agreed too, each receives the other's
         (this client directly from the caller, the other through the outbox)."""
         was = introduction.state
+        first_answer = was == IntroductionState.AWAITING and not introduction.shares(account_id)
         introduction = await self.uow.introductions.agree_to_share(introduction, account_id, self.now())
+        if first_answer:
+            other_id, kind = introduction.other(account_id), AnswerKind.INTRODUCTION
+            await learn(self.uow, account_id, other_id, yes=True, kind=kind, now=self.now(), day=self.today())
         if was != IntroductionState.CONNECTED and introduction.state == IntroductionState.CONNECTED:
             other = introduction.other(account_id)
             me, my_account = await self.uow.profiles.get(account_id), await self.uow.accounts.get(account_id)
@@ -358,6 +380,8 @@ class Matchmaker(FeatureService):
         introduction = await self.uow.introductions.decline(introduction, self.now())
         if was == IntroductionState.AWAITING and introduction.state == IntroductionState.DECLINED:
             other = introduction.other(account_id)
+            kind = AnswerKind.INTRODUCTION
+            await learn(self.uow, account_id, other, yes=False, kind=kind, now=self.now(), day=self.today())
             me = await self.uow.profiles.get(account_id)
             await self.notifier.to_client(
                 other, lambda: messages.declined_notice(me), dedupe_key=f"declined:{introduction.id}"
@@ -401,6 +425,29 @@ class Matchmaker(FeatureService):
         account = await self.uow.accounts.get(account_id)
         return account is not None and account.demo
 
+    # --- ranking choices -----------------------------------------------------------------------------------
+    async def ranking_choices(self, account_id: UUID) -> RankingChoices:
+        return await self.uow.match_learning.choices(account_id)
+
+    async def ranking(self, account_id: UUID) -> tuple[RankingChoices, MatchPreferences]:
+        """The client's ranking choices and the preferences they apply to (what /ranking shows)."""
+        profile = await load_match_profile(self.uow, account_id)
+        wishes = MatchPreferences() if profile is None else profile.preferences
+        return await self.ranking_choices(account_id), wishes
+
+    async def set_behaviour_ranking(self, account_id: UUID, on: bool) -> RankingChoices:
+        """Switch behaviour-based ranking on or off; off also deletes what was learned about the client."""
+        choices = await self.uow.match_learning.set_choices(account_id, self.now(), behaviour=on)
+        if not on:
+            await self.uow.match_learning.forget(account_id)
+        return choices
+
+    async def set_importance(self, account_id: UUID, criterion: str, level: str) -> RankingChoices:
+        """How much a stated criterion matters to the client (`fit.Importance`: important, nice, ignore)."""
+        importance = dict((await self.ranking_choices(account_id)).importance)
+        importance[criterion] = level
+        return await self.uow.match_learning.set_choices(account_id, self.now(), importance=importance)
+
     # --- jobs ----------------------------------------------------------------------------------------------
     async def demo_answers(self, demo_id: UUID, asker_id: UUID) -> None:
         """A demo client answers a real client's interest as a person would: Interested when the real client
@@ -410,7 +457,7 @@ class Matchmaker(FeatureService):
             return
         demo, asker = await load_match_profile(self.uow, demo_id), await load_match_profile(self.uow, asker_id)
         if demo is None or asker is None or not would_accept(asker, demo, day=self.today()):
-            await self.uow.suggestions.decide(record.id, Decision.PASSED, self.now())
+            await self.pass_on(record)
             return
         await self.interested(record)
 

@@ -96,8 +96,11 @@ def flat_line(client: ListedClient, today: date) -> str:
 
 def search_limit_text(limit: int) -> str:
     return _(
+        "Names are stored encrypted, so only the {limit} most recently active client was searched by name. "
+        "For anyone else, send their reference: /clients REF.",
         "Names are stored encrypted, so only the {limit} most recently active clients were searched by name. "
-        "For anyone else, send their reference: /clients REF."
+        "For anyone else, send their reference: /clients REF.",
+        limit,
     ).format(limit=limit)
 
 
@@ -136,9 +139,11 @@ def client_list_view(listing: ClientList) -> tuple[str, InlineKeyboardMarkup]:
     if listing.search is not None:
         if listing.total > len(listing.shown):
             lines.append(
-                _("The {count} most recently active are shown; type more of the name to narrow it down.").format(
-                    count=len(listing.shown)
-                )
+                _(
+                    "The {count} most recently active is shown; type more of the name to narrow it down.",
+                    "The {count} most recently active are shown; type more of the name to narrow it down.",
+                    len(listing.shown),
+                ).format(count=len(listing.shown))
             )
         if listing.search.limit is not None:
             lines.append(search_limit_text(listing.search.limit))

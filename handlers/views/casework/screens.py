@@ -21,6 +21,7 @@ from domain.profile import PreferencesData, ProfileData, from_fields
 from domain.staff import Role
 from handlers.views.cards import preferences_section, public_facts, short_name
 from handlers.views.casework.buttons import short
+from handlers.views.punctuation import labelled, listed, with_aside
 from handlers.views.staff import role_label
 from handlers.views.texts import (
     hobby_label,
@@ -122,7 +123,7 @@ def _hobbies(profile: ClientProfile) -> str | None:
     named = [hobby_label(code) for code in profile.hobbies]
     if profile.hobbies_text:
         named.append(quote_clipped(profile.hobbies_text, HISTORY_BUDGET))
-    return ", ".join(named) or None
+    return listed(named) or None
 
 
 def private_lines(profile: ClientProfile, *, contacts: bool, account: Account | None) -> list[str]:
@@ -136,14 +137,14 @@ def private_lines(profile: ClientProfile, *, contacts: bool, account: Account | 
             _("Wants children"),
             option_label("wants_children", profile.wants_children) if profile.wants_children else None,
         ),
-        (_("Personality"), ", ".join(personality_label(code) for code in profile.personality) or None),
+        (_("Personality"), listed(personality_label(code) for code in profile.personality) or None),
         (_("Hobbies"), _hobbies(profile)),
         (
             _("Relationship history"),
             quote_clipped(profile.relationship_history, HISTORY_BUDGET) if profile.relationship_history else None,
         ),
     ]
-    lines = [f"{title}: {value}" for title, value in rows if value is not None]
+    lines = [labelled(title, value) for title, value in rows if value is not None]
     if contacts:
         lines.append(_("Phone: {phone}").format(phone=quote(profile.phone) if profile.phone else "—"))
         if account is not None and account.channel == "telegram" and account.external_id:
@@ -203,9 +204,9 @@ def preferences_lines(prefs: PartnerPreferences | None) -> str:
 
 def events_section(title: str, lines: Sequence[str], total: int) -> str:
     if not lines:
-        return f"{title}: —"
+        return labelled(title, "—")
     more = [_("…and {count} more.").format(count=total - len(lines))] if total > len(lines) else []
-    return "\n".join([f"{title} ({total})", *lines, *more])
+    return "\n".join([with_aside(title, total), *lines, *more])
 
 
 def introduction_state_label(state: str) -> str:
@@ -226,7 +227,7 @@ def date_state_label(state: str) -> str:
 
 
 def note_line(at: datetime, author: StaffMember | None, text: str, zone: ZoneInfo) -> str:
-    return f"• {local_time(at, zone)} {staff_name(author)}: {quote_clipped(text, NOTE_PREVIEW)}"
+    return "• " + labelled(f"{local_time(at, zone)} {staff_name(author)}", quote_clipped(text, NOTE_PREVIEW))
 
 
 # --- the audit log -----------------------------------------------------------------------------------------
@@ -284,5 +285,5 @@ def actor_text(entry: AuditEntry, members: dict[UUID, StaffMember], clients: dic
         return _("the system")
     member = members.get(actor)
     if member is not None:
-        return f"{staff_name(member)} ({role_label(Role(member.role))})"
+        return with_aside(staff_name(member), role_label(Role(member.role)))
     return client_reference(actor, clients.get(actor))

@@ -16,6 +16,7 @@ from aiogram.utils.i18n import gettext as _
 from domain.dates import Venue, find_venue
 from domain.delivery import InlineButton, OutboundMessage
 from handlers.views.dates.buttons import DateAct, DateButton, Feedback, FeedbackButton, SlotButton
+from handlers.views.punctuation import labelled
 from handlers.views.texts import current_locale, quote, quote_clipped
 from storage.repositories.dates import DateRecord
 
@@ -74,7 +75,7 @@ def venue_name(record: DateRecord | None = None, *, code: str | None = None, tex
 
 def venue_line(venue: Venue) -> str:
     locale = current_locale()
-    return f"• <b>{quote(venue.name(locale))}</b>: {quote(venue.about(locale))}"
+    return "• " + labelled(f"<b>{quote(venue.name(locale))}</b>", quote(venue.about(locale)))
 
 
 def slot_lines(slots: Sequence[datetime], zone: tzinfo) -> list[str]:

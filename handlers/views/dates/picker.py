@@ -87,7 +87,11 @@ def venues_page(flow: str, page: VenuePage) -> Page:
     lines += [venue_line(venue) for venue in page.venues]
     lines += [
         "",
-        _("Or type the name and address of another place (up to {limit} characters).").format(limit=VENUE_LIMIT),
+        _(
+            "Or type the name and address of another place (up to {limit} character).",
+            "Or type the name and address of another place (up to {limit} characters).",
+            VENUE_LIMIT,
+        ).format(limit=VENUE_LIMIT),
     ]
     keep = None if page.current is None else plain_venue_name(page.current)
     return "\n".join(lines), venues_keyboard(flow, page.venues, keep)
@@ -103,12 +107,16 @@ def plain_venue_name(record: DateRecord) -> str:
 def slot_problem_text(problem: SlotProblem) -> str:
     return {
         SlotProblem.PAST: _("That time has already passed. Please choose another time."),
-        SlotProblem.TOO_FAR: _("That is too far ahead: please choose a day within {days} days.").format(
-            days=CALENDAR_DAYS
-        ),
+        SlotProblem.TOO_FAR: _(
+            "That is too far ahead: please choose a day within {days} day.",
+            "That is too far ahead: please choose a day within {days} days.",
+            CALENDAR_DAYS,
+        ).format(days=CALENDAR_DAYS),
         SlotProblem.BOOKED: _("One of you already has a date close to that time. Please choose another time."),
         SlotProblem.DUPLICATE: _("You have already chosen that time."),
-        SlotProblem.FULL: _("You can propose up to {count} times.").format(count=MAX_SLOTS),
+        SlotProblem.FULL: _(
+            "You can propose up to {count} time.", "You can propose up to {count} times.", MAX_SLOTS
+        ).format(count=MAX_SLOTS),
     }[problem]
 
 

@@ -82,9 +82,9 @@ def waited_minutes(handoff: Handoff, now: datetime) -> int:
 def minutes_or_hours(minutes: int) -> str:
     """A wait of one minute or more in words: "1 minute", "12 minutes", "1 hour", "8 hours"."""
     if minutes < 60:
-        return _("{count} minute").format(count=minutes) if minutes == 1 else _("{count} minutes").format(count=minutes)
+        return _("{count} minute", "{count} minutes", minutes).format(count=minutes)
     hours = minutes // 60
-    return _("{count} hour").format(count=hours) if hours == 1 else _("{count} hours").format(count=hours)
+    return _("{count} hour", "{count} hours", hours).format(count=hours)
 
 
 def waiting_for(minutes: int) -> str:
@@ -115,8 +115,11 @@ def alert(handoff: Handoff, client_name: str | None, *, timezone: str) -> Outbou
 
 def escalation(handoff: Handoff, client_name: str | None, *, minutes: int) -> OutboundMessage:
     text = _(
+        "⏰ <b>Nobody has claimed a client's request for {minutes} minute</b>\nClient: {name}\nWhy: {reason}\n"
+        "Please claim it or ask a counselor to.",
         "⏰ <b>Nobody has claimed a client's request for {minutes} minutes</b>\nClient: {name}\nWhy: {reason}\n"
-        "Please claim it or ask a counselor to."
+        "Please claim it or ask a counselor to.",
+        minutes,
     ).format(minutes=minutes, name=called(client_name), reason=reason_label(handoff.reason))
     return OutboundMessage(text, keyboard=claim_keyboard(handoff))
 
@@ -224,7 +227,10 @@ def waiting_lines(client_name: str | None, lines: Sequence[tuple[datetime, str]]
     shown = lines[-WAITING_SHOWN:]
     head = _("✉️ <b>While waiting, {name} wrote:</b>").format(name=full_name(client_name))
     if len(lines) > len(shown):
-        head += "\n" + _("({count} earlier messages are not shown.)").format(count=len(lines) - len(shown))
+        hidden = len(lines) - len(shown)
+        head += "\n" + _(
+            "({count} earlier message is not shown.)", "({count} earlier messages are not shown.)", hidden
+        ).format(count=hidden)
     chunks: list[str] = []
     current = head
     for at, text in shown:
@@ -303,9 +309,13 @@ def request_opened(escalation_minutes: int, answer_from: datetime | None, now: d
     """A new request: when someone will answer (`answer_from`: outside the opening hours)."""
     if answer_from is None:
         return _(
+            "I have asked a counselor to join you. They will write to you here, usually within {minutes} minute. "
+            "You can write your question now: they will read it when they join. "
+            "Send /end if you no longer need them.",
             "I have asked a counselor to join you. They will write to you here, usually within {minutes} minutes. "
             "You can write your question now: they will read it when they join. "
-            "Send /end if you no longer need them."
+            "Send /end if you no longer need them.",
+            escalation_minutes,
         ).format(minutes=escalation_minutes)
     return _(
         "Our counselors answer from {opens} to {closes}. I have passed on your request: a counselor will write to "
@@ -352,6 +362,8 @@ def only_text() -> str:
 
 
 def too_long() -> str:
-    return _("This message is too long to pass on. Please send it in parts of up to {count} characters.").format(
-        count=MAX_RELAYED
-    )
+    return _(
+        "This message is too long to pass on. Please send it in parts of up to {count} character.",
+        "This message is too long to pass on. Please send it in parts of up to {count} characters.",
+        MAX_RELAYED,
+    ).format(count=MAX_RELAYED)

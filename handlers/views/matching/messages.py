@@ -178,7 +178,11 @@ def interest_notice() -> OutboundMessage:
 
 def daily_offer(count: int) -> OutboundMessage:
     return OutboundMessage(
-        text=_("☀️ Good morning! I have {count} new suggestions for you today.").format(count=count),
+        text=_(
+            "☀️ Good morning! I have {count} new suggestion for you today.",
+            "☀️ Good morning! I have {count} new suggestions for you today.",
+            count,
+        ).format(count=count),
         keyboard=matches_buttons(),
     )
 

@@ -87,7 +87,7 @@ def describe(code: str, params: Mapping[str, ReasonParam]) -> str:
                 return _("Active today.")
             if days == 1:
                 return _("Active yesterday.")
-            return _("Active {days} days ago.").format(days=days)
+            return _("Active {days} day ago.", "Active {days} days ago.", days).format(days=days)
     return _("Fits what you are looking for.")
 
 
