@@ -70,7 +70,7 @@ async def confirm(chat: ClientChat) -> None:
     await show_menu(
         chat,
         lead=_(
-            "Thank you, {name}! Your registration is complete. A counselor will look at your profile and "
-            "be in touch soon; I will let you know when we have someone to suggest."
+            "Thank you, {name}! Your registration is complete. I will let you know when we have someone to "
+            "suggest; to talk to a counselor at any time, send /human."
         ).format(name=name),
     )

@@ -27,8 +27,8 @@ CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 LATIN_WORD = re.compile(r"[A-Za-z]{4,}")
 SIMPLIFIED_ONLY = "这会为们说时发还资来对个么关开过请样号际应从该选择认识间证话语图书见长车门问题经给让"
 DONE_MESSAGE = (
-    "Thank you, {name}! Your registration is complete. A counselor will look at your profile and "
-    "be in touch soon; I will let you know when we have someone to suggest."
+    "Thank you, {name}! Your registration is complete. I will let you know when we have someone to "
+    "suggest; to talk to a counselor at any time, send /human."
 )
 
 
