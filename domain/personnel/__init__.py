@@ -1,0 +1,1 @@
+"""The agency's personnel rules: hiring, training, appraisal KPIs, commissions, teams."""

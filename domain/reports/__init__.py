@@ -1,0 +1,1 @@
+"""Management reports: the funnel, stage times, the bottleneck, targets, pilots."""

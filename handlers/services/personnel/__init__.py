@@ -1,0 +1,1 @@
+"""Personnel use cases: hiring, training, KPIs, commissions, teams."""

@@ -1,0 +1,1 @@
+"""Management report use cases: figures, charts, exports, digests, pilots."""
