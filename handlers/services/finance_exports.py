@@ -1,44 +1,25 @@
 """The ledger as files: XLSX (openpyxl) and CSV with the same rows, and PNG charts (matplotlib's Agg canvas,
 without pyplot): budget against actual by category, and each channel's cost per registered client.
 
-Chinese labels need a CJK font. `chart_font()` looks for one the machine has (Noto Sans CJK, Source Han Sans,
-WenQuanYi, SimHei, Microsoft YaHei, PingFang) and otherwise uses the subset of Noto Sans CJK SC shipped in
-`handlers/services/finance_fonts/` (the characters of the charts' Chinese texts); DejaVu Sans draws the rest.
+Chinese labels need a CJK font: `handlers.services.charts.chart_font()` finds one (or uses the shipped subset).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import logging
 from collections.abc import Iterable
 from decimal import Decimal
-from functools import cache
-from pathlib import Path
 
-from matplotlib import font_manager
 from matplotlib.figure import Figure  # a Figure of its own draws with Agg; pyplot (and its global state) is not used
 from openpyxl import Workbook  # type: ignore[import-untyped]
 
 from domain.finance.report import BudgetReport, ChannelCost
 from domain.membership.money import digits, from_minor
+from handlers.services.charts import chart_font, png
 from handlers.views.finance import ChartTexts
 from storage.repositories.ledger import LedgerEntry
 
-log = logging.getLogger(__name__)
-
-SHIPPED_FONT = Path(__file__).resolve().parent / "finance_fonts" / "NotoSansCJKsc-finance-subset.otf"
-SYSTEM_CJK_FONTS = (
-    "Noto Sans CJK SC",
-    "Noto Sans SC",
-    "Source Han Sans SC",
-    "Source Han Sans CN",
-    "WenQuanYi Micro Hei",
-    "WenQuanYi Zen Hei",
-    "SimHei",
-    "Microsoft YaHei",
-    "PingFang SC",
-)
 COLUMNS = (
     "entry",
     "booked_on",
@@ -97,26 +78,6 @@ def ledger_xlsx(entries: Iterable[LedgerEntry], channels: dict[int, str], curren
     return buffer.getvalue()
 
 
-@cache
-def chart_font() -> list[str]:
-    """The font families a chart uses: DejaVu Sans, then a CJK font (the machine's, else the shipped subset)."""
-    installed = {font.name for font in font_manager.fontManager.ttflist}
-    for name in SYSTEM_CJK_FONTS:
-        if name in installed:
-            return ["DejaVu Sans", name]
-    if SHIPPED_FONT.exists():
-        font_manager.fontManager.addfont(str(SHIPPED_FONT))
-        return ["DejaVu Sans", font_manager.FontProperties(fname=str(SHIPPED_FONT)).get_name()]
-    log.warning("no CJK font found: Chinese chart labels will show as boxes (install fonts-noto-cjk)")
-    return ["DejaVu Sans"]
-
-
-def _png(figure: Figure) -> bytes:
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=100)
-    return buffer.getvalue()
-
-
 def budget_figure(report: BudgetReport, channels: list[ChannelCost], texts: ChartTexts) -> Figure:
     """Budget against actual by category (bars) and, when there is advertising, cost per registered client by
     channel. The bars' heights are the report's figures (tests read them back)."""
@@ -145,4 +106,4 @@ def budget_figure(report: BudgetReport, channels: list[ChannelCost], texts: Char
 
 
 def budget_chart_png(report: BudgetReport, channels: list[ChannelCost], texts: ChartTexts) -> bytes:
-    return _png(budget_figure(report, channels, texts))
+    return png(budget_figure(report, channels, texts))

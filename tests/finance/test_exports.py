@@ -18,14 +18,8 @@ from openpyxl import load_workbook  # type: ignore[import-untyped]
 
 from domain.finance.accounts import Category
 from domain.finance.report import BudgetLine, ChannelFigures, budget_report, channel_costs
-from handlers.services.finance_exports import (
-    SHIPPED_FONT,
-    budget_chart_png,
-    budget_figure,
-    chart_font,
-    ledger_csv,
-    ledger_xlsx,
-)
+from handlers.services.charts import SHIPPED_FONT, chart_font
+from handlers.services.finance_exports import budget_chart_png, budget_figure, ledger_csv, ledger_xlsx
 from handlers.views.finance import ChartTexts
 from storage.repositories.ledger import LedgerEntry
 
