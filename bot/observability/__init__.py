@@ -1,0 +1,1 @@
+"""Watching the bot run: Prometheus metrics on a per-process registry, the drain on SIGTERM (docs/operations.md)."""
