@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 from domain.profile import is_registered
 from domain.quality import Category, TextProblem, complaint_text, typed_score
 from domain.staff import Permission, PermissionDenied
+from handlers import quality_notes
 from handlers.answers import settle, show_in_place
 from handlers.journey import Conversation
 from handlers.services.container import Services
@@ -170,19 +171,9 @@ async def list_button(callback: CallbackQuery, services: Services, actor: Actor)
 
 async def show_case(callback: CallbackQuery, services: Services, actor: Actor, case_id: UUID | None) -> None:
     """Render the case card in place (the callback was answered already)."""
-    view = await services.quality.case_view(actor, case_id)
-    if view is None:
-        return
-    text, markup = views.case_card(
-        view.case,
-        view.events,
-        now=services.quality.now(),
-        client_name=view.client_name,
-        about_name=view.about_name,
-        names=view.names,
-        about_client=view.about_client,
-    )
-    await show_in_place(callback, text, markup)
+    screen = await services.quality.case_screen(actor, case_id)
+    if screen is not None:
+        await show_in_place(callback, *screen)
 
 
 async def open_button(callback: CallbackQuery, callback_data: CaseButton, services: Services, actor: Actor) -> None:
@@ -219,7 +210,9 @@ async def change_button(callback: CallbackQuery, callback_data: CaseButton, serv
     except PermissionDenied as denied:
         await callback.answer(refusal_text(denied, actor.role), show_alert=True)
         return
-    if change is CaseChange.DONE:
+    if change is CaseChange.REFUND_REQUESTED:
+        await callback.answer(views.case_resolved_with_refund(), show_alert=True)
+    elif change is CaseChange.DONE:
         await callback.answer(views.case_taken() if callback_data.act is CaseAct.TAKE else views.case_resolved())
     else:
         await callback.answer(CHANGE_TEXTS[change](), show_alert=True)
@@ -385,19 +378,8 @@ async def show_transcript(message: Message, command: CommandObject, services: Se
     if not reference:
         await message.answer(views.transcript_usage())
         return
-    transcript = await services.transcripts.read(actor, reference)
-    if transcript is None:
-        await message.answer(views.no_client())
-        return
-    conversations = [
-        (
-            item.handoff.created_at,
-            item.counselor,
-            [(line.created_at, line.from_client, line.text) for line in item.lines],
-        )
-        for item in transcript.conversations
-    ]
-    await message.answer(views.transcript_text(transcript.client_id, transcript.client_name, conversations))
+    text = await services.transcripts.read_text(actor, reference)
+    await message.answer(views.no_client() if text is None else text)
 
 
 def create_router() -> Router:
@@ -424,6 +406,9 @@ def create_router() -> Router:
         change_button, CaseButton.filter(F.act.in_({CaseAct.TAKE, CaseAct.RESOLVE})), Allowed(HANDLE)
     )
     router.callback_query.register(moderate_button, CaseButton.filter(F.act == CaseAct.MODERATE), Allowed(HANDLE))
+    router.callback_query.register(quality_notes.ask_note, CaseButton.filter(F.act == CaseAct.NOTE), Allowed(HANDLE))
+    router.message.register(quality_notes.note_text, quality_notes.CaseNoting.text, F.text, Allowed(HANDLE))
+    router.message.register(quality_notes.note_not_text, quality_notes.CaseNoting.text, Allowed(HANDLE))
     router.message.register(show_survey_results, Command("survey"), Allowed(SUPERVISE))
     router.message.register(show_transcript, Command("transcript"), Allowed(SUPERVISE))
     refuse_the_rest(

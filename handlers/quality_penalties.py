@@ -25,8 +25,8 @@ from handlers.views.quality_penalties import PenaltyAct, PenaltyButton
 from handlers.views.staff import refusal_text
 
 SUPERVISE = Permission.SUPERVISE_QUALITY
-# Listed in the staff /help (/penalties, open to every member, is announced with each penalty instead).
-COMMAND_PERMISSIONS: dict[str, Permission | None] = {"penalty": SUPERVISE}
+# Listed in the staff /help (/penalties: every member's own).
+COMMAND_PERMISSIONS: dict[str, Permission | None] = {"penalty": SUPERVISE, "penalties": None}
 
 
 class Appealing(StatesGroup):
@@ -137,7 +137,7 @@ def create_router() -> Router:
     router.message.register(appeal_not_text, Appealing.text)
     refuse_the_rest(
         router,
-        commands={"penalty": SUPERVISE, "penalties": None},
+        commands=COMMAND_PERMISSIONS,
         buttons=[(PenaltyButton, button_permission)],
     )
     return router

@@ -36,6 +36,7 @@ class Source(StrEnum):
     REFUND = "refund"  # an approved refund
     COMMISSION = "commission"  # a commission statement
     MANUAL = "manual"  # typed in by finance
+    PENALTY = "penalty"  # a staff member's fine, withheld from their pay (docs/quality.md)
 
 
 SOURCES = tuple(source.value for source in Source)

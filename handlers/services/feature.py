@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Self
 from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import I18n
@@ -31,6 +32,12 @@ class FeatureService:
     @property
     def notifier(self) -> Notifier:
         return Notifier(self.uow, self.i18n, self.settings)
+
+    @classmethod
+    def beside(cls, service: FeatureService) -> Self:
+        """This service in another feature's unit of work (a complaint that opens a handoff, a report that opens
+        a case), with the same settings, clock and catalogs."""
+        return cls(uow=service.uow, settings=service.settings, clock=service.clock, i18n=service.i18n)
 
     def now(self) -> datetime:
         return self.clock.now()

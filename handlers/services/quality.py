@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Self
 from uuid import UUID
+
+from aiogram.types import InlineKeyboardMarkup
 
 from domain.delivery import OutboundMessage
 from domain.matching.decisions import ReportReason
@@ -21,6 +22,7 @@ from domain.quality import (
     CaseState,
     Category,
     Deadlines,
+    EventKind,
     Moderation,
     Outcome,
     Owner,
@@ -38,8 +40,10 @@ from domain.quality import (
 )
 from domain.staff import Role
 from handlers.services.feature import FeatureService
+from handlers.services.membership.desk import MembershipDesk
 from handlers.services.staff_access import Actor
 from handlers.views import quality as views
+from handlers.views.membership_outcomes import RefundProblem
 from storage.records import Report
 from storage.repositories.complaints import Complaint, ComplaintEvent, ComplaintsRepository
 from storage.repositories.quality_moderation import ModerationRepository
@@ -58,6 +62,7 @@ class ComplainRefusal(StrEnum):
 
 class CaseChange(StrEnum):
     DONE = "done"
+    REFUND_REQUESTED = "refund_requested"  # resolved; an upheld complaint about money asked finance for a refund
     GONE = "gone"  # no such case
     TAKEN = "taken"  # someone took it first
     RESOLVED = "resolved"  # resolved already (by someone else, at the same moment)
@@ -83,11 +88,6 @@ def owners_for(role: Role) -> tuple[Owner, ...]:
 
 @dataclass
 class ComplaintDesk(FeatureService):
-    @classmethod
-    def beside(cls, service: FeatureService) -> Self:
-        """The desk in another feature's unit of work (its report, feedback or rating opens a case)."""
-        return cls(uow=service.uow, settings=service.settings, clock=service.clock, i18n=service.i18n)
-
     @property
     def complaints(self) -> ComplaintsRepository:
         return ComplaintsRepository.of(self.uow)
@@ -246,6 +246,39 @@ class ComplaintDesk(FeatureService):
                 names[event.actor_id] = name or "?"
         return CaseView(case, events, client_name, about_name, names, about_client)
 
+    async def case_screen(self, actor: Actor, case_id: UUID | None) -> tuple[str, InlineKeyboardMarkup] | None:
+        """`case_view` as the card people see (its text and buttons)."""
+        view = await self.case_view(actor, case_id)
+        if view is None:
+            return None
+        return views.case_card(
+            view.case,
+            view.events,
+            now=self.now(),
+            client_name=view.client_name,
+            about_name=view.about_name,
+            names=view.names,
+            about_client=view.about_client,
+        )
+
+    async def may_note(self, actor: Actor, case_id: UUID | None) -> bool:
+        """Whether the case exists (False: gone); raises PermissionDenied when it is not the actor's to handle."""
+        case = None if case_id is None else await self.complaints.get(case_id)
+        if case is not None:
+            ensure_can_handle(actor.role, Owner(case.owner))
+        return case is not None
+
+    async def add_note(self, actor: Actor, case_id: UUID | None, note: str) -> CaseChange:
+        """A handler's note on the case's timeline (sealed under the client's key), in any state."""
+        case = None if case_id is None else await self.complaints.get(case_id)
+        if case is None:
+            return CaseChange.GONE
+        ensure_can_handle(actor.role, Owner(case.owner))
+        await self.complaints.add_event(
+            case.id, case.client_id, EventKind.NOTE, now=self.now(), actor_id=actor.account_id, note=note
+        )
+        return CaseChange.DONE
+
     async def take(self, actor: Actor, case_id: UUID | None) -> CaseChange:
         case = None if case_id is None else await self.complaints.get(case_id)
         if case is None:
@@ -283,6 +316,11 @@ class ComplaintDesk(FeatureService):
         await self.notifier.to_client(
             case.client_id, lambda: views.resolved_notice(case, outcome), dedupe_key=f"resolved:{case.id}"
         )
+        if Category(case.category) is Category.FEES and outcome in (Outcome.UPHELD, Outcome.PARTLY_UPHELD):
+            # The refund policy decides what is due; finance decides on /refunds, as for a client's own request.
+            reason = f"{views.reference(case.id)}: {case.text or ''}".strip()
+            if not isinstance(await MembershipDesk.beside(self).request_refund(case.client_id, reason), RefundProblem):
+                return CaseChange.REFUND_REQUESTED
         return CaseChange.DONE
 
     # --- report moderation ----------------------------------------------------------------------------------------

@@ -3,9 +3,10 @@ against a counselor or customer-service member, with the reason and the evidence
 entry); a suspension or dismissal also takes the member's access away (the existing deactivation). The member
 sees their penalties on /penalties and may appeal each once; a manager keeps or lifts it.
 
-A fine is exact money (`Decimal`, the agency's currency, stored in minor units). The finance ledger
-(`ledger_entries`) has no kind for staff fines yet: fines stay in `staff_penalties`, where finance can read
-them (docs/quality.md).
+A fine is exact money (`Decimal`, the agency's currency, stored in minor units), withheld from the member's
+pay: it is written to the ledger as a salaries entry of the amount (source `penalty`, lowering what salaries
+cost the agency) in the same transaction as the penalty, and reversed there when an appeal lifts it
+(docs/quality.md, docs/finance.md).
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from decimal import Decimal
 from enum import StrEnum
 from uuid import UUID
 
+from domain.finance.accounts import Category, Source
 from domain.membership.money import from_minor, parse_amount, to_minor
+from domain.membership.states import LedgerKind
 from domain.quality import (
     AppealDecision,
     PenaltyKind,
@@ -93,6 +96,17 @@ class PenaltyDesk(FeatureService):
         evidence = complaint_reference_in(order.reason)
         case = None if evidence is None else await ComplaintsRepository.of(self.uow).by_reference(evidence)
         now = self.now()
+        entry = None
+        if amount_minor is not None and currency is not None:
+            entry = await self.uow.ledger.append(
+                LedgerKind.EXPENSE,
+                currency=currency,
+                amount_minor=amount_minor,  # withheld from pay: salaries cost that much less
+                now=now,
+                category=Category.SALARIES,
+                source=Source.PENALTY,
+                made_by=actor.account_id,
+            )
         penalty = await self.penalties.add(
             member.account_id,
             order.kind,
@@ -102,6 +116,7 @@ class PenaltyDesk(FeatureService):
             complaint_id=None if case is None else case.id,
             amount_minor=amount_minor,
             currency=currency,
+            ledger_entry_id=None if entry is None else entry.id,
         )
         await self.uow.audit.record(
             action=PENALISED_ACTION, now=now, actor_account_id=actor.account_id, subject_account_id=member.account_id
@@ -153,6 +168,8 @@ class PenaltyDesk(FeatureService):
         now = self.now()
         if not await self.penalties.decide(penalty.id, decision, by=actor.account_id, now=now):
             return None
+        if decision is AppealDecision.LIFTED and penalty.ledger_entry_id is not None:
+            await self.uow.ledger.reverse(penalty.ledger_entry_id, now=now, made_by=actor.account_id)
         await self.uow.audit.record(
             action=DECIDED_ACTION, now=now, actor_account_id=actor.account_id, subject_account_id=penalty.staff_id
         )

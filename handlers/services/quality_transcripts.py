@@ -11,6 +11,7 @@ from domain.handoff import Handoff
 from domain.staff import Permission, ensure
 from handlers.services.feature import FeatureService
 from handlers.services.staff_access import Actor
+from handlers.views.quality import transcript_text
 from storage.repositories.handoffs import RelayLine
 
 READ_ACTION = "transcript.read"
@@ -57,3 +58,18 @@ class TranscriptDesk(FeatureService):
             action=READ_ACTION, now=self.now(), actor_account_id=actor.account_id, subject_account_id=client_id
         )
         return Transcript(client_id, name, conversations)
+
+    async def read_text(self, actor: Actor, reference: str) -> str | None:
+        """`read`, as the message a supervisor is shown (None: no such client)."""
+        transcript = await self.read(actor, reference)
+        if transcript is None:
+            return None
+        conversations = [
+            (
+                item.handoff.created_at,
+                item.counselor,
+                [(line.created_at, line.from_client, line.text) for line in item.lines],
+            )
+            for item in transcript.conversations
+        ]
+        return transcript_text(transcript.client_id, transcript.client_name, conversations)

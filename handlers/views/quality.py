@@ -37,6 +37,8 @@ from storage.repositories.complaints import Complaint, ComplaintEvent
 
 Builder = Callable[[], OutboundMessage]  # a message rendered in its recipient's language
 TEXT_BUDGET = 1500  # characters of the client's words on a case card
+NOTE_BUDGET = 200  # characters of each note on a case card
+TIMELINE_SHOWN = 12  # the newest lines of a case's timeline on its card (the card stays under 4096 characters)
 LIST_LIMIT = 20
 
 
@@ -58,6 +60,7 @@ class CaseAct(StrEnum):
     TAKE = "take"
     RESOLVE = "res"  # with the outcome in `outcome`
     MODERATE = "mod"  # a decision about the reported client, in `mod`
+    NOTE = "note"  # ask for a handler's note
 
 
 class CaseButton(CallbackData, prefix="qc"):
@@ -140,6 +143,7 @@ def event_label(kind: EventKind) -> str:
         EventKind.RESOLVED: _("resolved"),
         EventKind.SATISFIED: _("the client is satisfied"),
         EventKind.UNSATISFIED: _("the client is not satisfied"),
+        EventKind.NOTE: _("note"),
     }[kind]
 
 
@@ -349,10 +353,15 @@ def case_card(
     elif case.text is None and case.source == Source.COMPLAIN.value:
         lines += ["", _("(The client's words are no longer readable.)")]
     lines += ["", _("<b>Timeline</b>")]
-    for event in events:
+    if len(events) > TIMELINE_SHOWN:
+        earlier = len(events) - TIMELINE_SHOWN
+        lines.append(_("• …{count} earlier line", "• …{count} earlier lines", earlier).format(count=earlier))
+    for event in events[-TIMELINE_SHOWN:]:
         who = names.get(event.actor_id) if event.actor_id is not None else None
         when = age_text(now - event.created_at)
         label = event_label(EventKind(event.kind))
+        if event.kind == EventKind.NOTE.value:
+            label = _("note: {text}").format(text=f"<i>{quote_clipped(event.note or '…', NOTE_BUDGET)}</i>")
         if who:
             lines.append(_("• {when} ago: {what} ({who})").format(when=when, what=label, who=quote(who)))
         else:
@@ -377,6 +386,7 @@ def case_card(
                 text=_("✅ Resolve: {outcome}").format(outcome=outcome_label(outcome)),
                 callback_data=CaseButton(act=CaseAct.RESOLVE, case=hex_id, outcome=outcome),
             )
+    builder.button(text=_("📝 Add a note"), callback_data=CaseButton(act=CaseAct.NOTE, case=hex_id))
     builder.button(text=_("⬅️ All open complaints"), callback_data=CaseButton(act=CaseAct.LIST))
     builder.adjust(1)
     return "\n".join(lines), builder.as_markup()
@@ -528,6 +538,13 @@ def case_resolved() -> str:
     return _("Resolved. The client was asked whether they are satisfied.")
 
 
+def case_resolved_with_refund() -> str:
+    return _(
+        "Resolved. The client was asked whether they are satisfied, and finance was asked to decide on the refund "
+        "the policy gives (/refunds)."
+    )
+
+
 def wrong_outcome() -> str:
     return _("That outcome does not fit this case.")
 
@@ -571,3 +588,13 @@ def transcript_text(
     if len(text) > TRANSCRIPT_BUDGET:
         text = text[:TRANSCRIPT_BUDGET].rsplit("\n", 1)[0] + "\n" + _("…(cut here: the conversation goes on.)")
     return text
+
+
+def ask_case_note(case_id: UUID) -> str:
+    return _("Write your note on case {reference} in one message (only staff read it; /cancel to stop).").format(
+        reference=reference(case_id)
+    )
+
+
+def case_note_added() -> str:
+    return _("📝 The note was added to the case.")

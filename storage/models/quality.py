@@ -127,6 +127,8 @@ class StaffPenaltyRow(Base):
     audit_id: Mapped[UUID | None] = mapped_column(Uuid())  # an audit-log entry given as evidence
     amount_minor: Mapped[int | None] = mapped_column(BigInteger)
     currency: Mapped[str | None] = mapped_column(String(3))
+    # A fine's entry in the ledger (withheld from the member's pay: source 'penalty'); reversed if it is lifted.
+    ledger_entry_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entries.id"))
     issued_by: Mapped[UUID | None] = account_reference(shred_with_account=False, nullable=True)
     created_at: Mapped[datetime]
     appeal: Mapped[bytes | None] = sealed(TEXT)

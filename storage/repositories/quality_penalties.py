@@ -28,6 +28,7 @@ class StaffPenalty:
     audit_id: UUID | None
     amount_minor: int | None
     currency: str | None
+    ledger_entry_id: int | None
     issued_by: UUID | None
     created_at: datetime
     appeal: str | None
@@ -57,6 +58,7 @@ class PenaltiesRepository(Repository):
         audit_id: UUID | None = None,
         amount_minor: int | None = None,
         currency: str | None = None,
+        ledger_entry_id: int | None = None,
     ) -> StaffPenalty:
         row = StaffPenaltyRow(
             id=uuid4(),
@@ -66,6 +68,7 @@ class PenaltiesRepository(Repository):
             audit_id=audit_id,
             amount_minor=amount_minor,
             currency=currency,
+            ledger_entry_id=ledger_entry_id,
             issued_by=issued_by,
             created_at=now,
         )

@@ -93,7 +93,7 @@ def test_categories() -> None:
     assert parse_category(" Rent ") is Category.RENT
     assert parse_category("income") is None  # not something finance enters as an expense
     assert parse_category("travel") is None
-    assert {source.value for source in Source} == {"payment", "refund", "commission", "manual"}
+    assert {source.value for source in Source} == {"payment", "refund", "commission", "manual", "penalty"}
 
 
 def test_dates_and_months() -> None:

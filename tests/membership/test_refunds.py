@@ -12,8 +12,11 @@ from aiogram.methods import RefundStarPayment
 from domain.clock import FakeClock
 from storage.database import Database
 from tests.botclient import ErrorLogCapture, RecordingSession
+from tests.journey_walk import paced
 from tests.matching.chat import deliver
 from tests.membership.chat import books, last_invoice, make_client, make_finance, pay_last_invoice
+from tests.quality.conftest import cases
+from tests.staff.conftest import add_member
 
 REASON = "I met someone at my cousin's wedding"
 
@@ -161,3 +164,41 @@ async def test_refunding_a_renewal_keeps_the_running_period(
     assert after.membership is not None and after.membership.expires_at == first.expires_at
     assert after.tier == "premium"
     assert after.amounts() == [("payment", 1500), ("payment", 1500), ("refund", -1500)]
+
+
+async def test_an_upheld_complaint_about_money_asks_finance_for_the_refund(
+    dp: Dispatcher,
+    bot: Bot,
+    session: RecordingSession,
+    error_log: ErrorLogCapture,
+    app_database: Database,
+    clock: FakeClock,
+) -> None:
+    li, li_id = await make_client(dp, bot, session, error_log, app_database, 5211)
+    fang, _fang_id = await make_finance(dp, bot, session, error_log, app_database, 5291)
+    await add_member(app_database, clock, 5292, "customer_service", name="Lily")
+    lily = paced(dp, bot, session, error_log, user_id=5292)
+    await li.send("/membership")
+    await li.click("Premium member, 1 month: 1,500 ⭐")
+    await pay_last_invoice(li, session, charge="stars-charge-3")
+    clock.advance(timedelta(days=1))
+
+    await li.send("/complain")
+    await li.click("💴 Fees and payments")
+    await li.send("I was charged but nobody has contacted me")
+    (case,) = await cases(app_database)
+    reference = f"#{case.id.hex[:8]}"
+    await deliver(app_database, lily)
+    await lily.send("/complaints")
+    await lily.click(reference)
+    await lily.click("✋ Take it")
+    await lily.click("✅ Resolve: upheld")
+    assert lily.view.toasts[-1] == (
+        "Resolved. The client was asked whether they are satisfied, and finance was asked to decide on the refund "
+        "the policy gives (/refunds)."
+    )
+    (request,) = await deliver(app_database, fang)
+    assert "Refund request" in request.text and "To refund: 1,500 ⭐ (in full)" in request.text
+    await fang.send("/refunds")
+    assert f"{reference}: I was charged but nobody has contacted me" in fang.last_text()
+    assert (await books(app_database, li_id)).amounts() == [("payment", 1500)]  # finance has not decided yet

@@ -52,6 +52,7 @@ async def test_a_chinese_client_and_manager(
         "✅ 结案：投诉成立",
         "✅ 结案：部分成立",
         "✅ 结案：投诉不成立",
+        "📝 添加备注",
         "⬅️ 全部待处理投诉",
     ]
     await manager.click("✅ 结案：投诉成立")

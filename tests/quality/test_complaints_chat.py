@@ -69,18 +69,35 @@ async def test_a_complaint_about_the_service_from_words_to_satisfaction(
     card = lily.last_text()
     assert card.startswith(f"🗂 <b>Case {reference}</b>")
     assert "Client: Li Wei" in card and WORDS in card and "State: waiting for a first response" in card
-    assert lily.last_buttons() == ["✋ Take it", "⬅️ All open complaints"]
+    assert lily.last_buttons() == ["✋ Take it", "📝 Add a note", "⬅️ All open complaints"]
     await lily.click("✋ Take it")
     assert lily.view.toasts[-1] == "The case is yours. The client was told someone is looking into it."
     assert "State: being handled" in lily.last_text()
     assert "opened" in lily.last_text() and "taken (Lily)" in lily.last_text()
+
+    # A note on the case: asked again after something that is not words; sealed; on the card's timeline.
+    await lily.click("📝 Add a note")
+    assert lily.last_text() == (
+        f"Write your note on case {reference} in one message (only staff read it; /cancel to stop)."
+    )
+    await lily.send_sticker()
+    assert lily.last_text().startswith("Please describe it in words.")
+    ask = f"Write your note on case {reference} in one message (only staff read it; /cancel to stop)."
+    assert lily.last_text().endswith(ask)
+    await lily.send("Called him back; the <b>counselor</b> was ill that week")
+    assert lily.texts()[-2] == "📝 The note was added to the case."
+    assert "note: <i>Called him back; the &lt;b&gt;counselor&lt;/b&gt; was ill that week</i> (Lily)" in lily.last_text()
+    async with app_database.unit_of_work(read_only=True) as uow:
+        notes = await uow.session.scalars(select(ComplaintEventRow.note).where(ComplaintEventRow.kind == "note"))
+        (sealed,) = notes.all()
+    assert sealed is not None and b"ill that week" not in bytes(sealed)
     (taken,) = await deliver(app_database, client)
     assert taken.text == f"A member of our team is now looking into your case {reference}."
 
     await lily.click("✅ Resolve: upheld")
     assert lily.view.toasts[-1] == "Resolved. The client was asked whether they are satisfied."
     assert "Outcome: upheld" in lily.last_text()
-    assert lily.last_buttons() == ["⬅️ All open complaints"]
+    assert lily.last_buttons() == ["📝 Add a note", "⬅️ All open complaints"]
     (resolved,) = await deliver(app_database, client)
     assert resolved.text == (f"Your case {reference} is closed: upheld.\n\nAre you satisfied with how we handled it?")
     await client.click("👎 No")
@@ -96,7 +113,7 @@ async def test_a_complaint_about_the_service_from_words_to_satisfaction(
             await uow.session.scalars(select(ComplaintEventRow.kind).where(ComplaintEventRow.complaint_id == row.id))
         ).all()
         audited = (await uow.session.scalars(select(AuditLogRow.action))).all()
-    assert sorted(kinds) == sorted(["opened", "responded", "resolved", "unsatisfied"])
+    assert sorted(kinds) == sorted(["opened", "responded", "note", "resolved", "unsatisfied"])
     assert {"complaint.opened", "complaint.read", "complaint.resolved"} <= set(audited)
     assert manager.account_id != desk.account_id
     await lily.send("/complaints")
@@ -178,7 +195,7 @@ async def test_a_suggestion_is_noted(
     await lily.send("/complaints")
     await lily.click(reference)
     await lily.click("✋ Take it")
-    assert lily.last_buttons() == ["✅ Resolve: noted", "⬅️ All open complaints"]
+    assert lily.last_buttons() == ["✅ Resolve: noted", "📝 Add a note", "⬅️ All open complaints"]
     await lily.click("✅ Resolve: noted")
     taken, noted = await deliver(app_database, client)
     assert taken.text.startswith("A member of our team is now looking into")

@@ -54,6 +54,7 @@ async def test_a_reported_profile_is_hidden_for_seven_days(
         "🙈 Hide from suggestions for 7 days",
         "🙈 Hide from suggestions for 30 days",
         "⛔ Suspend the profile",
+        "📝 Add a note",
         "⬅️ All open complaints",
     ]
     await lily.click("🙈 Hide from suggestions for 7 days")

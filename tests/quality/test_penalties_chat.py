@@ -16,6 +16,7 @@ from domain.staff import PERMISSIONS, Permission
 from handlers.services.quality import ComplaintDesk
 from handlers.views.quality_penalties import PenaltyAct, PenaltyButton
 from storage.database import Database
+from storage.models.membership import LedgerEntryRow
 from storage.models.quality import StaffPenaltyRow
 from storage.repositories.quality_penalties import PenaltiesRepository
 from tests.botclient import BotClient
@@ -31,11 +32,16 @@ async def penalties(database: Database) -> list[StaffPenaltyRow]:
         return list((await uow.session.scalars(select(StaffPenaltyRow).order_by(StaffPenaltyRow.created_at))).all())
 
 
+async def ledger(database: Database) -> list[LedgerEntryRow]:
+    async with database.unit_of_work(read_only=True) as uow:
+        return list((await uow.session.scalars(select(LedgerEntryRow).order_by(LedgerEntryRow.id))).all())
+
+
 async def test_a_fine_with_evidence_appealed_once_and_kept(
     make_user: Callable[..., BotClient], app_database: Database, clock: FakeClock, dp: Dispatcher
 ) -> None:
     anna = await add_member(app_database, clock, COUNSELOR_ID, "counselor", name="Anna")
-    await add_member(app_database, clock, MANAGER_ID, "manager", name="Mr Zhou")
+    manager = await add_member(app_database, clock, MANAGER_ID, "manager", name="Mr Zhou")
     await add_member(app_database, clock, SECOND_MANAGER_ID, "manager", name="Ms Sun")
     client = await make_client(app_database, clock, CLIENT_ID, "Li Wei", counselor=anna.account_id)
     async with app_database.unit_of_work() as uow:
@@ -57,6 +63,10 @@ async def test_a_fine_with_evidence_appealed_once_and_kept(
     (row,) = await penalties(app_database)
     assert (row.kind, row.amount_minor, row.currency, row.complaint_id) == ("fine", 20050, "CNY", case.id)
     assert b"phone number" not in bytes(row.reason)
+    (entry,) = await ledger(app_database)
+    assert (entry.id, entry.kind) == (row.ledger_entry_id, "expense")
+    assert (entry.category, entry.source) == ("salaries", "penalty")
+    assert (entry.amount_minor, entry.currency, entry.made_by) == (20050, "CNY", manager.account_id)
 
     anna_chat = make_user(user_id=COUNSELOR_ID)
     (notice,) = await deliver(app_database, anna_chat)
@@ -86,6 +96,32 @@ async def test_a_fine_with_evidence_appealed_once_and_kept(
     assert decision.text == "⚖️ Your appeal was considered: the penalty is kept."
     await zhou.send(f"/penalties {member}")
     assert "(kept on appeal)" in zhou.last_text()
+    assert [entry.kind for entry in await ledger(app_database)] == ["expense"]  # a kept fine stays withheld
+
+
+async def test_a_lifted_fine_is_reversed_in_the_ledger_and_a_warning_writes_nothing(
+    make_user: Callable[..., BotClient], app_database: Database, clock: FakeClock
+) -> None:
+    anna = await add_member(app_database, clock, COUNSELOR_ID, "counselor", name="Anna")
+    await add_member(app_database, clock, MANAGER_ID, "manager", name="Mr Zhou")
+    await add_member(app_database, clock, SECOND_MANAGER_ID, "manager", name="Ms Sun")
+    zhou = make_user(user_id=MANAGER_ID)
+    await zhou.send(f"/penalty {anna.account_id.hex[:8]} warning Late twice")
+    assert await ledger(app_database) == []
+    await zhou.send(f"/penalty {anna.account_id.hex[:8]} fine 50 Late three times")
+    fine = (await penalties(app_database))[-1]
+    anna_chat = make_user(user_id=COUNSELOR_ID)
+    await deliver(app_database, anna_chat)
+    await anna_chat.press(PenaltyButton(act=PenaltyAct.APPEAL, penalty=fine.id.hex).pack())
+    await anna_chat.send("I was at a client's wedding")
+    sun = make_user(user_id=SECOND_MANAGER_ID)
+    await deliver(app_database, sun)
+    await sun.click("Lift it")
+    assert sun.last_text().endswith("The penalty is lifted.")
+    withheld, reversal = await ledger(app_database)
+    assert (withheld.id, withheld.amount_minor) == (fine.ledger_entry_id, 5000)
+    assert (reversal.kind, reversal.reverses_id, reversal.amount_minor) == ("reversal", withheld.id, -5000)
+    assert (reversal.category, reversal.source) == ("salaries", "penalty")
 
 
 async def test_dismissal_takes_access_away_and_who_may_penalise_whom(

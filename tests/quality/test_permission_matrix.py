@@ -32,6 +32,8 @@ ENTRIES: list[tuple[str, tuple[Permission, ...]]] = [
     ("button:open staff case", STAFF_CASE),
     ("button:take staff case", STAFF_CASE),
     ("button:resolve staff case", STAFF_CASE),
+    ("button:note service case", SERVICE_CASE),
+    ("button:note staff case", STAFF_CASE),
 ]
 ALLOWED_SAYS = {
     "/complaints": "📋 <b>",
@@ -42,6 +44,8 @@ ALLOWED_SAYS = {
     "button:open staff case": "🗂 <b>Case",
     "button:take staff case": "The case is yours.",
     "button:resolve staff case": "Resolved.",
+    "button:note service case": "Write your note on case",
+    "button:note staff case": "Write your note on case",
 }
 
 
@@ -80,7 +84,8 @@ async def test_permission_matrix(
     elif name == "button:list":
         calls = await user.press(CaseButton(act=CaseAct.LIST).pack())
     else:
-        act = CaseAct.OPEN if "open" in name else CaseAct.TAKE if "take" in name else CaseAct.RESOLVE
+        acts = {"open": CaseAct.OPEN, "take": CaseAct.TAKE, "note": CaseAct.NOTE}
+        act = acts.get(name.split()[0].removeprefix("button:"), CaseAct.RESOLVE)
         outcome = Outcome.UPHELD if act is CaseAct.RESOLVE else None
         calls = await user.press(CaseButton(act=act, case=case.hex, outcome=outcome).pack())
     texts = said(calls)

@@ -59,6 +59,29 @@ async def test_a_manager_reads_a_transcript_and_it_is_audited(
     ]
 
 
+async def test_the_transcript_from_the_client_card(
+    make_user: Callable[..., BotClient], app_database: Database, clock: FakeClock
+) -> None:
+    anna = await add_member(app_database, clock, COUNSELOR_ID, "counselor", name="Anna")
+    zhou = await add_member(app_database, clock, MANAGER_ID, "manager", name="Mr Zhou")
+    client = await make_client(app_database, clock, CLIENT_ID, "Li Wei", counselor=anna.account_id)
+    await _conversation(app_database, clock, client, anna.account_id)
+    counselor = make_user(user_id=COUNSELOR_ID)
+    await counselor.send(f"/clients {client.hex[:8]}")
+    assert "📜 Transcript" not in counselor.last_buttons()  # a counselor does not supervise
+    manager = make_user(user_id=MANAGER_ID)
+    await manager.send(f"/clients {client.hex[:8]}")
+    card = manager.last_text()
+    assert "📜 Transcript" in manager.last_buttons()
+    await manager.click("📜 Transcript")
+    assert manager.last_text().startswith(f"📜 <b>Conversation transcript</b> · Li Wei <code>{client.hex[:8]}</code>")
+    assert "Anna: Of course" in manager.last_text()
+    assert card in manager.texts()  # the card stays; the transcript comes under it
+    async with app_database.unit_of_work(read_only=True) as uow:
+        entries = await uow.audit.list_for_subject(client)
+    assert [e.actor_account_id for e in entries if e.action == "transcript.read"] == [zhou.account_id]
+
+
 async def test_a_client_without_conversations(
     make_user: Callable[..., BotClient], app_database: Database, clock: FakeClock
 ) -> None:

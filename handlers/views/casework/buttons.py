@@ -23,6 +23,7 @@ class CaseAction(StrEnum):
     STAGE = "st"  # move to stage `arg`
     CLOSE = "close"  # close with reason `arg`
     NOTE = "note"  # ask for a note
+    TRANSCRIPT = "tr"  # the relay transcript (supervisors, audited)
     FOLLOW_UP = "fu"  # the follow-up keyboard
     FOLLOW_UP_SET = "fuset"  # follow-up in `arg` days (0: none)
     CURATE = "pick"  # propose a candidate: ask who
@@ -91,6 +92,7 @@ CASE_PERMISSIONS: dict[CaseAction, Permission] = {
     CaseAction.CANDIDATE: Permission.RECOMMEND,
     CaseAction.REASSIGN: Permission.ASSIGN_CLIENTS,
     CaseAction.ASSIGN_TO: Permission.ASSIGN_CLIENTS,
+    CaseAction.TRANSCRIPT: Permission.SUPERVISE_QUALITY,
 }
 AUDIT_PERMISSION = Permission.SUPERVISE_QUALITY
 COMMAND_PERMISSIONS: dict[str, Permission] = {

@@ -195,6 +195,9 @@ def card_keyboard(role: Role, client_id: UUID, dates: Sequence[InlineButton] = (
         )
     if allows(role, Permission.ASSIGN_CLIENTS):
         builder.button(text=_("👤 Reassign"), callback_data=CaseButton(action=CaseAction.REASSIGN, client=client_id))
+    if allows(role, Permission.SUPERVISE_QUALITY):
+        transcript = CaseButton(action=CaseAction.TRANSCRIPT, client=client_id)
+        builder.button(text=_("📜 Transcript"), callback_data=transcript)
     builder.button(text=_("« My clients"), callback_data=CaseButton(action=CaseAction.LIST))
     builder.adjust(3, 2, 1)
     markup = builder.as_markup()
