@@ -125,6 +125,7 @@ class FormProblem(StrEnum):
     IN_THE_PAST = "in_the_past"
     DEADLINE_AFTER_START = "deadline_after_start"
     BAD_CAPACITY = "bad_capacity"
+    ROOM_TOO_SMALL = "room_too_small"  # an edit: fewer seats than are taken, or the kind of room changed
     BAD_AGES = "bad_ages"
     UNKNOWN_TIER = "unknown_tier"
     BAD_PRICE = "bad_price"
@@ -213,12 +214,14 @@ def parse_event_form(
     currency: str,
     tiers: Collection[str],
     venue_region: Callable[[str], str | None] | None = None,
+    kept_deadline: datetime | None = None,
 ) -> EventSpec | list[FormError]:
     """The organiser's filled-in form: an `EventSpec`, or every problem found (in the form's order).
 
     `venue` is a catalogue code (`venue_region` gives a known code's region, "" for one of no region, None for
     a code it does not know) or a typed place; times are
-    local to `zone`; `prices` is `tier=amount` separated by commas (a tier not listed is free)."""
+    local to `zone`; `prices` is `tier=amount` separated by commas (a tier not listed is free). An edit passes
+    the event's deadline as `kept_deadline`: left as it was, it may have passed."""
     values, errors = _lines(text)
     errors += [FormError(FormProblem.MISSING, name) for name in REQUIRED if not values.get(name)]
     errors += [
@@ -235,7 +238,7 @@ def parse_event_form(
         deadline = parse_local_time(values["deadline"], zone)
         if deadline is None:
             errors.append(FormError(FormProblem.BAD_TIME, "deadline"))
-        elif deadline <= now:
+        elif deadline <= now and deadline != kept_deadline:
             errors.append(FormError(FormProblem.IN_THE_PAST, "deadline"))
         elif starts_at is not None and deadline > starts_at:
             errors.append(FormError(FormProblem.DEADLINE_AFTER_START, "deadline"))

@@ -11,11 +11,12 @@ from aiogram.types import CallbackQuery, Message
 from domain.dates import zone_for
 from domain.events import PickProblem, SignupProblem
 from domain.staff import Permission
-from handlers.events.states import EventForm
+from handlers.events.states import EditDraft, EventForm
 from handlers.journey import Conversation
 from handlers.services.container import Services
 from handlers.services.events import Seat
 from handlers.staff_access import Allowed, refuse_the_rest
+from handlers.views import event_changes as change_views
 from handlers.views import events as views
 from handlers.views.events import EventAct, EventButton, EventPick, EventRate
 
@@ -26,6 +27,7 @@ COMMAND_PERMISSIONS: dict[str, Permission | None] = {
     "newevent": EVENTS_PERMISSION,
     "checkin": EVENTS_PERMISSION,
     "cancelevent": EVENTS_PERMISSION,
+    "editevent": EVENTS_PERMISSION,
 }
 
 
@@ -48,6 +50,19 @@ async def show_rooms(message: Message, services: Services) -> None:
 async def new_event(message: Message, state: FSMContext) -> None:
     await state.set_state(EventForm.form)
     await message.answer(views.form_request())
+
+
+async def edit_event(message: Message, command: CommandObject, state: FSMContext, services: Services) -> None:
+    if not command.args:
+        await message.answer(change_views.edit_usage())
+        return
+    found = await services.event_edits.form_for(command.args.strip())
+    if found is None:
+        await message.answer(change_views.no_event())
+        return
+    await state.set_state(EventForm.edit)
+    await state.set_data(EditDraft(event=found.event.id.hex).model_dump())
+    await message.answer(change_views.edit_request(found.form))
 
 
 # --- the client ------------------------------------------------------------------------------------------------
@@ -178,6 +193,7 @@ def create_router() -> Router:
     router.message.register(new_event, Command("newevent"), Allowed(EVENTS_PERMISSION))
     router.message.register(check_in, Command("checkin"), Allowed(EVENTS_PERMISSION))
     router.message.register(call_off, Command("cancelevent"), Allowed(EVENTS_PERMISSION))
+    router.message.register(edit_event, Command("editevent"), Allowed(EVENTS_PERMISSION))
     router.message.register(list_events, Command("events"), not_staff)
     router.callback_query.register(sign_up, EventButton.filter(F.act == EventAct.SIGN_UP))
     router.callback_query.register(cancel_place, EventButton.filter(F.act == EventAct.CANCEL))

@@ -14,12 +14,14 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from domain.dates import find_venue, zone_for
+from domain.event_changes import late_cancellation
 from domain.events import (
     CLOSE,
     CODE_LENGTH,
     DOOR_CLOSES,
     PICKS_OPEN,
     REMINDER,
+    REMINDER_HOURS,
     Attendee,
     CheckInProblem,
     EventState,
@@ -27,6 +29,7 @@ from domain.events import (
     PickProblem,
     Present,
     RoomFigures,
+    Side,
     SignupProblem,
     SignupState,
     age_from_birth_year,
@@ -192,10 +195,16 @@ class EventDesk(FeatureService):
         if isinstance(parsed, list):
             return parsed
         event = await self._events.create(parsed, created_by=organiser, currency=self.settings.currency, now=self.now())
+        await self.arm_timers(event)
+        return Published(event, await self._invite(event))
+
+    async def arm_timers(self, event: EventRecord) -> None:
+        """The reminders still ahead and the close after the door, for the event's start (earlier ones replaced)."""
+        for hours in REMINDER_HOURS:
+            await cancel_job(self.uow, REMINDER, reminder_ref(event.id.hex, hours))
         for hours, due in reminder_times(event.spec.starts_at, self.now()):
             await schedule_job(self.uow, REMINDER, reminder_ref(event.id.hex, hours), due)
         await schedule_job(self.uow, CLOSE, event.id.hex, event.spec.starts_at + DOOR_CLOSES)
-        return Published(event, await self._invite(event))
 
     async def _invite(self, event: EventRecord) -> int:
         """Queue an invitation for every active client the event fits, spread out in time (`not_before`), so
@@ -329,16 +338,26 @@ class EventDesk(FeatureService):
             return CancelOutcome(event, None)
         if event.state is EventState.CANCELLED or self.now() >= event.spec.starts_at:
             return CancelOutcome(event, None)
-        late = signup.state is SignupState.CONFIRMED and is_late_cancellation(event.spec.starts_at, self.now())
+        late = signup.state is SignupState.CONFIRMED and late_cancellation(
+            late_by_time=is_late_cancellation(event.spec.starts_at, self.now()),
+            signed_up_at=signup.created_at,
+            terms_changed_at=event.terms_changed_at,
+        )
         cancelled = await self._events.cancel(signup, late=late, now=self.now())
         if cancelled is None:
             return CancelOutcome(event, None)
         if signup.state is SignupState.CONFIRMED:
-            promoted = await self._events.promote_next(event, signup.side, now=self.now())
-            if promoted is not None:
-                await self._issue_code(promoted)
-                await self._tell_promoted(event, promoted)
+            await self.promote(event, signup.side)
         return CancelOutcome(event, cancelled, late)
+
+    async def promote(self, event: EventRecord, side: Side) -> int:
+        """Give the free seats of `side` to those waiting longest, each told with their check-in code; how many."""
+        promoted = 0
+        while (seated := await self._events.promote_next(event, side, now=self.now())) is not None:
+            await self._issue_code(seated)
+            await self._tell_promoted(event, seated)
+            promoted += 1
+        return promoted
 
     async def _tell_promoted(self, event: EventRecord, promoted: SignupRecord) -> None:
         profile = await self.uow.profiles.get(promoted.client_id)
@@ -386,7 +405,8 @@ class EventDesk(FeatureService):
             if await self.notifier.to_client(
                 signup.client_id,
                 partial(reminder, seat.event, seat.code, seat.zone),
-                dedupe_key=f"event.reminder:{signup.id.hex}:{hours}",
+                # the start in the key: an event moved later is reminded of again
+                dedupe_key=f"event.reminder:{signup.id.hex}:{hours}:{event.spec.starts_at:%Y%m%d%H%M}",
             ):
                 sent += 1
         return sent

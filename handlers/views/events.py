@@ -116,6 +116,9 @@ def problem_line(error: FormError) -> str:
         FormProblem.IN_THE_PAST: _("that time has already passed"),
         FormProblem.DEADLINE_AFTER_START: _("the deadline is after the start"),
         FormProblem.BAD_CAPACITY: _("not <code>10/10</code> or a number of seats from 1 to 500"),
+        FormProblem.ROOM_TOO_SMALL: _(
+            "fewer seats than are taken, or a per-gender room made open (or the other way) while people hold seats"
+        ),
         FormProblem.BAD_AGES: _("not an age range like <code>25-35</code> (18 to 99)"),
         FormProblem.UNKNOWN_TIER: _("unknown membership tier"),
         FormProblem.BAD_PRICE: _("not <code>tier=amount</code> for an invited tier"),

@@ -70,6 +70,9 @@ class EventRow(Base):
     currency: Mapped[str] = mapped_column(String(3))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # The last edit of the time, the venue or the prices (domain/event_changes.py): a place given up after it is
+    # never a late cancellation for those who signed up before it.
+    terms_changed_at: Mapped[datetime | None]
 
 
 class EventSignupRow(Base):

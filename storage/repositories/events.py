@@ -30,6 +30,7 @@ class EventRecord:
     currency: str
     created_by: UUID
     created_at: datetime
+    terms_changed_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,31 @@ def _event(row: EventRow) -> EventRecord:
         prices={tier: from_minor(minor, row.currency) for tier, minor in row.prices.items()},
         deadline=row.deadline,
     )
-    return EventRecord(row.id, EventState(row.state), spec, row.currency, row.created_by, row.created_at)
+    return EventRecord(
+        row.id, EventState(row.state), spec, row.currency, row.created_by, row.created_at, row.terms_changed_at
+    )
+
+
+def _spec_columns(spec: EventSpec, currency: str) -> dict[str, object]:
+    """The columns that hold what the organiser decided (prices in `currency`'s minor units)."""
+    return {
+        "title_en": spec.title_en,
+        "title_zh": spec.title_zh,
+        "about_en": spec.about_en,
+        "about_zh": spec.about_zh,
+        "venue_code": spec.venue_code,
+        "venue_text": spec.venue_text,
+        "region_code": spec.region_code,
+        "starts_at": spec.starts_at,
+        "deadline": spec.deadline,
+        "capacity_men": spec.capacity.men,
+        "capacity_women": spec.capacity.women,
+        "capacity_total": spec.capacity.total,
+        "age_min": spec.age_min,
+        "age_max": spec.age_max,
+        "tiers": sorted(spec.tiers),
+        "prices": {tier: to_minor(price, currency) for tier, price in spec.prices.items()},
+    }
 
 
 def _signup(row: EventSignupRow) -> SignupRecord:
@@ -97,27 +122,11 @@ class EventsRepository(Repository):
 
     # --- events ------------------------------------------------------------------------------------------------
     async def create(self, spec: EventSpec, *, created_by: UUID, currency: str, now: datetime) -> EventRecord:
-        prices: dict[str, int] = {tier: to_minor(price, currency) for tier, price in spec.prices.items()}
         row = EventRow(
             id=uuid4(),
             created_by=created_by,
             state=EventState.PUBLISHED.value,
-            title_en=spec.title_en,
-            title_zh=spec.title_zh,
-            about_en=spec.about_en,
-            about_zh=spec.about_zh,
-            venue_code=spec.venue_code,
-            venue_text=spec.venue_text,
-            region_code=spec.region_code,
-            starts_at=spec.starts_at,
-            deadline=spec.deadline,
-            capacity_men=spec.capacity.men,
-            capacity_women=spec.capacity.women,
-            capacity_total=spec.capacity.total,
-            age_min=spec.age_min,
-            age_max=spec.age_max,
-            tiers=sorted(spec.tiers),
-            prices=prices,
+            **_spec_columns(spec, currency),
             currency=currency,
             created_at=now,
             updated_at=now,
@@ -125,6 +134,20 @@ class EventsRepository(Repository):
         self._session.add(row)
         await self._session.flush()
         return _event(row)
+
+    async def edit(self, event: EventRecord, spec: EventSpec, *, terms_changed: bool, now: datetime) -> bool:
+        """The published event says `spec` from now on (False: it was called off meanwhile). Read the event with
+        `get(lock=True)` first, so two edits and a sign-up take their turns."""
+        values = _spec_columns(spec, event.currency)
+        if terms_changed:
+            values["terms_changed_at"] = now
+        done = await self._execute_dml(
+            update(EventRow)
+            .where(EventRow.id == event.id, EventRow.state == EventState.PUBLISHED.value)
+            .values(**values, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return done == 1
 
     async def get(self, event_id: UUID, *, lock: bool = False) -> EventRecord | None:
         query = select(EventRow).where(EventRow.id == event_id).execution_options(populate_existing=True)

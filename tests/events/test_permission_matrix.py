@@ -21,7 +21,10 @@ ACTOR_ID = 630_100_100
 ACTORS = ["visitor", "client", *[role.value for role in Role]]
 
 
-@pytest.mark.parametrize("command", ["/events", "/newevent", "/checkin ABCD2345", "/cancelevent 1a2b3c4d"])
+COMMANDS = ["/events", "/newevent", "/checkin ABCD2345", "/cancelevent 1a2b3c4d", "/editevent 1a2b3c4d"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
 @pytest.mark.parametrize("actor", ACTORS)
 async def test_events_permission_matrix(
     actor: str,
@@ -53,6 +56,7 @@ async def test_events_permission_matrix(
             "/newevent": "🎉 <b>New event</b>",
             "/checkin ABCD2345": "No seat has this code.",
             "/cancelevent 1a2b3c4d": "No upcoming event has this reference.",
+            "/editevent 1a2b3c4d": "No upcoming event has this reference.",
         }[command]
         assert not refused and texts and (texts[0] or "").startswith(expected)
     elif actor == "client" and command == "/events":
