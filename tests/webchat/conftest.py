@@ -6,8 +6,8 @@ worker and scheduler) it is started on the web chat's bot. Everything is stopped
 
 `chromium`: a Playwright `Browser` (Debian's /usr/bin/chromium); `browser_page`: a `Page` in a fresh context
 (its own localStorage, so its own web user) with an English locale, failing the test on an uncaught script
-error. Without Chromium or Playwright the test
-is skipped, or fails when the environment variable CI is set. Mark such tests `@pytest.mark.browser`.
+error. Without Chromium the test is skipped, or fails when the environment variable CI is set. Playwright is a
+development dependency: the browser test modules import it like any other. Mark such tests `@pytest.mark.browser`.
 """
 
 from __future__ import annotations

@@ -9,6 +9,10 @@ from aiohttp import WSMsgType
 from aiohttp.test_utils import TestClient
 
 Frame = dict[str, Any]
+# How long a frame may take before the test fails instead of hanging: a guard, not a measure. A reply needs the
+# first updates' start-up work (catalogs, the region book, the bot's first database queries) and, in a restart,
+# the delivery worker's first pass; on a loaded 2-core machine that has taken more than 5 s.
+FRAME_WAIT_SECONDS = 60
 
 
 class ChatSocket:
@@ -31,7 +35,7 @@ class ChatSocket:
         await self._socket.send_str(raw)
 
     async def next(self) -> Frame:
-        message = await self._socket.receive(timeout=5)
+        message = await self._socket.receive(timeout=FRAME_WAIT_SECONDS)
         assert message.type is WSMsgType.TEXT, message
         frame: Frame = json.loads(message.data)
         return frame

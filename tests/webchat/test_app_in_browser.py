@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from aiogram import Dispatcher
+from playwright.async_api import Page, expect
 
 from domain.clock import FakeClock
 from tests.webchat.conftest import WebChatUrl
-
-try:
-    from playwright.async_api import Page, expect
-except ImportError:
-    if os.environ.get("CI"):
-        raise
-    pytest.skip("playwright is not installed", allow_module_level=True)
 
 pytestmark = pytest.mark.browser
 

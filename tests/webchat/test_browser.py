@@ -3,26 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import secrets
 from pathlib import Path
 
 import pytest
 from aiogram import Bot
 from aiohttp import web
+from playwright.async_api import Browser, FilePayload, Locator, Page, expect
 
 from bot.webchat import WebChatHub, create_webchat_app, create_webchat_bot, run_webchat
 from domain.clock import FakeClock
 from tests.webchat.conftest import WebChatUrl
 from tests.webchat.images_for_tests import tiny_png
 from tests.webchat.sample_bot import DOCUMENT_BYTES, make_dispatcher
-
-try:
-    from playwright.async_api import Browser, FilePayload, Locator, Page, expect
-except ImportError:
-    if os.environ.get("CI"):
-        raise
-    pytest.skip("playwright is not installed", allow_module_level=True)
 
 pytestmark = pytest.mark.browser
 

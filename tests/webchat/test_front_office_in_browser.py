@@ -4,28 +4,21 @@ through the bot; the owner reads the audit trail. The outbox worker and the sche
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import pytest
+from playwright.async_api import Browser, Page
 
 from bot.app import create_dispatcher
 from bot.demo import owner_invite_for_webchat
 from bot.runner import background_for
 from domain.clock import SystemClock
+from domain.personnel.training import current_catalog
 from handlers.services.settings import Settings
 from storage.database import Database
+from tests.webchat.browser_walk import press, register_in_browser, see, type_in
 from tests.webchat.conftest import WebChatUrl
-
-try:
-    from playwright.async_api import Browser, Page
-
-    from tests.webchat.browser_walk import press, register_in_browser, see, type_in
-except ImportError:
-    if os.environ.get("CI"):
-        raise
-    pytest.skip("playwright is not installed", allow_module_level=True)
 
 pytestmark = pytest.mark.browser
 DELIVERED_WITHIN_MS = 15_000
@@ -68,9 +61,17 @@ async def test_invite_claim_talk_and_audit_in_three_browsers(
     assert found is not None
 
     counselor = await _page(chromium, url)
-    await type_in(counselor, f"/start {found.group(1)}", "please read our service standard")
-    await press(counselor, "I have read and accept", then_see="What name should clients see")
+    await type_in(counselor, f"/start {found.group(1)}", "please pass your training")
+    await see(counselor, "What name should clients see")
     await type_in(counselor, "Cora", "Clients will see you as “Cora”.")  # the web chat calls everyone "Guest"
+    await type_in(counselor, "/training", "Open a module to read it and take its quiz.")
+    for module in current_catalog().modules:
+        await press(counselor, module.title.en, then_see="The quiz: ")
+        await press(counselor, "Take the quiz", then_see="question 1 of")
+        for number, question in enumerate(module.questions, start=1):
+            after = f"question {number + 1} of" if number < len(module.questions) else "You answered"
+            await press(counselor, question.answers[question.correct].en, then_see=after)
+        await press(counselor, "« My training", then_see="Open a module to read it and take its quiz.")
 
     client = await _page(chromium, url)
     await register_in_browser(client)

@@ -4,7 +4,6 @@ reconnects, a reload shows it (the photo too), and a button of a message from be
 
 from __future__ import annotations
 
-import os
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -12,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from aiohttp import web
+from playwright.async_api import FilePayload, Page, expect
 
 from bot.app import create_dispatcher
 from bot.runner import background_for
@@ -19,16 +19,8 @@ from bot.webchat import WebChatHub, create_webchat_app, create_webchat_bot, run_
 from domain.clock import SystemClock
 from handlers.services.settings import Settings
 from storage.database import Database
-
-try:
-    from playwright.async_api import FilePayload, Page, expect
-
-    from tests.webchat.browser_walk import press, see, type_in
-    from tests.webchat.images_for_tests import tiny_png
-except ImportError:
-    if os.environ.get("CI"):
-        raise
-    pytest.skip("playwright is not installed", allow_module_level=True)
+from tests.webchat.browser_walk import press, see, type_in
+from tests.webchat.images_for_tests import tiny_png
 
 pytestmark = pytest.mark.browser
 DELIVERED_WITHIN_MS = 15_000

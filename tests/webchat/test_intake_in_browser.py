@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
+from playwright.async_api import Page
 
 from bot.app import create_dispatcher
 from domain.clock import FakeClock
 from handlers.services.settings import Settings
 from storage.database import Database
+from tests.webchat.browser_walk import press, register_in_browser
 from tests.webchat.conftest import WebChatUrl
-
-try:
-    from playwright.async_api import Page
-
-    from tests.webchat.browser_walk import press, register_in_browser
-except ImportError:
-    if os.environ.get("CI"):
-        raise
-    pytest.skip("playwright is not installed", allow_module_level=True)
 
 pytestmark = pytest.mark.browser
 

@@ -3,20 +3,12 @@ are long, Traditional characters are as wide as Simplified ones; buttons still k
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import pytest
+from playwright.async_api import Browser, expect
 
 from tests.webchat.conftest import WebChatUrl
-
-try:
-    from playwright.async_api import Browser, expect
-except ImportError:
-    if os.environ.get("CI"):
-        raise
-    pytest.skip("playwright is not installed", allow_module_level=True)
-
 from tests.webchat.test_keyboards_on_a_phone import _CALENDAR_ROWS, _LAYOUT_PROBLEMS, PHONES, _screens_dispatcher
 
 pytestmark = pytest.mark.browser

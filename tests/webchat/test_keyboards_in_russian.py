@@ -6,14 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.async_api import Browser, expect
 
 from tests.webchat.conftest import WebChatUrl
 from tests.webchat.test_keyboards_on_a_phone import _CALENDAR_ROWS, _LAYOUT_PROBLEMS, PHONES, _screens_dispatcher
-
-try:
-    from playwright.async_api import Browser, expect
-except ImportError:  # pragma: no cover - the module above already skips or fails
-    pytest.skip("playwright is not installed", allow_module_level=True)
 
 pytestmark = pytest.mark.browser
 

@@ -4,7 +4,6 @@ the width of the chat, a button's text wraps only between words, and nothing is 
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from typing import Any
 
@@ -12,6 +11,7 @@ import pytest
 from aiogram import Dispatcher, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import InlineKeyboardMarkup, Message
+from playwright.async_api import Browser, ViewportSize, expect
 
 from bot.i18n import create_i18n
 from domain.intake import HOBBIES, PERSONALITY, STEPS, AnswerRules
@@ -19,13 +19,6 @@ from domain.regions import region_book
 from handlers.views.dates.picker import calendar_keyboard
 from handlers.views.keyboards import question_keyboard
 from tests.webchat.conftest import WebChatUrl
-
-try:
-    from playwright.async_api import Browser, ViewportSize, expect
-except ImportError:
-    if os.environ.get("CI"):
-        raise
-    pytest.skip("playwright is not installed", allow_module_level=True)
 
 pytestmark = pytest.mark.browser
 PHONES: dict[str, ViewportSize] = {"360 px": {"width": 360, "height": 780}, "390 px": {"width": 390, "height": 844}}

@@ -3,21 +3,14 @@ labels at once, and choosing another language in the chat relabels the page."""
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
 from aiogram import Dispatcher
+from playwright.async_api import Browser, Page, expect
 
 from domain.clock import FakeClock
 from tests.webchat.conftest import WebChatUrl
-
-try:
-    from playwright.async_api import Browser, Page, expect
-except ImportError:
-    if os.environ.get("CI"):
-        raise
-    pytest.skip("playwright is not installed", allow_module_level=True)
 
 pytestmark = pytest.mark.browser
 

@@ -6,13 +6,13 @@ real on the web chat's bot (demo clients answer at once in this test)."""
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from playwright.async_api import Page, expect
 from sqlalchemy import select
 
 from bot.app import create_dispatcher
@@ -23,16 +23,8 @@ from handlers.services.settings import Settings
 from storage.database import Database
 from storage.demo_pool import seed_demo
 from storage.models.matching import IntroductionRow
+from tests.webchat.browser_walk import press, register_in_browser, see
 from tests.webchat.conftest import WebChatUrl
-
-try:
-    from playwright.async_api import Page, expect
-
-    from tests.webchat.browser_walk import press, register_in_browser, see
-except ImportError:
-    if os.environ.get("CI"):
-        raise
-    pytest.skip("playwright is not installed", allow_module_level=True)
 
 pytestmark = pytest.mark.browser
 SHANGHAI = ZoneInfo("Asia/Shanghai")
