@@ -316,8 +316,8 @@ class OutboxRepository(Repository):
             "dedupe_index": None if dedupe_key is None else self._crypto.blind_index(OUTBOX_DEDUPE_INDEX, dedupe_key),
             **OUTBOX.encode(self._crypto, key, uid, {"chat": chat.key, "content": message.to_json()}),
         }
-        insert = pg_insert if self._dialect_name == "postgresql" else sqlite_insert
-        statement = insert(OutboxMessageRow).values(values)
+        upsert = pg_insert if self._dialect_name == "postgresql" else sqlite_insert
+        statement = upsert(OutboxMessageRow).values(values)
         if dedupe_key is not None:
             statement = statement.on_conflict_do_nothing(index_elements=["dedupe_index"])
         message_id = cast(int | None, await self._session.scalar(statement.returning(OutboxMessageRow.id)))
@@ -685,8 +685,8 @@ class ScheduledJobsRepository:
     async def upsert(self, kind: str, ref_id: str, due_at: datetime, *, now: datetime) -> None:
         validate_kind(kind)
         validate_ref_id(ref_id)
-        insert = pg_insert if self._dialect_name == "postgresql" else sqlite_insert
-        statement = insert(ScheduledJobRow).values(
+        upsert = pg_insert if self._dialect_name == "postgresql" else sqlite_insert
+        statement = upsert(ScheduledJobRow).values(
             id=uuid4(),
             kind=kind,
             ref_id=ref_id,
