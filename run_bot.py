@@ -1,5 +1,5 @@
 """Yuelao command line: run the bot, migrate the database, rotate keys, bootstrap staff, export a client,
-seed demo clients."""
+seed demo clients, back up and restore."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot.logging_setup import configure_logging
 from handlers.services.settings import Settings, SettingsError, load_settings
@@ -35,6 +36,20 @@ def build_parser() -> argparse.ArgumentParser:
     seed = commands.add_parser("seed-demo", help="add synthetic demo clients (web chat demo) and exit")
     seed.add_argument("--count", type=int, default=500, help="demo clients demo-1..demo-N (existing ones are kept)")
     seed.add_argument("--force", action="store_true", help="seed even though BOT_TOKEN is set")
+    seed.add_argument(
+        "--histories", type=int, default=0, help="also N clients' histories for the reports (a year of them)"
+    )
+    backup = commands.add_parser("backup", help="back up the database (online; ciphertext only, keys not included)")
+    backup.add_argument("--to", type=Path, help="directory for the backup (default: DATA_DIR/backups)")
+    backup.add_argument("--key-backup", type=Path, help="a kept copy of the key file to check against the keys")
+    backup.add_argument("--keep", type=int, help="then delete all but the newest N backups in that directory")
+    backup.add_argument("--pg-bin", type=Path, help="directory of pg_dump (default: PATH, /usr/lib/postgresql)")
+    restore = commands.add_parser("restore", help="restore a backup into a new DATA_DIR or an empty database")
+    restore.add_argument("backup_file", type=Path)
+    restore.add_argument("--data-dir", type=Path, help="the new data directory (default: DATA_DIR)")
+    restore.add_argument("--database-url", help="an empty PostgreSQL database (default: DATABASE_URL)")
+    restore.add_argument("--key-file", type=Path, help="copy this kept key file into the new data directory")
+    restore.add_argument("--pg-bin", type=Path, help="directory of pg_restore")
     return parser
 
 
@@ -105,7 +120,7 @@ async def _export(settings: Settings, telegram_id: int) -> int:
     return 0
 
 
-async def _seed_demo(settings: Settings, count: int) -> int:
+async def _seed_demo(settings: Settings, count: int, histories: int = 0) -> int:
     import time
 
     from bot.runner import opened_app
@@ -119,6 +134,11 @@ async def _seed_demo(settings: Settings, count: int) -> int:
         started = time.perf_counter()
         people = demo_people(count, today=now.date(), currency=settings.currency)
         created = await seed_demo_in_batches(database, people, now)
+        if histories:
+            from storage.demo_histories import seed_histories
+
+            seeded = await seed_histories(database, clients=histories, end=now, seed=int(now.timestamp()))
+            print(f"client histories seeded: {seeded.clients} ({seeded.seconds:.1f} s)")
     print(f"demo clients created: {created} (of {count}; {time.perf_counter() - started:.1f} s)")
     return 0
 
@@ -127,7 +147,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = load_settings()
-        configure_logging(settings.log_level)
+        configure_logging(settings.log_level, settings.log_format)
         if args.command == "migrate":
             asyncio.run(_migrate(settings))
             return 0
@@ -142,8 +162,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "export":
             return asyncio.run(_export(settings, args.telegram_id))
         if args.command == "seed-demo":
-            if args.count < 0:
-                print("yuelao: --count must not be negative", file=sys.stderr)
+            if args.count < 0 or args.histories < 0:
+                print("yuelao: --count and --histories must not be negative", file=sys.stderr)
                 return 2
             if settings.bot_token is not None and not args.force:
                 print(
@@ -151,7 +171,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                     file=sys.stderr,
                 )
                 return 2
-            return asyncio.run(_seed_demo(settings, args.count))
+            return asyncio.run(_seed_demo(settings, args.count, args.histories))
+        if args.command == "backup":
+            from bot.backup_cli import run_backup
+
+            return asyncio.run(run_backup(settings, args.to, args.key_backup, args.keep, args.pg_bin))
+        if args.command == "restore":
+            from bot.backup_cli import run_restore
+
+            overrides = {"data_dir": args.data_dir, "database_url": args.database_url}
+            target = settings.model_copy(update={k: v for k, v in overrides.items() if v is not None})
+            return asyncio.run(run_restore(target, args.backup_file, args.key_file, args.pg_bin))
         from bot.runner import run
 
         asyncio.run(run(settings))

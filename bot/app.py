@@ -13,6 +13,7 @@ from aiogram.utils.i18n import I18n
 from bot import middlewares
 from bot.filters_inline import run_filters_inline
 from bot.i18n import create_i18n
+from bot.observability.metrics import BotMetrics
 from bot.router_guards import install_router_guards
 from bot.user_locks import UserLocks
 from domain.clock import Clock, SystemClock
@@ -29,6 +30,7 @@ def create_dispatcher(
     database: Database,
     clock: Clock | None = None,
     i18n: I18n | None = None,
+    metrics: BotMetrics | None = None,
 ) -> Dispatcher:
     clock = clock or SystemClock()
     i18n = i18n or create_i18n(settings.default_locale)
@@ -51,7 +53,10 @@ def create_dispatcher(
         clock=clock,
         flood_guard=FloodGuard(settings.throttle_rate, settings.throttle_burst),
         admin_ids=frozenset(settings.admin_ids),
+        metrics=metrics,
     )
+    if metrics is not None:
+        dp["metrics"] = metrics  # the runner reports the Telegram Bot's calls and the scheduler's jobs to it
     dp.include_routers(*create_routers())
     install_router_guards(dp)  # reads the handlers' own filters, so before they are wrapped
     run_filters_inline(dp)

@@ -142,6 +142,8 @@ class UpdatePoller:
 
     def stop(self) -> None:
         """Stop fetching; `run` then lets the updates in flight finish and returns."""
+        if not self._stopping.is_set():
+            log.info("stopping: %d updates in flight get up to %.0f s", self.offsets.held, self._shutdown_grace)
         self._stopping.set()
         asyncio.get_running_loop().create_task(self._notify())
 

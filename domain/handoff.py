@@ -33,7 +33,7 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from domain.staff import PERMISSIONS, Permission, Role, needs_standard
+from domain.staff import PERMISSIONS, Permission, Role, needs_training
 
 
 class HandoffState(StrEnum):
@@ -158,15 +158,15 @@ class StaffOnDuty:
     account_id: UUID
     role: Role
     active: bool
-    standard_acknowledged: bool
+    trained: bool  # passed the required training (domain.personnel.training.cleared)
 
 
 def on_duty(member: StaffOnDuty) -> bool:
-    """Active, serves clients, and has acknowledged the service standard (owners need not)."""
+    """Active, serves clients, and has passed the required training (owners need not)."""
     return (
         member.active
         and Permission.SERVE_CLIENTS in PERMISSIONS[member.role]
-        and (member.standard_acknowledged or not needs_standard(member.role))
+        and (member.trained or not needs_training(member.role))
     )
 
 

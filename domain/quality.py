@@ -81,6 +81,7 @@ class EventKind(StrEnum):
     RESOLVED = "resolved"
     SATISFIED = "satisfied"  # the client was satisfied with how it was handled
     UNSATISFIED = "unsatisfied"
+    NOTE = "note"  # a handler's note (sealed under the client's key; only staff read it)
 
 
 class Breach(IntEnum):
@@ -179,12 +180,12 @@ class CaseRefusal(StrEnum):
     NOT_TAKEN = "not_taken"  # resolve before anyone took it: take it first
 
 
-def ensure_can_handle(role: Role | None, owner: Owner, *, standard_acknowledged: bool = True) -> Role:
+def ensure_can_handle(role: Role | None, owner: Owner, *, trained: bool = True) -> Role:
     """Handling complaints needs HANDLE_COMPLAINTS; a case about staff is a manager's, which needs
     SUPERVISE_QUALITY too. Raises `PermissionDenied` naming what is missing."""
-    role = ensure(role, Permission.HANDLE_COMPLAINTS, standard_acknowledged=standard_acknowledged)
+    role = ensure(role, Permission.HANDLE_COMPLAINTS, trained=trained)
     if owner is Owner.MANAGER:
-        ensure(role, Permission.SUPERVISE_QUALITY, standard_acknowledged=standard_acknowledged)
+        ensure(role, Permission.SUPERVISE_QUALITY, trained=trained)
     return role
 
 
@@ -304,12 +305,12 @@ class PenaltyRefusal(StrEnum):
 
 def ensure_can_penalise(actor: Role | None, member: Role, *, is_self: bool) -> PenaltyRefusal | None:
     """A penalty needs SUPERVISE_QUALITY, and authority over the member's role (the owner over everyone, a
-    manager over counselors and customer service). Raises PermissionDenied for a missing permission; returns
+    manager over counselors, team leads and customer service). Raises PermissionDenied for a missing permission; returns
     the refusal for the rest."""
     role = ensure(actor, Permission.SUPERVISE_QUALITY)
     if is_self:
         return PenaltyRefusal.SELF
-    if role is not Role.OWNER and member not in (Role.COUNSELOR, Role.CUSTOMER_SERVICE):
+    if role is not Role.OWNER and member not in (Role.COUNSELOR, Role.TEAM_LEAD, Role.CUSTOMER_SERVICE):
         return PenaltyRefusal.OUTRANKS
     return None
 

@@ -21,6 +21,7 @@ class Role(StrEnum):
     COUNSELOR = "counselor"
     CUSTOMER_SERVICE = "customer_service"
     FINANCE = "finance"
+    TEAM_LEAD = "team_lead"  # a counselor who also leads a team (docs/teams.md); last: the stored order
 
 
 class Area(StrEnum):
@@ -36,6 +37,10 @@ class Permission(StrEnum):
     CHANGE_ROLES = "change_roles"
     DEACTIVATE_STAFF = "deactivate_staff"
     VIEW_KPIS = "view_kpis"
+    MANAGE_HIRING = "manage_hiring"  # positions, candidates, hiring (docs/hiring.md)
+    MANAGE_TEAMS = "manage_teams"  # teams, their members, promotion to team lead (docs/teams.md)
+    APPROVE_COMMISSIONS = "approve_commissions"  # draw up and approve commission statements
+    SET_COMMISSIONS = "set_commissions"  # the commission rules (owners: docs/commissions.md)
     # Business
     VIEW_CLIENTS = "view_clients"
     ASSIGN_CLIENTS = "assign_clients"
@@ -44,6 +49,8 @@ class Permission(StrEnum):
     SERVE_CLIENTS = "serve_clients"  # claim handoffs, talk with clients through the relay, notes, follow-ups
     RECOMMEND = "recommend"  # propose a candidate to a client (a counselor's pick)
     VIEW_CONTACTS = "view_contacts"  # see a client's phone number and Telegram username
+    LEAD_TEAM = "lead_team"  # see and reassign the clients of one's team, see its KPIs (docs/teams.md)
+    VIEW_REPORTS = "view_reports"  # management reports, service-flow targets, the weekly digest (docs/reports.md)
     # Finance
     MANAGE_FEES = "manage_fees"
     RECORD_PAYMENTS = "record_payments"
@@ -60,6 +67,10 @@ AREAS: dict[Permission, Area] = {
     Permission.CHANGE_ROLES: Area.PERSONNEL,
     Permission.DEACTIVATE_STAFF: Area.PERSONNEL,
     Permission.VIEW_KPIS: Area.PERSONNEL,
+    Permission.MANAGE_HIRING: Area.PERSONNEL,
+    Permission.MANAGE_TEAMS: Area.PERSONNEL,
+    Permission.APPROVE_COMMISSIONS: Area.PERSONNEL,
+    Permission.SET_COMMISSIONS: Area.PERSONNEL,
     Permission.VIEW_CLIENTS: Area.BUSINESS,
     Permission.ASSIGN_CLIENTS: Area.BUSINESS,
     Permission.SUPERVISE_QUALITY: Area.BUSINESS,
@@ -67,6 +78,8 @@ AREAS: dict[Permission, Area] = {
     Permission.SERVE_CLIENTS: Area.BUSINESS,
     Permission.RECOMMEND: Area.BUSINESS,
     Permission.VIEW_CONTACTS: Area.BUSINESS,
+    Permission.LEAD_TEAM: Area.BUSINESS,
+    Permission.VIEW_REPORTS: Area.BUSINESS,
     Permission.MANAGE_FEES: Area.FINANCE,
     Permission.RECORD_PAYMENTS: Area.FINANCE,
     Permission.VIEW_LEDGER: Area.FINANCE,
@@ -75,19 +88,25 @@ AREAS: dict[Permission, Area] = {
 _PERSONNEL = frozenset(p for p, area in AREAS.items() if area is Area.PERSONNEL)
 _BUSINESS = frozenset(p for p, area in AREAS.items() if area is Area.BUSINESS)
 _FINANCE = frozenset(p for p, area in AREAS.items() if area is Area.FINANCE)
+_COUNSELOR = frozenset({Permission.VIEW_CLIENTS, Permission.SERVE_CLIENTS, Permission.RECOMMEND})
 
 # The permission table: what each role may do.
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OWNER: frozenset(Permission),
-    Role.MANAGER: _PERSONNEL | _BUSINESS | {Permission.VIEW_LEDGER},  # managers see money figures (budget, channels)
-    Role.COUNSELOR: frozenset({Permission.VIEW_CLIENTS, Permission.SERVE_CLIENTS, Permission.RECOMMEND}),
+    # Managers see money figures (budget, channels); the commission rules are the owner's, and a team is led by
+    # its team lead (managers reassign any client anyway).
+    Role.MANAGER: (_PERSONNEL - {Permission.SET_COMMISSIONS})
+    | (_BUSINESS - {Permission.LEAD_TEAM})
+    | {Permission.VIEW_LEDGER},
+    Role.COUNSELOR: _COUNSELOR,
+    Role.TEAM_LEAD: _COUNSELOR | {Permission.LEAD_TEAM},
     Role.CUSTOMER_SERVICE: frozenset(
         {Permission.VIEW_CLIENTS, Permission.HANDLE_COMPLAINTS, Permission.SERVE_CLIENTS}
     ),
     Role.FINANCE: _FINANCE,
 }
 
-# Permissions that show client data: only after the member has acknowledged the service standard.
+# Permissions that show client data: only after the member has passed the required training (docs/training.md).
 CLIENT_DATA: frozenset[Permission] = frozenset(
     {
         Permission.VIEW_CLIENTS,
@@ -97,14 +116,16 @@ CLIENT_DATA: frozenset[Permission] = frozenset(
         Permission.SERVE_CLIENTS,
         Permission.RECOMMEND,
         Permission.VIEW_CONTACTS,
+        Permission.LEAD_TEAM,
     }
 )
 
 # Which roles a role may give (by invite or role change), and so which members it may manage.
 GRANTABLE: dict[Role, frozenset[Role]] = {
     Role.OWNER: frozenset(Role),
-    Role.MANAGER: frozenset({Role.COUNSELOR, Role.CUSTOMER_SERVICE}),
+    Role.MANAGER: frozenset({Role.COUNSELOR, Role.TEAM_LEAD, Role.CUSTOMER_SERVICE}),
     Role.COUNSELOR: frozenset(),
+    Role.TEAM_LEAD: frozenset(),
     Role.CUSTOMER_SERVICE: frozenset(),
     Role.FINANCE: frozenset(),
 }
@@ -113,7 +134,7 @@ GRANTABLE: dict[Role, frozenset[Role]] = {
 class Refusal(StrEnum):
     NOT_STAFF = "not_staff"  # a client or visitor
     MISSING_PERMISSION = "missing_permission"  # the role does not hold `permission`
-    STANDARD_PENDING = "standard_pending"  # client data before the service standard was acknowledged
+    TRAINING_PENDING = "training_pending"  # client data before the required training is passed (/training)
     ROLE_NOT_GRANTABLE = "role_not_grantable"  # giving `role` is above the actor's authority
     MEMBER_OUTRANKS = "member_outranks"  # the member's role `role` is above the actor's authority
     SELF = "self"  # one's own role or access cannot be changed by oneself
@@ -145,8 +166,9 @@ def parse_role(value: str) -> Role | None:
         return None
 
 
-def needs_standard(role: Role) -> bool:
-    """Everyone but the owner acknowledges the service standard (the owner is the one who sets it)."""
+def needs_training(role: Role) -> bool:
+    """Everyone but the owner passes the training on the service standard before client data opens (the owner
+    is the one who sets it; docs/training.md)."""
     return role is not Role.OWNER
 
 
@@ -160,13 +182,14 @@ def ensure_staff(role: Role | None) -> Role:
     return role
 
 
-def ensure(role: Role | None, permission: Permission, *, standard_acknowledged: bool = True) -> Role:
-    """The role holds `permission`; for client data, the service standard was acknowledged too."""
+def ensure(role: Role | None, permission: Permission, *, trained: bool = True) -> Role:
+    """The role holds `permission`; for client data, the required training is passed too
+    (`domain.personnel.training.cleared`)."""
     role = ensure_staff(role)
     if permission not in PERMISSIONS[role]:
         raise PermissionDenied(Refusal.MISSING_PERMISSION, permission=permission)
-    if permission in CLIENT_DATA and needs_standard(role) and not standard_acknowledged:
-        raise PermissionDenied(Refusal.STANDARD_PENDING, permission=permission)
+    if permission in CLIENT_DATA and needs_training(role) and not trained:
+        raise PermissionDenied(Refusal.TRAINING_PENDING, permission=permission)
     return role
 
 
@@ -233,13 +256,13 @@ def service_standard(locale: str) -> str:
     """The agency's service standard in `locale`: Traditional Chinese is made from the Simplified text, and a
     language without a text of its own (Russian until the agency writes one) reads the English.
 
-    The agency edits `domain/data/service_standard.<locale>.md`; it is read on every call, so an edit shows
-    without a restart.
+    The agency edits `domain/data/training/standard.<locale>.md` (the first training module, with its quiz in
+    `standard.json`: docs/training.md); it is read on every call, so an edit shows without a restart.
     """
-    data = resources.files("domain.data")
+    data = resources.files("domain.data").joinpath("training")
     if locale == TRADITIONAL:
-        return to_traditional(data.joinpath(f"service_standard.{SIMPLIFIED}.md").read_text(encoding="utf-8").strip())
-    standard = data.joinpath(f"service_standard.{locale}.md")
+        return to_traditional(data.joinpath(f"standard.{SIMPLIFIED}.md").read_text(encoding="utf-8").strip())
+    standard = data.joinpath(f"standard.{locale}.md")
     if not standard.is_file():
-        standard = data.joinpath("service_standard.en.md")
+        standard = data.joinpath("standard.en.md")
     return standard.read_text(encoding="utf-8").strip()

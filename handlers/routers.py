@@ -14,26 +14,34 @@ from collections.abc import Callable
 from aiogram import Router
 
 from handlers import (
+    commissions,
     errors,
     fallback,
     finance,
     intake,
+    kpis,
     language,
     mydata,
     operations,
+    pilots,
     profile,
     quality,
     quality_penalties,
     ranking,
+    reports,
     review,
     service,
     start,
+    teams,
+    training,
 )
 from handlers.casework import router as casework
 from handlers.dates import router as dates
 from handlers.events import answers as event_answers
 from handlers.events import router as events
 from handlers.handoff import router as handoff
+from handlers.hiring import answers as hiring_answers
+from handlers.hiring import router as hiring
 from handlers.matching import router as matching
 from handlers.membership import answers as membership_answers
 from handlers.membership import pricing_question
@@ -46,10 +54,17 @@ FACTORIES: tuple[Callable[[], Router], ...] = (
     service.create_router,
     membership.create_router,  # a payment is credited whatever else the client is doing
     staff.create_router,
+    hiring.create_router,  # before start: a job link (/start apply-...) never begins the client intake
+    training.create_router,
     operations.create_router,
     quality.create_router,
     quality_penalties.create_router,
+    kpis.create_router,
     finance.create_router,
+    commissions.create_router,
+    teams.create_router,
+    pilots.create_router,
+    reports.create_router,
     casework.create_router,
     handoff.create_router,
     start.create_router,
@@ -64,7 +79,9 @@ FACTORIES: tuple[Callable[[], Router], ...] = (
     intake.create_router,
     membership_answers.create_router,
     event_answers.create_router,
+    hiring_answers.create_router,
     finance.create_answers_router,
+    commissions.create_answers_router,
     pricing_question.create_router,
     fallback.create_router,
 )

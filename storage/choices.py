@@ -10,7 +10,7 @@ EDUCATION_LEVELS = ("high_school", "associate", "bachelor", "master", "doctorate
 MARITAL_HISTORIES = ("never", "divorced", "widowed")
 WANTS_CHILDREN = ("yes", "no", "maybe")
 TIERS = ("basic", "premium", "private")
-STAFF_ROLES = ("owner", "manager", "counselor", "customer_service", "finance")
+STAFF_ROLES = ("owner", "manager", "counselor", "customer_service", "finance", "team_lead")  # 0020: team_lead
 
 
 def require_choice(name: str, value: str | None, choices: tuple[str, ...], *, nullable: bool = False) -> None:

@@ -24,6 +24,7 @@ from storage.models.fsm import FsmStateRow
 from storage.models.membership import PaymentOrderRow
 from storage.repositories.complaints import ComplaintsRepository
 from storage.repositories.events import EventsRepository
+from storage.repositories.hiring import HiringRepository
 from storage.repositories.profiles import forget_profile_rows
 from storage.unit_of_work import UnitOfWork
 
@@ -115,6 +116,7 @@ async def export_account(uow: UnitOfWork, account_id: UUID) -> dict[str, object]
         "web_chat": _plain(await uow.webchat.load(account_id)),
         **await _money(uow, account_id),
         **await EventsRepository.of(uow).export(account_id),
+        **await HiringRepository.of(uow).export(account_id),
         "matching_learned": _plain(await uow.match_learning.export(account_id)),
         "audit_log": _plain(audit),
         "conversation_state": [

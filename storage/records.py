@@ -91,7 +91,6 @@ class StaffMember:
     role: str
     active: bool
     display_name: str | None
-    standard_acknowledged_at: datetime | None
     created_at: datetime
 
 

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.packaging
 ROOT = Path(__file__).resolve().parents[1]
 LOCALES = ("en", "zh", "zh_Hant", "ru")
 # Folders whose every file the bot reads at run time (static pages, migrations, data) must be in the wheel.
-DATA_FOLDERS = ("bot/webchat/static", "storage/migrations", "domain/data")
+DATA_FOLDERS = ("bot/webchat/static", "storage/migrations", "domain/data", "handlers/services/chart_fonts")
 # What a checkout may hold beside its source: at the top, and anywhere.
 NOT_SOURCE_AT_TOP = shutil.ignore_patterns(".git", ".venv", "build", "dist", "data", ".hypothesis", "*.egg-info")
 NOT_SOURCE = shutil.ignore_patterns("__pycache__", ".*_cache", "*.mo")

@@ -28,7 +28,7 @@ from bot.delivery.leadership import LEADER_LOCK_KEY, LeaderElection, LeaderTerm
 from bot.delivery.limiter import ChatRateLimiter, RequestCounter
 from bot.delivery.waiting import wait_for_event
 from bot.delivery.worker import DeliveryWorker, WorkerConfig
-from bot.scheduling.runner import DEFAULT_JOB_RETRY, DueJobRunner
+from bot.scheduling.runner import DEFAULT_JOB_RETRY, DueJobRunner, JobObserver
 from bot.scheduling.service import SchedulerService
 from domain.clock import Clock
 from domain.delivery import RateLimits
@@ -73,6 +73,7 @@ class Background:
         self.settings = settings or BackgroundSettings()
         self.registry = registry or JobRegistry()
         self.on_unreachable = on_unreachable
+        self.job_observer: JobObserver | None = None  # told of each scheduled job finished (metrics)
         self._rng = rng or random.Random()  # jitter, not secrets
         self._election = LeaderElection(
             database,
@@ -184,6 +185,7 @@ class Background:
             policy=settings.job_retry,
             fence=term.fence,
             rng=self._rng,
+            observer=self.job_observer,
         )
         scheduler = SchedulerService(
             self._database,

@@ -12,6 +12,8 @@ from bot.middlewares.handler_context import HandlerContextMiddleware
 from bot.middlewares.locale import LocaleMiddleware
 from bot.middlewares.principal import PrincipalMiddleware
 from bot.middlewares.trace import HandlerNameMiddleware, UpdateLogMiddleware
+from bot.observability.metrics import BotMetrics
+from bot.observability.middleware import UpdateMetricsMiddleware
 from bot.replies import RepliesAfterCommit, RepliesToOutbox
 from domain.clock import Clock
 from domain.flood import FloodGuard
@@ -26,6 +28,7 @@ def install(
     clock: Clock,
     flood_guard: FloodGuard,
     admin_ids: frozenset[int],
+    metrics: BotMetrics | None = None,
 ) -> None:
     """Outer middlewares run before filters: log, dedupe, events isolation, replies after commit, DB session,
     replies to the outbox, identity, conversation state, locale, flood control, and what handlers take
@@ -38,8 +41,11 @@ def install(
     rolled back and its kept calls dropped before the error handler runs (which then sends directly).
     aiogram's FSM middleware is replaced by the two halves in
     `conversation_state` (the Dispatcher is built with `disable_fsm=True`), so the state is read in the
-    update's transaction.
+    update's transaction. With `metrics`, `UpdateMetricsMiddleware` comes first of ours and counts and times
+    each update, replies included.
     """
+    if metrics is not None:
+        dp.update.outer_middleware(UpdateMetricsMiddleware(metrics))
     dp.update.outer_middleware(UpdateLogMiddleware(clock))
     dp.update.outer_middleware(EventIsolationMiddleware(dp.fsm))
     dp.update.outer_middleware(RepliesAfterCommit(database))

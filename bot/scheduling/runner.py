@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -30,6 +31,10 @@ log = logging.getLogger("yuelao.scheduling")
 DEFAULT_JOB_RETRY = RetryPolicy(
     base_delay=timedelta(seconds=30), max_delay=timedelta(minutes=30), max_failures=5, max_attempts=5
 )
+
+
+# Told of each job finished: its outcome and how long after its due time it ran (bot/observability/metrics.py).
+JobObserver = Callable[[str, timedelta], None]
 
 
 class JobOutcome(StrEnum):
@@ -65,8 +70,10 @@ class DueJobRunner:
         policy: RetryPolicy = DEFAULT_JOB_RETRY,
         fence: LeaderFence | None = None,
         rng: random.Random | None = None,
+        observer: JobObserver | None = None,
     ) -> None:
         self._database = database
+        self._observer = observer
         self._registry = registry
         self._clock = clock
         self._grace = grace
@@ -90,34 +97,37 @@ class DueJobRunner:
                 break
             if deadline is not None and loop.time() >= deadline:
                 break
-            outcome = await self._run_next()
-            if outcome is None:
+            finished = await self._run_next()
+            if finished is None:
                 break
+            outcome, late = finished
             report.add(outcome)
+            if self._observer is not None:
+                self._observer(outcome.value, late)
         return report
 
     async def next_due_at(self) -> datetime | None:
         async with self._database.unit_of_work(read_only=True) as uow:
             return await ScheduledJobsRepository(uow.session).next_due_at()
 
-    async def _run_next(self) -> JobOutcome | None:
+    async def _run_next(self) -> tuple[JobOutcome, timedelta] | None:
         now = self._clock.now()
         async with self._database.unit_of_work() as uow:
             jobs = ScheduledJobsRepository(uow.session)
             job = await jobs.claim_next_due(now=now, fence=self._fence)
             if job is None:
                 return None
+            late = now - job.due_at
             if due_action(job.due_at, now, self._grace, first_attempt=job.attempts == 0) is DueAction.MISS:
-                late = now - job.due_at
                 await jobs.finish(job.id, JobState.MISSED, now=now, reason=f"missed by {_duration(late)}")
                 log.warning("scheduled job %s (%s) missed by %s, more than the grace period; recorded as missed",
                             job.id, job.kind, _duration(late))
-                return JobOutcome.MISSED
+                return JobOutcome.MISSED, late
             handler = self._registry.get(job.kind)
             if handler is None:
                 await jobs.finish(job.id, JobState.FAILED, now=now, reason="no handler is registered for this kind")
                 log.error("scheduled job %s (%s): no handler is registered for its kind", job.id, job.kind)
-                return JobOutcome.FAILED
+                return JobOutcome.FAILED, late
             try:
                 async with uow.session.begin_nested():
                     await handler(uow, job.ref_id, self._clock)
@@ -128,16 +138,16 @@ class DueJobRunner:
                     await jobs.finish(job.id, JobState.FAILED, now=now, reason=reason)
                     log.error("scheduled job %s (%s) failed %d times; parked as failed: %s",
                               job.id, job.kind, attempts, type(error).__name__)
-                    return JobOutcome.FAILED
+                    return JobOutcome.FAILED, late
                 retry_at = now + self._policy.backoff(attempts, self._rng)
                 await jobs.retry_later(job.id, retry_at=retry_at, reason=reason, now=now)
                 log.warning("scheduled job %s (%s) failed (%s); retry at %s",
                             job.id, job.kind, type(error).__name__, retry_at.isoformat())
-                return JobOutcome.RETRIED
+                return JobOutcome.RETRIED, late
             await jobs.finish(job.id, JobState.DONE, now=now)
-            if now - job.due_at > timedelta(seconds=1):
-                log.info("scheduled job %s (%s) ran %s late", job.id, job.kind, _duration(now - job.due_at))
-            return JobOutcome.RAN
+            if late > timedelta(seconds=1):
+                log.info("scheduled job %s (%s) ran %s late", job.id, job.kind, _duration(late))
+            return JobOutcome.RAN, late
 
 
 def _duration(delta: timedelta) -> str:

@@ -98,7 +98,7 @@ async def counselor_end(
 
 async def other_end(message: Message, services: Services, state: FSMContext, bot: Bot, dispatcher: Dispatcher) -> None:
     principal = services.principal
-    if staff_role(principal) is not None:  # staff without the permission (or before the standard)
+    if staff_role(principal) is not None:  # staff without the permission (or before their training)
         await message.answer(await refusal_for(services, COMMAND_PERMISSIONS["end"]))
         return
     if principal is None or principal.account_id is None:

@@ -13,7 +13,7 @@ sends it within Telegram's limits; if the activation rolls back, so does all of 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
 from aiogram.utils.i18n import get_i18n
@@ -25,6 +25,7 @@ from domain.pipeline import Stage
 from domain.staff import Role
 from handlers.services.casework.entitlements import entitled
 from handlers.services.notifier import queue_rendered, queue_rendered_for_chat, recipient
+from handlers.services.personnel.training import cleared_members
 from handlers.views.casework.buttons import CaseAction, CaseButton
 from storage.unit_of_work import UnitOfWork
 
@@ -35,13 +36,10 @@ UNASSIGNED_ACTION = "client.unassigned"
 
 
 async def available_counselors(uow: UnitOfWork, *, excluding: UUID | None = None) -> list[UUID]:
-    """Active counselors who accepted the service standard, in joining order."""
-    members = await uow.staff.list(role=Role.COUNSELOR.value)
-    return [
-        m.account_id
-        for m in members
-        if m.active and m.standard_acknowledged_at is not None and m.account_id != excluding
-    ]
+    """Active counselors whose training is passed (docs/training.md), in joining order."""
+    members = [m for m in await uow.staff.list(role=Role.COUNSELOR.value) if m.active and m.account_id != excluding]
+    trained = await cleared_members(uow, [m.account_id for m in members])
+    return [m.account_id for m in members if m.account_id in trained]
 
 
 async def choose_counselor(uow: UnitOfWork, *, excluding: UUID | None = None) -> UUID | None:
@@ -62,24 +60,33 @@ async def enqueue_to_account(
 
 
 async def new_client_registered(
-    uow: UnitOfWork, account_id: UUID, now: datetime, *, counselor_chat_id: int | None, alert_text: str
+    uow: UnitOfWork,
+    account_id: UUID,
+    now: datetime,
+    *,
+    counselor_chat_id: int | None,
+    alert_text: str,
+    follow_up_on: date | None = None,
 ) -> UUID | None:
     """A client confirmed their profile and is now active: a client whose tier includes a dedicated counselor
     gets one, who should welcome them. Returns the assigned counselor (None: not included, nobody available, or
-    the client already had one)."""
+    the client already had one). `follow_up_on` (a pilot's counselor call after registration, docs/pilots.md):
+    the client gets a counselor whatever the tier, and that counselor's follow-up is due that day."""
     await uow.audit.record(
         action=NEW_CLIENT_ACTION, now=now, actor_account_id=account_id, subject_account_id=account_id
     )
     await uow.case_stages.advance(account_id, Stage.PROFILE_COMPLETE, cause="registration", now=now)
     counselor = await uow.assignments.counselor_of(account_id)
     assigned = None
-    if counselor is None and (await entitled(uow, account_id, now)).dedicated_counselor:
+    if counselor is None and (follow_up_on is not None or (await entitled(uow, account_id, now)).dedicated_counselor):
         counselor = assigned = await choose_counselor(uow)
         if counselor is not None:
             await uow.assignments.assign(account_id, counselor, now=now, by=None)
             await uow.audit.record(
                 action=ASSIGNED_ACTION, now=now, actor_account_id=None, subject_account_id=account_id
             )
+    if follow_up_on is not None and counselor is not None:
+        await uow.assignments.set_follow_up(account_id, follow_up_on)
     dedupe_key = f"{NEW_CLIENT_ACTION}:{account_id}"
     message = OutboundMessage(text=alert_text)
     personal = OutboundMessage(text=alert_text, keyboard=_open_card_button(account_id))

@@ -23,6 +23,7 @@ from handlers.services.casework.audit_log import AuditLog
 from handlers.services.casework.casework import Casework
 from handlers.services.dates.keeper import DateKeeper
 from handlers.services.dates.planner import DatePlanner
+from handlers.services.event_edits import EventEditor
 from handlers.services.events import EventDesk
 from handlers.services.finance import FinanceDesk
 from handlers.services.handoff.handoffs import Handoffs
@@ -31,12 +32,17 @@ from handlers.services.membership.desk import MembershipDesk
 from handlers.services.misunderstandings import MisunderstandingWatch
 from handlers.services.notifier import Notifier
 from handlers.services.operations import Operations
+from handlers.services.personnel.hiring import HiringDesk
+from handlers.services.personnel.kpis import KpiDesk
+from handlers.services.personnel.training import TrainingDesk
 from handlers.services.privacy import Privacy
 from handlers.services.profiles import Profiles
 from handlers.services.quality import ComplaintDesk
 from handlers.services.quality_penalties import PenaltyDesk
 from handlers.services.quality_surveys import SurveyDesk
 from handlers.services.quality_transcripts import TranscriptDesk
+from handlers.services.reports.flow import FlowReports
+from handlers.services.reports.pilots import Pilots
 from handlers.services.settings import Settings
 from handlers.services.staff import StaffOffice
 from handlers.services.staff_access import Actor, authorize
@@ -58,7 +64,7 @@ class Services:
     async def authorize(self, permission: Permission | None) -> Actor:
         """The staff member behind the update, if they hold `permission` (any staff member when None); raises
         `domain.staff.PermissionDenied`."""
-        return await authorize(self.principal, self.uow, permission)
+        return await authorize(self.principal, self.uow, permission, now=self.clock.now())
 
     @cached_property
     def notifier(self) -> Notifier:
@@ -149,8 +155,40 @@ class Services:
         )
 
     @cached_property
+    def event_edits(self) -> EventEditor:
+        """Editing a published event (/editevent): the form as it stands, the edit, who is told."""
+        return EventEditor(uow=self.uow, settings=self.settings, clock=self.clock, i18n=self.i18n)
+
+    @cached_property
     def finance(self) -> FinanceDesk:
         """Expenses, acquisition channels, budgets, month-end close (docs/finance.md)."""
         return FinanceDesk(uow=self.uow, settings=self.settings, clock=self.clock, i18n=self.i18n)
+
+    @cached_property
+    def pilots(self) -> Pilots:
+        """Pilots of flow changes: the flags, starting and ending pilots, their comparison (docs/pilots.md)."""
+        return Pilots(uow=self.uow, settings=self.settings, clock=self.clock, i18n=self.i18n)
+
+    @cached_property
+    def hiring(self) -> HiringDesk:
+        """Positions, candidates and hiring (/hiring, job links; docs/hiring.md)."""
+        return HiringDesk(
+            uow=self.uow, settings=self.settings, clock=self.clock, i18n=self.i18n, principal=self.principal
+        )
+
+    @cached_property
+    def flow_reports(self) -> FlowReports:
+        """Management reports: the funnel, stage times, the bottleneck, targets (docs/reports.md)."""
+        return FlowReports(uow=self.uow, settings=self.settings, clock=self.clock, i18n=self.i18n)
+
+    @cached_property
+    def kpis(self) -> KpiDesk:
+        """Appraisal KPIs per member and period, ranked, with the team average (/kpi; docs/kpis.md)."""
+        return KpiDesk(uow=self.uow, settings=self.settings, clock=self.clock, i18n=self.i18n)
+
+    @cached_property
+    def training(self) -> TrainingDesk:
+        """Training on the service standard: modules, quizzes, who is due (docs/training.md)."""
+        return TrainingDesk(uow=self.uow, settings=self.settings, clock=self.clock, i18n=self.i18n)
 
     # New feature services go above this line: one cached property each, named after the feature.

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from datetime import timedelta
 from enum import StrEnum
 from uuid import UUID
 
@@ -26,8 +27,10 @@ from domain.intake import AnswerRules
 from domain.phones import normalise_phone
 from domain.profile import PreferencesData, ProfileData, Status, from_fields
 from domain.regions import region_book
+from domain.reports.pilots import FOLLOW_UP_AFTER_DAYS, Flag
 from handlers.services.alerts import new_client_registered
 from handlers.services.feature import FeatureService
+from handlers.services.reports.pilots import Pilots
 from handlers.views.texts import quote, region_label
 from storage.records import ClientProfile, PartnerPreferences
 from storage.repositories.profiles import ProfileChanges
@@ -129,12 +132,15 @@ class Profiles(FeatureService):
     async def complete_registration(self, account_id: UUID, profile: ProfileData) -> None:
         """The client confirmed their profile: active now, and the counselors are told (through the outbox)."""
         await self.update_profile(account_id, {"status": Status.ACTIVE.value, "intake_step": None})
+        flags = await Pilots.beside(self).enroll(account_id)  # the client's group in each running pilot
+        call = self.today() + timedelta(days=FOLLOW_UP_AFTER_DAYS) if Flag.FOLLOW_UP_CALL in flags else None
         await new_client_registered(
             self.uow,
             account_id,
             self.now(),
             counselor_chat_id=self.settings.counselor_chat_id,
             alert_text=self.new_client_alert(account_id, profile),
+            follow_up_on=call,
         )
 
     def new_client_alert(self, account_id: UUID, profile: ProfileData) -> str:

@@ -59,6 +59,12 @@ class Settings(BaseSettings):
     max_concurrent_updates: int = Field(default=64, ge=1, description="Telegram updates in flight at once")
     log_level: str = "INFO"
 
+    # Operations (docs/operations.md): /healthz, /readyz and /metrics on an admin port, off unless ADMIN_PORT is set
+    admin_host: str = "127.0.0.1"
+    admin_port: int | None = Field(default=None, ge=1, le=65535)
+    log_format: Literal["text", "json"] = "text"
+    drain_seconds: float = Field(default=20.0, ge=0, description="on SIGTERM, how long updates in flight may finish")
+
     # Outbound delivery and scheduled jobs
     delivery_rate_per_second: float = Field(default=30.0, gt=0)
     delivery_private_chat_per_second: float = Field(default=1.0, gt=0)
@@ -113,7 +119,7 @@ class Settings(BaseSettings):
         OpeningHours.parse(value, ZoneInfo("UTC"))  # raises ValueError naming the expected shape
         return value.strip()
 
-    @field_validator("telegram_api_base", "webhook_url", "database_url", mode="before")
+    @field_validator("telegram_api_base", "webhook_url", "database_url", "admin_port", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value

@@ -1,4 +1,4 @@
-"""The staff office: joining by invitation, the service standard, invitations, and each member's role and
+"""The staff office: joining by invitation, invitations, and each member's role and
 access (docs/staff.md). Reached as `services.staff`.
 
 Every change is checked against the domain's rules (`domain.staff`) for the member read afresh from the
@@ -13,9 +13,10 @@ from uuid import UUID
 
 from domain import invites
 from domain.identity import Channel, Principal
-from domain.staff import NameProblem, Role, ensure_can_grant, needs_standard, staff_name
+from domain.staff import NameProblem, Role, ensure_can_grant, needs_training, staff_name
 from handlers.services.alerts import reassign_clients_of
 from handlers.services.feature import FeatureService
+from handlers.services.personnel.training import is_cleared
 from handlers.services.staff_access import Actor, staff_role
 from storage.records import StaffMember
 
@@ -31,7 +32,7 @@ class Unusable(StrEnum):
 @dataclass(frozen=True)
 class Joined:
     role: Role
-    standard_due: bool  # the new member is to read and accept the service standard now
+    training_due: bool  # client data waits for the new member's training (/training, docs/training.md)
     name: str | None  # the name clients see: a former member's, invited again; None for a new member
 
 
@@ -100,23 +101,8 @@ class StaffOffice(FeatureService):
         await self.uow.audit.record(
             action="staff.joined", now=now, actor_account_id=invite.created_by, subject_account_id=account_id
         )
-        due = needs_standard(role) and member.standard_acknowledged_at is None
-        return Joined(role, standard_due=due, name=member.display_name)
-
-    async def accept_standard(self, actor: Actor) -> bool:
-        """Record that the member accepted the service standard; False when there is nothing to record
-        (accepted before, or an owner from ADMIN_IDS without a staff row)."""
-        if actor.member is None or actor.standard_acknowledged:
-            return False
-        now = self.now()
-        await self.uow.staff.acknowledge_standard(actor.member.account_id, now)
-        await self.uow.audit.record(
-            action="staff.standard_accepted",
-            now=now,
-            actor_account_id=actor.member.account_id,
-            subject_account_id=actor.member.account_id,
-        )
-        return True
+        due = needs_training(role) and not await is_cleared(self.uow, account_id, now=now)
+        return Joined(role, training_due=due, name=member.display_name)
 
     # --- the name clients see ---------------------------------------------------------------------------------
     async def rename(self, actor: Actor, typed: str) -> str | NameProblem:

@@ -1,12 +1,13 @@
 """Who the staff member behind an update is, and whether they hold a permission.
 
 The domain's permission table (`domain.staff.PERMISSIONS`) decides; this turns a principal into a role and
-loads the member's row when it matters (the service standard).
+loads the member's row and whether their training opens client data (docs/training.md).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from uuid import UUID
 
 from domain.identity import Principal
@@ -19,9 +20,10 @@ from domain.staff import (
     ensure_can_grant,
     ensure_can_manage,
     ensure_staff,
-    needs_standard,
+    needs_training,
     parse_role,
 )
+from handlers.services.personnel.training import is_cleared
 from storage.records import StaffMember
 from storage.unit_of_work import UnitOfWork
 
@@ -33,15 +35,12 @@ class Actor:
     role: Role
     account_id: UUID | None
     member: StaffMember | None
+    trained: bool = True  # the required training is passed (or not needed: the owner)
 
     @property
-    def standard_acknowledged(self) -> bool:
-        return self.member is not None and self.member.standard_acknowledged_at is not None
-
-    @property
-    def standard_due(self) -> bool:
-        """The service standard still waits for this member's acceptance (never for an owner)."""
-        return needs_standard(self.role) and not self.standard_acknowledged
+    def training_due(self) -> bool:
+        """Client data waits for this member's training (never for an owner)."""
+        return needs_training(self.role) and not self.trained
 
     @property
     def grantable_roles(self) -> list[Role]:
@@ -75,12 +74,16 @@ def staff_role(principal: Principal | None) -> Role | None:
     return None
 
 
-async def authorize(principal: Principal | None, uow: UnitOfWork, permission: Permission | None) -> Actor:
-    """The actor, if they are staff and (when `permission` is given) hold it; raises `PermissionDenied`."""
+async def authorize(
+    principal: Principal | None, uow: UnitOfWork, permission: Permission | None, *, now: datetime | None = None
+) -> Actor:
+    """The actor, if they are staff and (when `permission` is given) hold it; raises `PermissionDenied`.
+    `now` (the update's clock; the storage clock's time when None) dates the training's deadlines."""
     role = ensure_staff(staff_role(principal))
     assert principal is not None
     member = None if principal.account_id is None else await uow.staff.get(principal.account_id)
-    actor = Actor(role=role, account_id=principal.account_id, member=member)
+    trained = not needs_training(role) or (member is not None and await is_cleared(uow, member.account_id, now=now))
+    actor = Actor(role=role, account_id=principal.account_id, member=member, trained=trained)
     if permission is not None:
-        ensure(role, permission, standard_acknowledged=actor.standard_acknowledged)
+        ensure(role, permission, trained=actor.trained)
     return actor

@@ -1,6 +1,6 @@
 """Joining the staff: `/start staff-<code>`, from an invitation's Telegram link or typed in the web chat.
 
-A new member reads and accepts the service standard first when it is due (`standard`), then chooses the name
+A new member learns that client data waits for their training (/training, docs/training.md), chooses the name
 clients see (`naming`), then learns what they can do."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from domain import invites
 from handlers.services.container import Services
 from handlers.services.staff import AlreadyStaff, Joined, Unusable
 from handlers.staff.naming import ask_name
-from handlers.views.staff import role_label, standard_view
+from handlers.views.staff import role_label
 
 
 def unusable_text(reason: Unusable) -> str:
@@ -30,15 +30,17 @@ def unusable_text(reason: Unusable) -> str:
 
 async def open_invite(message: Message, command: CommandObject, services: Services, state: FSMContext) -> None:
     match await services.staff.join(command.args):
-        case Joined(role=role, standard_due=standard_due, name=name):
-            await message.answer(
-                _("Welcome to the agency's team! You are now on the staff as {role}.").format(role=role_label(role))
+        case Joined(role=role, training_due=training_due, name=name):
+            welcome = _("Welcome to the agency's team! You are now on the staff as {role}.").format(
+                role=role_label(role)
             )
-            if standard_due:
-                text, markup = standard_view(due=True)
-                await message.answer(text, reply_markup=markup)
-            else:
-                await ask_name(message, state, services, message.from_user, current=name)
+            if training_due:
+                welcome += "\n\n" + _(
+                    "Before you can see any client's data, please pass your training: a short text and a quiz "
+                    "for each module, starting with our service standard. Open it with /training."
+                )
+            await message.answer(welcome)
+            await ask_name(message, state, services, message.from_user, current=name)
         case AlreadyStaff(role=role):
             await message.answer(
                 _("You are already on the agency's staff as {role}. The invitation was not used.").format(

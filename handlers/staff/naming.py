@@ -1,4 +1,4 @@
-"""The name clients see: asked when a member joins (after the service standard, when that is due), changed
+"""The name clients see: asked when a member joins (right after the welcome), changed
 with `/myname NAME`.
 
 The question is the conversation state `StaffName.name`: the next plain text is the answer (a command still

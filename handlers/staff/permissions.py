@@ -23,7 +23,6 @@ ACTION_PERMISSIONS: dict[StaffAction, Permission] = {
     StaffAction.DEACTIVATE: Permission.DEACTIVATE_STAFF,
     StaffAction.REACTIVATE: Permission.DEACTIVATE_STAFF,
 }
-STANDARD_PERMISSION: Permission | None = None
 NAME_PERMISSION: Permission | None = None  # the name clients see: every staff member chooses their own
 
 

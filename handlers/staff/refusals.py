@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers.staff.permissions import ACTION_PERMISSIONS, COMMAND_PERMISSIONS, NAME_PERMISSION, STANDARD_PERMISSION
+from handlers.staff.permissions import ACTION_PERMISSIONS, COMMAND_PERMISSIONS, NAME_PERMISSION
 from handlers.staff_access import refuse_the_rest
-from handlers.views.staff import StaffButton, StaffNameButton, StandardButton
+from handlers.views.staff import StaffButton, StaffNameButton
 
 
 def create_router() -> Router:
@@ -16,7 +16,6 @@ def create_router() -> Router:
         commands=COMMAND_PERMISSIONS,
         buttons=[
             (StaffButton, lambda data: ACTION_PERMISSIONS[data.action]),
-            (StandardButton, lambda _data: STANDARD_PERMISSION),
             (StaffNameButton, lambda _data: NAME_PERMISSION),
         ],
     )

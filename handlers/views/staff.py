@@ -20,7 +20,6 @@ from domain.staff import (
     PermissionDenied,
     Refusal,
     Role,
-    needs_standard,
     service_standard,
 )
 from handlers.views.keyboards import InlineKeyboardBuilder
@@ -46,12 +45,6 @@ class StaffButton(CallbackData, prefix="staff"):
     role: str = ""
 
 
-class StandardButton(CallbackData, prefix="standard"):
-    """The onboarding button: "I have read and accept"."""
-
-    accept: bool = True
-
-
 class NameChoice(StrEnum):
     KEEP = "keep"  # the name the member has (a former member invited again)
     CHANNEL = "channel"  # the member's Telegram name, read from the press itself (never carried in the button)
@@ -68,6 +61,7 @@ def role_label(role: Role) -> str:
         Role.OWNER: _("owner"),
         Role.MANAGER: _("manager"),
         Role.COUNSELOR: _("counselor"),
+        Role.TEAM_LEAD: _("team lead"),
         Role.CUSTOMER_SERVICE: _("customer service"),
         Role.FINANCE: _("finance"),
     }
@@ -90,6 +84,10 @@ def permission_label(permission: Permission) -> str:
         Permission.CHANGE_ROLES: _("change staff roles"),
         Permission.DEACTIVATE_STAFF: _("deactivate or reactivate staff"),
         Permission.VIEW_KPIS: _("see staff KPIs"),
+        Permission.MANAGE_HIRING: _("manage hiring"),
+        Permission.MANAGE_TEAMS: _("manage teams"),
+        Permission.APPROVE_COMMISSIONS: _("approve commission statements"),
+        Permission.SET_COMMISSIONS: _("set the commission rules"),
         Permission.VIEW_CLIENTS: _("see client records"),
         Permission.ASSIGN_CLIENTS: _("assign clients"),
         Permission.SUPERVISE_QUALITY: _("supervise service quality"),
@@ -97,6 +95,8 @@ def permission_label(permission: Permission) -> str:
         Permission.SERVE_CLIENTS: _("serve clients (handoffs, relay chat, notes)"),
         Permission.RECOMMEND: _("recommend candidates to clients"),
         Permission.VIEW_CONTACTS: _("see clients' phone numbers and usernames"),
+        Permission.LEAD_TEAM: _("lead a team"),
+        Permission.VIEW_REPORTS: _("see management reports and set service-flow targets"),
         Permission.MANAGE_FEES: _("manage fees"),
         Permission.RECORD_PAYMENTS: _("record payments"),
         Permission.VIEW_LEDGER: _("see the ledger"),
@@ -117,8 +117,8 @@ def refusal_text(denied: PermissionDenied, role: Role | None) -> str:
             area=area_label(denied.permission.area),
             role=role_label(role),
         )
-    if denied.refusal is Refusal.STANDARD_PENDING:
-        return _("Please read and accept the service standard first (/standard); client records open after that.")
+    if denied.refusal is Refusal.TRAINING_PENDING:
+        return _("Please pass your training first (/training); client records open after that.")
     if denied.refusal is Refusal.ROLE_NOT_GRANTABLE and denied.role is not None:
         return _("Sorry, giving the role {role} is beyond your authority. Please ask the agency's owner.").format(
             role=role_label(denied.role)
@@ -146,18 +146,9 @@ def standard_text() -> str:
     return "\n".join(lines)
 
 
-def standard_view(*, due: bool) -> tuple[str, InlineKeyboardMarkup | None]:
-    """The service standard; with the button that accepts it while that is `due`."""
-    if not due:
-        return standard_text(), None
-    builder = InlineKeyboardBuilder()
-    builder.button(text=_("I have read and accept"), callback_data=StandardButton())
-    text = (
-        _("Before you can see any client's data, please read our service standard and accept it.")
-        + "\n\n"
-        + standard_text()
-    )
-    return text, builder.as_markup()
+def standard_view() -> str:
+    """The service standard, and where its quiz is (the first training module, docs/training.md)."""
+    return standard_text() + "\n\n" + _("The quiz on it and the rest of your training: /training")
 
 
 # --- The name clients see ----------------------------------------------------------------------------------
@@ -233,14 +224,19 @@ def command_line(command: str) -> str:
         "queue": _("/queue: clients waiting for a counselor"),
         "end": _("/end: end your conversation with a client"),
         "outbox": _("/outbox: what the bot is sending, and what failed"),
+        "pilots": _("/pilots: pilots of service-flow changes, their comparison, roll-out or stop"),
+        "report": _("/report: the funnel, stage times, the bottleneck and targets, with charts and an export"),
+        "target": _("/target INTERVAL TIME PERCENT: set a service-flow target"),
         "events": _("/events: offline events, their seats, check-ins and picks"),
         "newevent": _("/newevent: publish an offline event"),
         "checkin": _("/checkin CODE: let a guest in at the door"),
         "cancelevent": _("/cancelevent REF: cancel an upcoming event and tell everyone signed up"),
+        "editevent": _("/editevent REF: change an upcoming event and tell those it concerns"),
         "complaints": _("/complaints: open complaint cases, the oldest first"),
         "survey": _("/survey: the monthly satisfaction survey's results"),
         "transcript": _("/transcript REF: a client's conversations with counselors (audited)"),
         "penalty": _("/penalty: record a staff penalty"),
+        "penalties": _("/penalties: penalties recorded against you, and your appeal"),
         "fees": _("/fees: every membership price now, and where it comes from"),
         "setprice": _("/setprice TIER TERM AMOUNT: a new price from now on"),
         "promo": _("/promo CODE 20% [days] [uses]: a new promo code"),
@@ -256,18 +252,26 @@ def command_line(command: str) -> str:
         "ledger": _("/ledger [YYYY-MM]: the month's ledger as XLSX and CSV, and a chart"),
         "staff": _("/staff: the team, their roles and access"),
         "invite": _("/invite ROLE: invite a new staff member"),
+        "hiring": _("/hiring: open positions, candidates and hiring"),
         "standard": _("/standard: the agency's service standard"),
+        "training": _("/training: your training modules and quizzes (managers: who is due)"),
         "myname": _("/myname: the name clients see"),
+        "kpi": _("/kpi: appraisal KPIs for the month or quarter (yours, or the team ranked)"),
+        "team": _("/team: your team, its clients and KPIs; hand a client to a team member"),
+        "teams": _("/teams: the teams, who is in which, promotions to team lead"),
+        "commissions": _("/commissions: the commission rules and their history"),
+        "statements": _("/statements [YYYY-MM]: a month's commission statements, to approve"),
+        "mycommission": _("/mycommission: your commission statements"),
     }
     return lines[command]
 
 
-def staff_help(role: Role, commands: Sequence[str], *, standard_due: bool, name: str | None) -> str:
+def staff_help(role: Role, commands: Sequence[str], *, training_due: bool, name: str | None) -> str:
     """What a staff member of `role` can do: their `commands` (the ones their permissions open), the
     commands everyone has, and the name clients see."""
     lines = [_("<b>What you can do as {role}</b>").format(role=role_label(role))]
-    if standard_due:
-        lines.append(_("First read and accept the service standard: /standard. Client records open after that."))
+    if training_due:
+        lines.append(_("First pass your training: /training. Client records open after that."))
     lines += [command_line(command) for command in commands]
     lines += [
         _("/language: choose your language"),
@@ -336,8 +340,6 @@ def member_status(member: StaffMember) -> str:
     notes = [role_label(role)]
     if not member.active:
         notes.append(_("deactivated"))
-    elif needs_standard(role) and member.standard_acknowledged_at is None:
-        notes.append(_("standard not accepted yet"))
     return listed(notes)
 
 

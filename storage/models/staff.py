@@ -21,5 +21,4 @@ class StaffMemberRow(Base):
     role: Mapped[str] = mapped_column(String(24))
     active: Mapped[bool] = mapped_column(Boolean)
     display_name: Mapped[bytes | None] = sealed(TEXT)
-    standard_acknowledged_at: Mapped[datetime | None]
     created_at: Mapped[datetime]

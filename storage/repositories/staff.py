@@ -1,4 +1,4 @@
-"""Staff members: role, active flag, sealed display name, acknowledgement of the service standard."""
+"""Staff members: role, active flag, sealed display name (their training: storage/repositories/training.py)."""
 
 from __future__ import annotations
 
@@ -59,10 +59,6 @@ class StaffRepository(Repository):
     async def set_name(self, account_id: UUID, display_name: str) -> StaffMember:
         """The name clients see (sealed under the member's own key, like every name)."""
         return await self._change(account_id, display_name=display_name)
-
-    async def acknowledge_standard(self, account_id: UUID, now: datetime) -> StaffMember:
-        """The member confirmed they studied the service standard."""
-        return await self._change(account_id, standard_acknowledged_at=now)
 
     async def _change(self, account_id: UUID, **values: Any) -> StaffMember:
         row = await self._session.get(StaffMemberRow, account_id)

@@ -62,7 +62,7 @@ async def test_a_new_client_with_a_dedicated_counselor_goes_to_the_least_loaded_
 ) -> None:
     anna = await add_member(app_database, clock, ANNA, "counselor", name="Anna")
     ben = await add_member(app_database, clock, BEN, "counselor", name="Ben")
-    await add_member(app_database, clock, CAROL, "counselor", name="Carol", acknowledged=False)
+    await add_member(app_database, clock, CAROL, "counselor", name="Carol", trained=False)
     await make_client(app_database, clock, 9_001, "Busy One", counselor=anna.account_id)
 
     li = paced(dp, bot, session, error_log, user_id=LI, language_code="en")

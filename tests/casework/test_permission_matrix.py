@@ -136,10 +136,10 @@ async def test_permission_matrix(
         assert assignment is not None and assignment.counselor_id == owner
 
 
-async def test_client_data_waits_for_the_service_standard(
+async def test_client_data_waits_for_the_training(
     make_user: Callable[..., BotClient], app_database: Database, clock: FakeClock
 ) -> None:
-    await add_member(app_database, clock, ACTOR_ID, "counselor", name="New", acknowledged=False)
+    await add_member(app_database, clock, ACTOR_ID, "counselor", name="New", trained=False)
     user = make_user(user_id=ACTOR_ID)
     await user.send("/clients")
-    assert user.last_text().startswith("Please read and accept the service standard first")
+    assert user.last_text().startswith("Please pass your training first (/training)")

@@ -1,5 +1,5 @@
 """The counselor front office end to end, all in the web chat: an owner invites a counselor, who joins and
-accepts the service standard; a client asks for help; the counselor claims it; they talk through the bot;
+passes the training (a quiz per module); a client asks for help; the counselor claims it; they talk through the bot;
 the conversation ends with a rating; the manager sees the audit trail."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from storage.database import Database
 from tests.botclient import CONVERSATION_METHODS, BotClient, RecordingSession
 from tests.journey_walk import PacedClient, register
 from tests.matching.chat import account_of, deliver
+from tests.personnel.training_support import take_training
 from tests.staff.conftest import WEB_COMMAND, add_member
 
 OWNER, CORA, LI = 810_001, 810_002, 810_003
@@ -34,10 +35,11 @@ async def test_invite_claim_talk_and_audit_in_the_web_chat(
     found = WEB_COMMAND.search(owner.last_text())
     assert found is not None
     await cora.send(f"/start {found.group(1)}")
-    assert cora.texts()[0] == "Welcome to the agency's team! You are now on the staff as counselor."
-    await cora.click("I have read and accept")
+    assert cora.texts()[0].startswith("Welcome to the agency's team! You are now on the staff as counselor.")
     assert cora.last_text().startswith("What name should clients see")  # the web chat's own name is "Guest"
     await cora.send("Cora")
+    results = await take_training(cora)
+    assert results[-1].endswith("Your required training is complete: client records are open to you now.")
 
     client = PacedClient(make_user(user_id=LI, channel="web").dp, cora.bot, cora.session, user_id=LI, channel="web")
     await register(client, "en")

@@ -15,6 +15,7 @@ from storage.database import Database
 from storage.models.events import EventRow, EventSignupRow
 from tests.botclient import ErrorLogCapture, RecordingSession
 from tests.journey_walk import PacedClient, paced
+from tests.personnel.training_support import pass_training
 
 FORM = """title_en: Wine salon
 title_zh: 品酒交友沙龙
@@ -76,7 +77,7 @@ async def make_organiser(
     async with database.unit_of_work() as uow:
         account, _created = await uow.accounts.get_or_create("telegram", str(user_id), locale=locale, now=clock.now())
         await uow.staff.add(account.id, role=role, display_name="Hong", now=clock.now())
-        await uow.staff.acknowledge_standard(account.id, clock.now())
+        await pass_training(uow, account.id, clock)
     return paced(dp, bot, session, error_log, user_id=user_id, language_code=locale)
 
 

@@ -25,8 +25,8 @@ from domain.staff import Role
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 
 
-def member(role: Role, *, active: bool = True, acknowledged: bool = True) -> StaffOnDuty:
-    return StaffOnDuty(uuid4(), role, active, acknowledged)
+def member(role: Role, *, active: bool = True, trained: bool = True) -> StaffOnDuty:
+    return StaffOnDuty(uuid4(), role, active, trained)
 
 
 def handoff(*, widened: bool = False, state: HandoffState = HandoffState.OPEN) -> Handoff:
@@ -49,8 +49,8 @@ def test_the_assigned_counselor_on_duty_is_told_first() -> None:
 
 def test_without_an_assigned_counselor_on_duty_everyone_on_duty_is_told() -> None:
     away = member(Role.COUNSELOR, active=False)
-    pending = member(Role.CUSTOMER_SERVICE, acknowledged=False)
-    owner = member(Role.OWNER, acknowledged=False)  # owners need not accept the standard
+    pending = member(Role.CUSTOMER_SERVICE, trained=False)
+    owner = member(Role.OWNER, trained=False)  # owners need no training
     finance, dan = member(Role.FINANCE), member(Role.CUSTOMER_SERVICE)
     staff = [away, pending, owner, finance, dan]
     plan = first_alert(assigned=away.account_id, staff=staff, client_id=uuid4(), has_staff_chat=False)

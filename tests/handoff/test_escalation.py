@@ -45,7 +45,7 @@ async def test_assigned_counselor_first_then_everyone_then_managers(
     cora, dan, mia, fin = person(user_id=CORA), person(user_id=DAN), person(user_id=MIA), person(user_id=FIN)
     counselor = await add_member(app_database, clock, CORA, "counselor", name="Cora")
     await add_member(app_database, clock, DAN, "counselor", name="Dan")
-    await add_member(app_database, clock, EVE, "counselor", name="Eve", acknowledged=False)  # not on duty
+    await add_member(app_database, clock, EVE, "counselor", name="Eve", trained=False)  # not on duty
     await add_member(app_database, clock, MIA, "manager", name="Mia")
     await add_member(app_database, clock, FIN, "finance", name="Fin")  # does not serve clients
     client_id = await account_of(app_database, client)

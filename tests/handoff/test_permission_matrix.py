@@ -1,5 +1,5 @@
-"""The handoff's staff commands and buttons, used by every role, by a member who has not accepted the service
-standard yet, by an ADMIN_IDS owner, a client and a visitor: allowed or refused exactly as the domain's
+"""The handoff's staff commands and buttons, used by every role, by a member who has not passed the training
+yet, by an ADMIN_IDS owner, a client and a visitor: allowed or refused exactly as the domain's
 permission table says, and a refused claim changes nothing."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from tests.handoff.conftest import OWNER_ID, add_member
 
 ACTOR_ID = 610_000_100
 NOT_STAFF = "Sorry, this is only for the agency's staff."
-STANDARD = "Please read and accept the service standard first (/standard); client records open after that."
+STANDARD = "Please pass your training first (/training); client records open after that."
 ACTORS = ["visitor", "client", "admin", "pending", *[role.value for role in Role]]
 ENTRIES = ["/queue", "/end", "button:claim"]
 
@@ -56,7 +56,7 @@ async def make_actor(
         await user.send("/start")
         await user.click("I agree, let's begin")
     elif actor == "pending":
-        await add_member(database, clock, ACTOR_ID, "counselor", name="Actor", acknowledged=False)
+        await add_member(database, clock, ACTOR_ID, "counselor", name="Actor", trained=False)
     elif actor != "visitor":
         await add_member(database, clock, ACTOR_ID, actor, name="Actor")
     return user

@@ -21,6 +21,7 @@ from tests.membership.chat import (
     pre_checkout,
     successful_payment,
 )
+from tests.personnel.training_support import pass_training
 
 PREMIUM_MONTH = "Premium member, 1 month: CN¥199.00"
 
@@ -170,7 +171,7 @@ async def test_the_private_tier_gets_a_dedicated_counselor(
     async with app_database.unit_of_work() as uow:
         account, _created = await uow.accounts.get_or_create("telegram", "5090", locale="en", now=clock.now())
         await uow.staff.add(account.id, role="counselor", display_name="Cora", now=clock.now())
-        await uow.staff.acknowledge_standard(account.id, clock.now())
+        await pass_training(uow, account.id, clock)
     cora = account.id
     li, li_id = await make_client(dp, bot, session, error_log, app_database, 5009)
     await li.send("/membership")

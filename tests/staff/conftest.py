@@ -14,6 +14,7 @@ from handlers.services.settings import Settings
 from storage.database import Database
 from storage.records import StaffMember
 from tests.botclient import CONVERSATION_METHODS, BotClient, RecordingSession
+from tests.personnel.training_support import pass_training
 
 OWNER_ID = 500_000_001  # in ADMIN_IDS
 INVITE_LINK = re.compile(r"https://t\.me/yuelao_test_bot\?start=(staff-[A-Za-z0-9_-]+)")
@@ -44,7 +45,7 @@ async def add_member(
     role: str,
     *,
     name: str = "Member",
-    acknowledged: bool = True,
+    trained: bool = True,
     active: bool = True,
     channel: str = "telegram",
 ) -> Member:
@@ -52,8 +53,8 @@ async def add_member(
     async with database.unit_of_work() as uow:
         account, _created = await uow.accounts.get_or_create(channel, str(user_id), locale="en", now=clock.now())
         await uow.staff.add(account.id, role=role, display_name=name, now=clock.now())
-        if acknowledged:
-            await uow.staff.acknowledge_standard(account.id, clock.now())
+        if trained:
+            await pass_training(uow, account.id, clock)
         if not active:
             await uow.staff.set_active(account.id, False)
     return Member(account.id, user_id)

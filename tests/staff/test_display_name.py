@@ -14,6 +14,7 @@ from storage.models.staff import StaffMemberRow
 from tests.botclient import BotClient
 from tests.casework.conftest import make_client
 from tests.matching.chat import deliver
+from tests.personnel.training_support import pass_training
 from tests.staff.conftest import OWNER_ID, WEB_COMMAND, add_member, invite_payload, staff_row_of
 
 NEWCOMER_ID = 600_000_101
@@ -37,9 +38,9 @@ async def test_a_new_member_in_the_web_chat_chooses_the_name_clients_see(
     payload = await web_invitation(owner, "counselor")
 
     await newcomer.send(f"/start {payload}")
-    await newcomer.click("I have read and accept")
 
-    assert newcomer.texts()[-2].startswith("Thank you for accepting the service standard.")
+    assert newcomer.texts()[-2].startswith("Welcome to the agency's team!")
+    assert "/training" in newcomer.texts()[-2]  # client data waits for the training
     assert newcomer.last_text().startswith(QUESTION)
     assert newcomer.last_buttons() == []  # the web chat's "Guest" is not offered as a name
     member = await staff_row_of(app_database, newcomer)
@@ -76,7 +77,7 @@ async def test_on_telegram_the_telegram_name_is_offered_with_one_tap(
 ) -> None:
     owner = make_user(user_id=OWNER_ID)
     newcomer = make_user(user_id=NEWCOMER_ID, first_name="Mei")
-    payload = await invite_payload(owner, "owner")  # an owner has no service standard to accept
+    payload = await invite_payload(owner, "owner")  # an owner needs no training
 
     await newcomer.send(f"/start {payload}")
 
@@ -159,10 +160,11 @@ async def test_the_chosen_name_is_what_the_client_reads_in_the_relay(
     cora = make_user(user_id=NEWCOMER_ID, first_name="Guest")
     payload = await invite_payload(owner, "counselor")
     await cora.send(f"/start {payload}")
-    await cora.click("I have read and accept")
     await cora.send("Cora")
     member = await staff_row_of(app_database, cora)
     assert member is not None
+    async with app_database.unit_of_work() as uow:
+        await pass_training(uow, member.account_id, clock)
     await make_client(app_database, clock, CLIENT_ID, "Li Wei", counselor=member.account_id)
     client = make_user(user_id=CLIENT_ID)
 

@@ -40,7 +40,11 @@ def test_the_permission_table() -> None:
         return {p for p in Permission if p.area is name}
 
     assert PERMISSIONS[Role.OWNER] == set(Permission)
-    assert PERMISSIONS[Role.MANAGER] == area(Area.PERSONNEL) | area(Area.BUSINESS) | {Permission.VIEW_LEDGER}
+    # The commission rules are the owner's; /team is a team lead's own (docs/teams.md).
+    assert PERMISSIONS[Role.MANAGER] == (area(Area.PERSONNEL) - {Permission.SET_COMMISSIONS}) | (
+        area(Area.BUSINESS) - {Permission.LEAD_TEAM}
+    ) | {Permission.VIEW_LEDGER}
+    assert PERMISSIONS[Role.TEAM_LEAD] == PERMISSIONS[Role.COUNSELOR] | {Permission.LEAD_TEAM}
     assert PERMISSIONS[Role.COUNSELOR] == {Permission.VIEW_CLIENTS, Permission.SERVE_CLIENTS, Permission.RECOMMEND}
     assert PERMISSIONS[Role.CUSTOMER_SERVICE] == {
         Permission.VIEW_CLIENTS,
@@ -72,14 +76,14 @@ def test_nobody_outside_the_staff_passes() -> None:
         assert refused.value.refusal is Refusal.NOT_STAFF
 
 
-def test_client_data_waits_for_the_service_standard_except_for_the_owner() -> None:
+def test_client_data_waits_for_the_training_except_for_the_owner() -> None:
     with pytest.raises(PermissionDenied) as refused:
-        ensure(Role.COUNSELOR, Permission.VIEW_CLIENTS, standard_acknowledged=False)
-    assert refused.value.refusal is Refusal.STANDARD_PENDING
-    assert ensure(Role.COUNSELOR, Permission.VIEW_CLIENTS, standard_acknowledged=True) is Role.COUNSELOR
-    assert ensure(Role.OWNER, Permission.VIEW_CLIENTS, standard_acknowledged=False) is Role.OWNER
+        ensure(Role.COUNSELOR, Permission.VIEW_CLIENTS, trained=False)
+    assert refused.value.refusal is Refusal.TRAINING_PENDING
+    assert ensure(Role.COUNSELOR, Permission.VIEW_CLIENTS, trained=True) is Role.COUNSELOR
+    assert ensure(Role.OWNER, Permission.VIEW_CLIENTS, trained=False) is Role.OWNER
     # Personnel work is not client data.
-    assert ensure(Role.MANAGER, Permission.VIEW_STAFF, standard_acknowledged=False) is Role.MANAGER
+    assert ensure(Role.MANAGER, Permission.VIEW_STAFF, trained=False) is Role.MANAGER
 
 
 def test_ensure_personnel_checks_only_personnel_permissions() -> None:
@@ -92,7 +96,7 @@ def test_who_may_give_which_role_and_manage_whom() -> None:
     for role in Role:
         ensure_can_grant(Role.OWNER, role)
         ensure_can_manage(Role.OWNER, role, is_self=False)
-    assert GRANTABLE[Role.MANAGER] == {Role.COUNSELOR, Role.CUSTOMER_SERVICE}
+    assert GRANTABLE[Role.MANAGER] == {Role.COUNSELOR, Role.CUSTOMER_SERVICE, Role.TEAM_LEAD}
     for role in (Role.OWNER, Role.MANAGER, Role.FINANCE):
         with pytest.raises(PermissionDenied) as refused:
             ensure_can_grant(Role.MANAGER, role)
@@ -103,7 +107,7 @@ def test_who_may_give_which_role_and_manage_whom() -> None:
     with pytest.raises(PermissionDenied) as refused:
         ensure_can_manage(Role.OWNER, Role.OWNER, is_self=True)
     assert refused.value.refusal is Refusal.SELF
-    for role in (Role.COUNSELOR, Role.CUSTOMER_SERVICE, Role.FINANCE):
+    for role in (Role.COUNSELOR, Role.CUSTOMER_SERVICE, Role.FINANCE, Role.TEAM_LEAD):
         with pytest.raises(PermissionDenied):
             ensure_can_grant(role, Role.COUNSELOR)
 

@@ -1,5 +1,5 @@
 """/help shows each person their own commands: a client the client's, each staff role the commands its
-permissions open (and what comes first while the service standard waits)."""
+permissions open (and what comes first while the training waits)."""
 
 from __future__ import annotations
 
@@ -54,12 +54,14 @@ async def test_the_roles_differ_as_the_permission_table_says() -> None:
     def commands(role: Role) -> set[str]:
         return {c for c, needs in STAFF_COMMANDS.items() if needs is None or needs in PERMISSIONS[role]}
 
-    assert {"clients", "queue", "end", "myname", "standard"} <= commands(Role.COUNSELOR)
+    assert {"clients", "queue", "end", "myname", "standard", "training"} <= commands(Role.COUNSELOR)
     assert not commands(Role.COUNSELOR) & {"staff", "invite", "audit", "outbox"}
     assert {"staff", "invite", "audit", "outbox", "clients"} <= commands(Role.MANAGER)
     finance = {"expense", "close", "reverse", "newchannel", "plan", "channels", "budget", "ledger"}
     membership = {"fees", "setprice", "promo", "delivered", "refunds"}
-    assert commands(Role.FINANCE) == {"myname", "standard"} | membership | finance
+    own = {"myname", "standard", "training", "kpi", "penalties", "mycommission"}  # what every member has
+    assert commands(Role.FINANCE) == own | membership | finance
+    assert commands(Role.TEAM_LEAD) == commands(Role.COUNSELOR) | {"team"}
     assert {"channels", "budget", "ledger"} <= commands(Role.MANAGER)  # managers see money, finance enters it
     assert not commands(Role.MANAGER) & {"expense", "close", "reverse", "newchannel", "plan"}
     assert not commands(Role.COUNSELOR) & {"fees", "setprice", "promo", "delivered", "refunds", *finance}
@@ -75,16 +77,16 @@ async def test_the_owner_sees_every_staff_command(make_user: Callable[..., BotCl
     assert "You have not chosen the name clients see yet: /myname" in owner.last_text()
 
 
-async def test_while_the_standard_waits_help_says_so_first(
+async def test_while_the_training_waits_help_says_so_first(
     make_user: Callable[..., BotClient], app_database: Database, clock: FakeClock
 ) -> None:
-    await add_member(app_database, clock, MEMBER_ID, "counselor", name="Anna", acknowledged=False)
+    await add_member(app_database, clock, MEMBER_ID, "counselor", name="Anna", trained=False)
     member = make_user(user_id=MEMBER_ID)
 
     await member.send("/help")
 
     lines = member.last_text().splitlines()
-    assert lines[1] == "First read and accept the service standard: /standard. Client records open after that."
+    assert lines[1] == "First pass your training: /training. Client records open after that."
 
 
 async def test_help_in_chinese(make_user: Callable[..., BotClient], app_database: Database, clock: FakeClock) -> None:

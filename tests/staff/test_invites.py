@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-from aiogram.methods import AnswerCallbackQuery, EditMessageReplyMarkup, GetMe, SendMessage
+from aiogram.methods import GetMe, SendMessage
 from sqlalchemy import select
 
 from domain.clock import FakeClock
@@ -15,6 +15,7 @@ from handlers.services.staff_access import authorize
 from storage.database import Database
 from storage.models.staff_invites import StaffInviteRow
 from tests.botclient import BotClient
+from tests.personnel.training_support import take_training
 from tests.staff.conftest import OWNER_ID, WEB_COMMAND, add_member, invite_payload, staff_row_of
 
 NEWCOMER_ID = 600_000_001
@@ -22,7 +23,7 @@ NEWCOMER_ID = 600_000_001
 GIVING_OWNER = "Sorry, giving the role owner is beyond your authority. Please ask the agency's owner."
 
 
-async def test_owner_invites_a_counselor_who_joins_and_accepts_the_service_standard(
+async def test_owner_invites_a_counselor_who_joins_and_passes_the_training(
     make_user: Callable[..., BotClient], app_database: Database
 ) -> None:
     owner = make_user(user_id=OWNER_ID)
@@ -42,18 +43,19 @@ async def test_owner_invites_a_counselor_who_joins_and_accepts_the_service_stand
     calls = await newcomer.send(f"/start {payload}")
 
     assert [type(c) for c in calls] == [SendMessage, SendMessage]
-    assert newcomer.texts()[0] == "Welcome to the agency's team! You are now on the staff as counselor."
-    assert newcomer.last_text().startswith(
-        "Before you can see any client's data, please read our service standard and accept it."
+    assert newcomer.texts()[0] == (
+        "Welcome to the agency's team! You are now on the staff as counselor.\n\n"
+        "Before you can see any client's data, please pass your training: a short text and a quiz for each "
+        "module, starting with our service standard. Open it with /training."
     )
-    assert "<b>Our service standard</b>" in newcomer.last_text()
-    assert newcomer.last_buttons() == ["I have read and accept"]
+    # Then the name clients see: on Telegram, their Telegram name is one tap away.
+    assert newcomer.last_text().startswith("What name should clients see when you talk with them?")
+    assert newcomer.last_buttons() == ["Use “Mei”"]
     member = await staff_row_of(app_database, newcomer)
     assert member is not None
     assert (member.role, member.active, member.display_name) == ("counselor", True, None)  # chosen next
-    assert member.standard_acknowledged_at is None
 
-    # Until the standard is accepted, client data stays closed to the new counselor.
+    # Until the training is passed, client data stays closed to the new counselor.
     principal = Principal(
         Channel.TELEGRAM, str(NEWCOMER_ID), "en", account_id=member.account_id, roles=frozenset({"counselor"})
     )
@@ -61,31 +63,26 @@ async def test_owner_invites_a_counselor_who_joins_and_accepts_the_service_stand
         try:
             await authorize(principal, uow, Permission.VIEW_CLIENTS)
         except PermissionDenied as denied:
-            assert denied.refusal is Refusal.STANDARD_PENDING
+            assert denied.refusal is Refusal.TRAINING_PENDING
         else:
-            raise AssertionError("client records were open before the standard was accepted")
+            raise AssertionError("client records were open before the training was passed")
 
-    calls = await newcomer.click("I have read and accept")
-
-    assert [type(c) for c in calls] == [AnswerCallbackQuery, EditMessageReplyMarkup, SendMessage, SendMessage]
-    assert newcomer.view.toasts[-1] == "Thank you!"
-    assert newcomer.texts()[-2] == "Thank you for accepting the service standard. Client records are open to you now."
-    # Then the name clients see: on Telegram, their Telegram name is one tap away.
-    assert newcomer.last_text().startswith("What name should clients see when you talk with them?")
-    assert newcomer.last_buttons() == ["Use “Mei”"]
-    member = await staff_row_of(app_database, newcomer)
-    assert member is not None and member.standard_acknowledged_at is not None
     await newcomer.click("Use “Mei”")
     assert newcomer.last_text().startswith("Clients will see you as “Mei”.")
-    member = await staff_row_of(app_database, newcomer)
-    assert member is not None and member.display_name == "Mei"
+    assert "First pass your training: /training. Client records open after that." in newcomer.last_text()
+    await newcomer.send("/clients")
+    assert newcomer.last_text() == "Please pass your training first (/training); client records open after that."
+
+    results = await take_training(newcomer)
+
+    assert all("🎉 Passed." in result for result in results)
+    assert "client records are open to you now" not in results[0]
+    assert results[-1].endswith("Your required training is complete: client records are open to you now.")
     async with app_database.unit_of_work() as uow:
         actor = await authorize(principal, uow, Permission.VIEW_CLIENTS)
-    assert actor.standard_acknowledged
-
-    # Pressing the (old) button again changes nothing.
-    await newcomer.press("standard:1")
-    assert newcomer.view.toasts[-1] == "You have already accepted the service standard."
+    assert actor.trained and not actor.training_due
+    await newcomer.send("/help")
+    assert "First pass your training" not in newcomer.last_text()
 
 
 async def test_the_invite_code_is_stored_only_as_a_keyed_hash(

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from domain.clock import FakeClock
 from domain.staff import PERMISSIONS, Permission, Role
-from handlers.staff.permissions import ACTION_PERMISSIONS, COMMAND_PERMISSIONS, NAME_PERMISSION, STANDARD_PERMISSION
+from handlers.staff.permissions import ACTION_PERMISSIONS, COMMAND_PERMISSIONS, NAME_PERMISSION
 from handlers.views.staff import NameChoice, StaffAction, StaffButton, StaffNameButton
 from storage.database import Database
 from storage.models.staff_invites import StaffInviteRow
@@ -36,7 +36,6 @@ COMMANDS = {"/staff": "staff", "/invite counselor": "invite", "/standard": "stan
 ENTRIES: list[tuple[str, Permission | None]] = [
     *[(text, COMMAND_PERMISSIONS[command]) for text, command in COMMANDS.items()],
     *[(f"button:{action.value}", ACTION_PERMISSIONS[action]) for action in StaffAction],
-    ("button:standard", STANDARD_PERMISSION),
     ("button:myname", NAME_PERMISSION),
 ]
 
@@ -45,7 +44,6 @@ def test_the_matrix_covers_every_command_and_button() -> None:
     assert set(COMMANDS.values()) == set(COMMAND_PERMISSIONS)
     assert {name for name, _ in ENTRIES if name.startswith("button:")} == {
         *(f"button:{action.value}" for action in StaffAction),
-        "button:standard",
         "button:myname",
     }
 
@@ -79,8 +77,6 @@ async def act(user: BotClient, name: str, target: Member) -> list[TelegramMethod
     if not name.startswith("button:"):
         return await user.send(name)
     what = name.removeprefix("button:")
-    if what == "standard":
-        return await user.press("standard:1")
     if what == "myname":  # "Use “<Telegram name>”"
         return await user.press(StaffNameButton(choice=NameChoice.CHANNEL).pack())
     action = StaffAction(what)

@@ -29,7 +29,7 @@ async def test_owner_lists_the_staff_and_changes_a_role(
 ) -> None:
     alice = await add_member(app_database, clock, ALICE_ID, "counselor", name="Alice")
     clock.advance(timedelta(minutes=1))  # listed in the order they joined
-    await add_member(app_database, clock, BO_ID, "finance", name="Bo <Li>", acknowledged=False)
+    await add_member(app_database, clock, BO_ID, "finance", name="Bo <Li>", trained=False)
     owner = make_user(user_id=OWNER_ID)
 
     await owner.send("/staff")
@@ -37,7 +37,7 @@ async def test_owner_lists_the_staff_and_changes_a_role(
     assert owner.last_text() == (
         "<b>The agency's staff</b> (2)\n"
         "• Alice: counselor\n"
-        "• Bo &lt;Li&gt;: finance, standard not accepted yet\n"
+        "• Bo &lt;Li&gt;: finance\n"
         "Choose a member to change their role or access."
     )
     assert owner.last_buttons() == ["Alice (counselor)", "Bo <Li> (finance)"]  # buttons are plain text
@@ -51,6 +51,7 @@ async def test_owner_lists_the_staff_and_changes_a_role(
         "Make manager",
         "Make customer service",
         "Make finance",
+        "Make team lead",
         "Deactivate",
         "« Back to the list",
     ]
@@ -111,7 +112,7 @@ async def test_a_manager_manages_counselors_but_not_owners_managers_or_themselve
     await alice.send("/staff")
     await alice.click("Bo (counselor)")
     # Only the roles a manager may give, and access.
-    assert alice.last_buttons() == ["Make customer service", "Deactivate", "« Back to the list"]
+    assert alice.last_buttons() == ["Make customer service", "Make team lead", "Deactivate", "« Back to the list"]
     await alice.click("« Back to the list")
     await alice.click("Olga (owner)")
     assert alice.last_buttons() == ["« Back to the list"]
@@ -148,7 +149,6 @@ async def test_forged_and_stale_buttons(
         button(StaffAction.OPEN, bo.account_id),
         button(StaffAction.DEACTIVATE, bo.account_id),
         button(StaffAction.ROLE, bo.account_id, "owner"),
-        "standard:1",
     ]:
         calls = await client.press(data)
         assert [type(c) for c in calls] == [AnswerCallbackQuery]

@@ -176,12 +176,10 @@ async def test_staff_members(database: Database, clock: FakeClock) -> None:
     async with database.unit_of_work() as uow:
         account = await uow.accounts.create("telegram", "1001", locale="en", now=clock.now())
         await uow.staff.add(account.id, role="counselor", display_name="Mei", now=clock.now())
-        await uow.staff.acknowledge_standard(account.id, clock.now())
         await uow.staff.set_role(account.id, "manager")
     async with database.unit_of_work() as uow:
         member = await uow.staff.require(account.id)
         assert (member.role, member.display_name, member.active) == ("manager", "Mei", True)
-        assert member.standard_acknowledged_at == clock.now()
         assert await uow.staff.list(role="manager") == [member]
         await uow.staff.set_active(account.id, False)
         assert await uow.staff.list() == []

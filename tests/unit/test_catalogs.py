@@ -33,7 +33,7 @@ COUNT_PLACEHOLDERS = frozenset(
     {"count", "n", "number", "total", "days", "hours", "minutes", "attempts", "length", "limit", "minimum", "max"}
 )
 # Words after a count that read the same for one and for many.
-INVARIANT_AFTER = frozenset({"of", "or", "and", "to", "more", "cm", "d"})
+INVARIANT_AFTER = frozenset({"of", "or", "and", "to", "more", "cm", "d", "min"})
 COUNTED = re.compile(r"\{(?P<name>[a-z_][a-z0-9_]*)\}(?P<after> [A-Za-z]+)?")
 PLURAL_FORMS = {
     "en": (2, "(n != 1)"),

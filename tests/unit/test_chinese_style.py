@@ -27,7 +27,7 @@ STAND_IN = "某"  # what a placeholder reads as when its neighbours are checked
 PLACEHOLDER = re.compile(r"\{[a-z_][a-z0-9_]*\}")
 TAG = re.compile(r"</?[a-z]+(?: [^>]*)?>")
 # A /command with the example arguments typed after it ("/setprice premium 3 459.00") is what a person types.
-COMMAND = re.compile(r"/[a-z_]+(?: [A-Za-z0-9.%\[\]]+)*")
+COMMAND = re.compile(r"/[a-z_]+(?: [A-Za-z0-9.%\[\]-]+)*")
 ENTITY = re.compile(r"&[a-z]+;")
 # What a person types or reads as code: <code>...</code>, a reference such as #ab12cd34.
 CODE = re.compile(r"<code>.*?</code>|#[0-9a-f]{8}\b", re.DOTALL)

@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Self
 from uuid import UUID
 
 from domain.delivery import OutboundMessage
@@ -42,6 +41,7 @@ from domain.staff import parse_role
 from handlers.services.feature import FeatureService
 from handlers.services.handoff.outcomes import AlertEdit, Ask, Asking, Waiting
 from handlers.services.membership.priority import queue_order
+from handlers.services.personnel.training import cleared_members
 from handlers.services.staff_access import Actor
 from handlers.views.handoff import messages
 from storage.repositories.delivery import cancel, schedule
@@ -53,11 +53,6 @@ QUEUE_LIMIT = 20
 
 @dataclass
 class HandoffRequests(FeatureService):
-    @classmethod
-    def beside(cls, service: FeatureService) -> Self:
-        """The desk in another feature's unit of work (its complaint or low rating hands the client over)."""
-        return cls(uow=service.uow, settings=service.settings, clock=service.clock, i18n=service.i18n)
-
     @property
     def timing(self) -> Timing:
         return Timing(self.settings.handoff_claim_minutes, self.settings.handoff_escalation_minutes)
@@ -88,12 +83,12 @@ class HandoffRequests(FeatureService):
 
     async def staff_on_duty(self) -> list[StaffOnDuty]:
         found = []
-        for member in await self.uow.staff.list():
+        members = await self.uow.staff.list()
+        trained = await cleared_members(self.uow, [member.account_id for member in members], now=self.now())
+        for member in members:
             role = parse_role(member.role)
             if role is not None:
-                found.append(
-                    StaffOnDuty(member.account_id, role, member.active, member.standard_acknowledged_at is not None)
-                )
+                found.append(StaffOnDuty(member.account_id, role, member.active, member.account_id in trained))
         return found
 
     # --- opening and escalating -------------------------------------------------------------------------

@@ -38,12 +38,14 @@ from domain.matching.learning import AnswerKind, RankingChoices
 from domain.matching.model import MatchPreferences, Suggestion
 from domain.membership.schedule import entitlements
 from domain.pipeline import Stage
+from domain.reports.pilots import Flag, suggestions_per_day
 from handlers.services.feature import FeatureService
 from handlers.services.handoff.requests import HandoffRequests
 from handlers.services.matching.hidden import hidden_from_suggestions
 from handlers.services.matching.learning import head, learn, rerank
 from handlers.services.notifier import can_receive
 from handlers.services.quality import ComplaintDesk
+from handlers.services.reports.pilots import Pilots
 from handlers.views.matching import messages
 from storage.matching_source import MatchPool, load_match_profile, unreachable_among
 from storage.records import ClientProfile, Introduction, SuggestionRecord
@@ -155,7 +157,9 @@ class Matchmaker(FeatureService):
         profile = await self.uow.profiles.get(asker_id)
         if profile is None or profile.status != ACTIVE:
             return 0
-        quota = entitlements(profile.tier).suggestions_per_day  # the entitlements table, never the tier's name
+        more = await Pilots.beside(self).variant(asker_id, Flag.MORE_SUGGESTIONS, registered_at=profile.activated_at)
+        # the entitlements table, never the tier's name; a pilot of more suggestions may add a few (docs/pilots.md)
+        quota = suggestions_per_day(entitlements(profile.tier).suggestions_per_day, more)
         queued = await self.uow.suggestions.queued(asker_id)
         fresh = await self._fresh(asker_id, day, quota) if len(queued) < quota else []
         waiting = [(q.candidate_id, Source(q.source)) for q in queued]

@@ -85,7 +85,7 @@ def counselor_choice(
             callback_data=CaseButton(action=CaseAction.ASSIGN_TO, client=client_id, arg=short(member.account_id)),
         )
     _back(builder, client_id)
-    text = _("Who should look after {client}? Counselors who accepted the service standard:").format(
+    text = _("Who should look after {client}? Counselors who passed their training:").format(
         client=views.client_reference(client_id, profile)
     )
     return text, builder.as_markup()

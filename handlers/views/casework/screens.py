@@ -261,6 +261,7 @@ def action_label(action: str) -> str:
         "staff.deactivated": _("deactivated a staff member"),
         "staff.reactivated": _("reactivated a staff member"),
         "staff.standard_accepted": _("accepted the service standard"),
+        "staff.training_passed": _("passed a training module"),
         "staff.name_changed": _("changed the name clients see"),
     }
     return labels.get(action, f"<code>{quote(action)}</code>")
