@@ -7,7 +7,8 @@ from playwright.async_api import FilePayload, Page, expect
 from tests.webchat.images_for_tests import tiny_png
 
 
-async def see(page: Page, text: str, *, timeout: float = 5_000) -> None:
+async def see(page: Page, text: str, *, timeout: float | None = None) -> None:
+    """The bot's message with `text` shows (within `timeout` ms, else the conftest's guard)."""
     await expect(page.locator(".from-bot .text").filter(has_text=text).last).to_be_visible(timeout=timeout)
 
 
@@ -17,7 +18,7 @@ async def type_in(page: Page, text: str, then_see: str) -> None:
     await see(page, then_see)
 
 
-async def press(page: Page, *buttons: str, then_see: str, timeout: float = 5_000) -> None:
+async def press(page: Page, *buttons: str, then_see: str, timeout: float | None = None) -> None:
     for button in buttons:
         await page.get_by_role("button", name=button, exact=True).last.click()
     await see(page, then_see, timeout=timeout)

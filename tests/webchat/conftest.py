@@ -31,6 +31,10 @@ if TYPE_CHECKING:
     from playwright.async_api import Browser, Page, Playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
+# How long an `expect` waits before failing: a guard against hanging, not a measure. The first update of a test
+# loads the catalogs, the region book and Chinese conversion; on a loaded 2-core machine that has taken over 5 s
+# (Playwright's default).
+EXPECT_WITHIN_MS = 30_000
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -96,6 +100,9 @@ def _playwright_with_chromium() -> Callable[[], AbstractAsyncContextManager[Play
 @pytest.fixture
 async def chromium() -> AsyncIterator[Browser]:
     async with _playwright_with_chromium()() as playwright:
+        from playwright.async_api import expect
+
+        expect.set_options(timeout=EXPECT_WITHIN_MS)
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             yield browser
