@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Self
 from uuid import UUID
 from weakref import WeakKeyDictionary
 
@@ -135,11 +134,6 @@ class Pilots(FeatureService):
     """Starting, listing, comparing, rolling out and stopping pilots (`/pilots`, `/report`)."""
 
     _flags: PilotFlags | None = field(default=None, init=False, repr=False)
-
-    @classmethod
-    def beside(cls, service: FeatureService) -> Self:
-        """The pilots in another feature's unit of work (matching asks a flag while making a list)."""
-        return cls(uow=service.uow, settings=service.settings, clock=service.clock, i18n=service.i18n)
 
     @property
     def repository(self) -> PilotsRepository:
