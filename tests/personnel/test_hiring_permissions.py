@@ -6,11 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 from uuid import UUID
 
 import pytest
-from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage, TelegramMethod
 
 from domain.clock import FakeClock
 from domain.personnel.hiring import Application, Stage
@@ -22,6 +20,7 @@ from storage.database import Database
 from storage.repositories.hiring import HiringRepository
 from tests.botclient import CONVERSATION_METHODS, BotClient, RecordingSession
 from tests.staff.conftest import OWNER_ID, add_member
+from tests.staff.test_permission_matrix import said
 
 ACTOR_ID = 620_000_100
 CANDIDATE_ID = 620_000_200
@@ -107,16 +106,6 @@ def button(act: HiringAct, position_id: UUID, candidate_id: UUID, stage: Stage) 
     if act is HiringAct.STAGE:
         return HiringButton(act=act, ref=position_id.hex, stage=stage.value).pack()
     return HiringButton(act=act, ref=candidate_id.hex, stage=stage.value).pack()
-
-
-def said(calls: list[TelegramMethod[Any]]) -> list[str]:
-    texts = []
-    for call in calls:
-        if isinstance(call, SendMessage | EditMessageText):
-            texts.append(call.text or "")
-        elif isinstance(call, AnswerCallbackQuery) and call.text:
-            texts.append(call.text)
-    return texts
 
 
 @pytest.mark.parametrize(("name", "permission"), ENTRIES, ids=[name for name, _ in ENTRIES])

@@ -15,7 +15,7 @@ from uuid import uuid4
 
 import pytest
 from aiogram import Dispatcher
-from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage, TelegramMethod
+from aiogram.methods import AnswerCallbackQuery, EditMessageText, TelegramMethod
 from sqlalchemy import select
 
 import domain.personnel.training as training
@@ -31,6 +31,7 @@ from storage.models.training import TrainingAttemptRow
 from tests.botclient import BotClient
 from tests.matching.chat import deliver
 from tests.staff.conftest import OWNER_ID, add_member
+from tests.staff.test_permission_matrix import said
 
 ANNA, BO, MARY = 600_300_001, 600_300_002, 600_300_003
 NOT_STAFF = "Sorry, this is only for the agency's staff."
@@ -287,16 +288,6 @@ def actor_role(actor: str) -> Role | None:
     if actor in ("visitor", "client"):
         return None
     return Role.OWNER if actor == "admin" else Role(actor)
-
-
-def said(calls: list[TelegramMethod[Any]]) -> list[str]:
-    texts = []
-    for call in calls:
-        if isinstance(call, SendMessage | EditMessageText):
-            texts.append(call.text or "")
-        elif isinstance(call, AnswerCallbackQuery) and call.text:
-            texts.append(call.text)
-    return texts
 
 
 @pytest.mark.parametrize(("name", "permission"), ENTRIES, ids=[name for name, _ in ENTRIES])
