@@ -12,9 +12,16 @@ async def see(page: Page, text: str, *, timeout: float | None = None) -> None:
     await expect(page.locator(".from-bot .text").filter(has_text=text).last).to_be_visible(timeout=timeout)
 
 
-async def type_in(page: Page, text: str, then_see: str) -> None:
+async def send(page: Page, text: str) -> None:
+    """Type `text` and press Enter once the chat is connected (until then the page keeps what was typed and
+    sends nothing, as a person would see from the disabled Send button)."""
+    await expect(page.locator("#send")).to_be_enabled()
     await page.locator("#input").fill(text)
     await page.locator("#input").press("Enter")
+
+
+async def type_in(page: Page, text: str, then_see: str) -> None:
+    await send(page, text)
     await see(page, then_see)
 
 

@@ -7,6 +7,7 @@ from aiogram import Dispatcher
 from playwright.async_api import Page, expect
 
 from domain.clock import FakeClock
+from tests.webchat.browser_walk import send
 from tests.webchat.conftest import WebChatUrl
 
 pytestmark = pytest.mark.browser
@@ -18,15 +19,13 @@ async def test_start_pick_chinese_and_read_the_answer_in_it(
     page = browser_page
     await page.goto(await webchat_url(dp, clock=clock))
 
-    await page.locator("#input").fill("/start")
-    await page.locator("#input").press("Enter")
+    await send(page, "/start")
     await expect(page.locator(".from-bot .text").filter(has_text="Welcome to Yuelao").last).to_be_visible()
 
     await page.get_by_role("button", name="简体中文").last.click()
 
     await expect(page.locator(".from-bot .text").filter(has_text="欢迎来到月老").last).to_be_visible()
-    await page.locator("#input").fill("/help")
-    await page.locator("#input").press("Enter")
+    await send(page, "/help")
     await expect(page.locator(".from-bot .text").filter(has_text="我可以为您做这些").last).to_be_visible()
 
 
@@ -35,8 +34,7 @@ async def test_a_command_in_the_bots_message_is_sent_when_tapped(
 ) -> None:
     page = browser_page
     await page.goto(await webchat_url(dp, clock=clock))
-    await page.locator("#input").fill("/help")
-    await page.locator("#input").press("Enter")
+    await send(page, "/help")
     help_text = page.locator(".from-bot .text").filter(has_text="/mydata").last
     await expect(help_text).to_be_visible()
 

@@ -13,6 +13,7 @@ from playwright.async_api import Browser, FilePayload, Locator, Page, expect
 
 from bot.webchat import WebChatHub, create_webchat_app, create_webchat_bot, run_webchat
 from domain.clock import FakeClock
+from tests.webchat.browser_walk import send
 from tests.webchat.conftest import WebChatUrl
 from tests.webchat.images_for_tests import tiny_png
 from tests.webchat.sample_bot import DOCUMENT_BYTES, make_dispatcher
@@ -22,11 +23,6 @@ pytestmark = pytest.mark.browser
 
 def _bot_text(page: Page, text: str) -> Locator:
     return page.locator(".from-bot .text").filter(has_text=text).last
-
-
-async def _send(page: Page, text: str) -> None:
-    await page.locator("#input").fill(text)
-    await page.locator("#input").press("Enter")
 
 
 async def test_start_then_press_a_button_and_see_the_answer_and_the_edit(
@@ -56,7 +52,7 @@ async def test_an_alert_answer_opens_a_dialog_and_a_deleted_message_disappears(
 ) -> None:
     page = browser_page
     await page.goto(await webchat_url(make_dispatcher()))
-    await _send(page, "/start")
+    await send(page, "/start")
     await page.get_by_role("button", name="Alert").click()
     dialog = page.locator("#alert-dialog")
     await expect(dialog).to_be_visible()
@@ -64,7 +60,7 @@ async def test_an_alert_answer_opens_a_dialog_and_a_deleted_message_disappears(
     await dialog.get_by_role("button", name="OK").click()
     await expect(dialog).to_be_hidden()
 
-    await _send(page, "/gone")
+    await send(page, "/gone")
     await expect(_bot_text(page, "Deleted it")).to_be_visible()
     await expect(page.locator(".row").filter(has_text="This will disappear")).to_have_count(0)
 
@@ -73,7 +69,7 @@ async def test_markup_typed_by_the_user_is_shown_as_text(webchat_url: WebChatUrl
     page = browser_page
     await page.goto(await webchat_url(make_dispatcher()))
     typed = "<img src=x onerror=\"document.title='pwned'\"> <b>not bold</b>"
-    await _send(page, typed)
+    await send(page, typed)
     await expect(page.locator(".from-user .text").last).to_have_text(typed)
     await expect(_bot_text(page, "You said: <img")).to_be_visible()
     assert await page.locator(".text img, .text b").count() == 0
@@ -85,7 +81,7 @@ async def test_a_reply_keyboard_asks_for_the_phone_number_and_goes_away(
 ) -> None:
     page = browser_page
     await page.goto(await webchat_url(make_dispatcher()))
-    await _send(page, "/phone")
+    await send(page, "/phone")
     keyboard = page.locator("#reply-keyboard")
     await expect(keyboard.get_by_role("button", name="Later")).to_be_visible()
     await expect(page.locator("#input")).to_have_attribute("placeholder", "Your phone")
@@ -116,7 +112,7 @@ async def test_a_photo_goes_to_the_bot_and_a_document_comes_back_as_a_download(
         ".some(image => image.src.startsWith('blob:') && image.complete && image.naturalWidth === 64)"
     )
 
-    await _send(page, "/doc")
+    await send(page, "/doc")
     document = page.locator(".from-bot .document")
     await expect(document).to_contain_text("约会 notes.txt")
     async with page.expect_download() as downloading:
@@ -136,7 +132,7 @@ async def test_chinese_labels_and_language_and_one_user_per_browser(
         await page.goto(url)
         await expect(page.get_by_placeholder("输入消息")).to_be_visible()
         await expect(page.get_by_role("button", name="发送")).to_be_visible()
-        await _send(page, "你好，月老")
+        await send(page, "你好，月老")
         await expect(_bot_text(page, "You said: 你好，月老 (zh)")).to_be_visible()
 
         await browser_page.goto(url)
@@ -162,7 +158,7 @@ async def test_the_page_reconnects_after_the_server_comes_back(tmp_path: Path, b
     page = browser_page
     try:
         await page.goto(f"http://127.0.0.1:{port}/")
-        await _send(page, "before")
+        await send(page, "before")
         await expect(_bot_text(page, "You said: before (en)")).to_be_visible()
 
         await runner.cleanup()
@@ -173,7 +169,7 @@ async def test_the_page_reconnects_after_the_server_comes_back(tmp_path: Path, b
 
         bot, runner = await serve(port)
         await expect(banner).to_be_hidden(timeout=20_000)
-        await _send(page, "after")
+        await send(page, "after")
         await expect(_bot_text(page, "You said: after (en)")).to_be_visible()
     finally:
         await runner.cleanup()

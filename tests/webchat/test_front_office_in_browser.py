@@ -17,17 +17,11 @@ from domain.clock import SystemClock
 from domain.personnel.training import current_catalog
 from handlers.services.settings import Settings
 from storage.database import Database
-from tests.webchat.browser_walk import press, register_in_browser, see, type_in
+from tests.webchat.browser_walk import press, register_in_browser, see, send, type_in
 from tests.webchat.conftest import WebChatUrl
 
 pytestmark = pytest.mark.browser
 DELIVERED_WITHIN_MS = 15_000
-
-
-async def _say(page: Page, text: str) -> None:
-    """Type a message that the bot passes on rather than answers."""
-    await page.locator("#input").fill(text)
-    await page.locator("#input").press("Enter")
 
 
 async def _page(chromium: Browser, url: str) -> Page:
@@ -82,9 +76,9 @@ async def test_invite_claim_talk_and_audit_in_three_browsers(
     await press(counselor, "✋ Claim", then_see="You are now talking with Li Wei.")
     await see(client, "Cora from the agency is here to help you.", timeout=DELIVERED_WITHIN_MS)
 
-    await _say(client, "Can you help me with my preferences?")
+    await send(client, "Can you help me with my preferences?")
     await see(counselor, "Li Wei: Can you help me with my preferences?", timeout=DELIVERED_WITHIN_MS)
-    await _say(counselor, "Of course: open /preferences.")
+    await send(counselor, "Of course: open /preferences.")
     await see(client, "Of course: open /preferences.", timeout=DELIVERED_WITHIN_MS)
 
     await type_in(owner, "/audit", "Audit log")

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from playwright.async_api import Browser, expect
 
+from tests.webchat.browser_walk import send
 from tests.webchat.conftest import WebChatUrl
 from tests.webchat.test_keyboards_on_a_phone import _CALENDAR_ROWS, _LAYOUT_PROBLEMS, PHONES, _screens_dispatcher
 
@@ -20,8 +21,7 @@ async def test_russian_buttons_keep_their_words_whole_on_a_phone(webchat_url: We
     try:
         page = await context.new_page()
         await page.goto(url)
-        await page.locator("#input").fill("/screens ru")
-        await page.locator("#input").press("Enter")
+        await send(page, "/screens ru")
         await expect(page.locator(".from-bot .inline-keyboard")).to_have_count(4)
         assert await page.get_by_text("Целеустремлённость").count() == 1
         problems: dict[str, Any] = {}

@@ -18,6 +18,7 @@ from domain.intake import HOBBIES, PERSONALITY, STEPS, AnswerRules
 from domain.regions import region_book
 from handlers.views.dates.picker import calendar_keyboard
 from handlers.views.keyboards import question_keyboard
+from tests.webchat.browser_walk import send
 from tests.webchat.conftest import WebChatUrl
 
 pytestmark = pytest.mark.browser
@@ -107,8 +108,7 @@ async def test_buttons_keep_their_words_whole_on_a_phone(
     try:
         page = await context.new_page()
         await page.goto(url)
-        await page.locator("#input").fill(f"/screens {locale}")
-        await page.locator("#input").press("Enter")
+        await send(page, f"/screens {locale}")
         await expect(page.locator(".from-bot .inline-keyboard")).to_have_count(4)
         problems: dict[str, Any] = {}
         for phone, size in PHONES.items():

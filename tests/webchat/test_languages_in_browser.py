@@ -10,14 +10,10 @@ from aiogram import Dispatcher
 from playwright.async_api import Browser, Page, expect
 
 from domain.clock import FakeClock
+from tests.webchat.browser_walk import send
 from tests.webchat.conftest import WebChatUrl
 
 pytestmark = pytest.mark.browser
-
-
-async def _send(page: Page, text: str) -> None:
-    await page.locator("#input").fill(text)
-    await page.locator("#input").press("Enter")
 
 
 async def test_a_traditional_chinese_browser_sees_traditional_labels(
@@ -47,7 +43,7 @@ async def test_choosing_chinese_in_the_chat_relabels_the_page(
     page = browser_page
     await page.goto(await webchat_url(dp, clock=clock))
     await expect(page.locator("#status")).to_have_text("online")
-    await _send(page, "/start")
+    await send(page, "/start")
     await expect(page.locator(".from-bot .text").filter(has_text="Welcome to Yuelao").last).to_be_visible()
     await expect(page.locator(".from-bot .meta").last).to_have_text(re.compile("[AP]M"))
 
@@ -59,7 +55,7 @@ async def test_choosing_chinese_in_the_chat_relabels_the_page(
     await expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
     await expect(page.locator(".from-bot .meta").last).not_to_have_text(re.compile("[AP]M"))
 
-    await _send(page, "/language")
+    await send(page, "/language")
     await page.get_by_role("button", name="Русский").last.click()
 
     await expect(page.get_by_role("button", name="Отправить")).to_be_visible()
