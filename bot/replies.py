@@ -8,8 +8,10 @@ would give (a Message with a provisional, negative message_id; True), built loca
 Just before the commit (`RepliesToOutbox`, inside the unit of work) every sendMessage/sendPhoto/sendDocument
 becomes an outbox row in the same transaction, sealed like every row and claimed by this process (`sending`,
 its claim token, a lease), so the worker leaves it alone while we send it. A chat that still has earlier
-replies waiting in the outbox (one that failed earlier) gets its rows `pending` instead: the worker sends
-them after those, in order.
+replies waiting in the outbox (another instance's, for the person's previous update; one that failed
+earlier) gets its rows `pending` instead: after the commit we wait up to `WAIT_FOR_EARLIER` for those to go
+and then send ours ourselves, in order (`OutboxRepository.take_over_reply`); else the worker sends them
+after those.
 Edits, callback answers and chat actions get no row: replayed after a crash they would be too late.
 
 After the commit (`RepliesAfterCommit`, outside the unit of work) the calls go out in order, each through the
@@ -20,7 +22,9 @@ before that lets the worker send it again once its lease ran out. A row whose se
 5xx, 429, 403) is recorded exactly as the worker records it (`OutcomeRecorder`: retry later honouring
 retry_after, parked, or unreachable) and the chat's later rows of the update are given to the worker, so
 nothing overtakes it.
-If the process dies, the lease runs out and the worker sends what is left (at least once, like every
+While the process lives it renews the leases of the rows it holds (sent and not deleted yet, or waiting for
+their chat's turn in the limiter; bot/delivery/leases.py), so no worker takes them over however long that
+takes. If the process dies, the lease runs out and the worker sends what is left (at least once, like every
 outbox message). If the handler raised, nothing kept is sent; the error handler, which runs after this
 middleware, sends directly.
 
@@ -48,9 +52,11 @@ from aiogram.types import TelegramObject, User
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.api_results import build_result
+from bot.delivery.leases import HeldLeases
 from bot.delivery.limiter import ChatRateLimiter, is_counted, outbox_request
 from bot.delivery.sender import classify
 from bot.delivery.worker import LEASE_MARGIN, OutcomeRecorder
+from domain.clock import Clock
 from domain.delivery import ChatAddress, RecordedCall
 from domain.identity import Channel
 from domain.retry import FailureKind, RetryPolicy
@@ -58,7 +64,7 @@ from handlers.services.operations import UnreachableCallback
 from handlers.views.outbound import recorded_call
 from storage.database import Database
 from storage.errors import StorageError
-from storage.repositories.delivery import ClaimedMessage, OutboxRepository
+from storage.repositories.delivery import ClaimedMessage, OutboxRepository, TakeOver
 from storage.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
@@ -69,6 +75,9 @@ log = logging.getLogger("yuelao.replies")
 REPLY_LEASE = timedelta(minutes=2)  # how long the worker leaves a reply's row to us (the worker's lease)
 REQUEST_TIMEOUT = 30  # seconds for one Bot API call after the commit
 FORGET_AFTER = 0.05  # seconds a sent reply's row waits for the next update's transaction before its own
+WAIT_FOR_EARLIER = 5.0  # seconds a reply queued behind an earlier one waits to be sent by us before the worker's
+EARLIER_POLLS = (0.05, 0.1, 0.2, 0.4)  # seconds between looks whether the earlier reply went (then every 0.4 s)
+FORGET_AGAIN_AFTER = 5.0  # seconds before deleting sent replies' rows again after a failure (their leases are kept)
 READ_ONLY_PREFIX = "Get"  # GetFile, GetMe, GetChat...: answered now, nothing to keep for later
 
 
@@ -112,11 +121,20 @@ class UpdateReplies:
             if chat not in accounts:
                 accounts[chat] = await uow.accounts.id_of_external(chat.channel.value, str(chat.chat_id))
             kept.account_id = accounts[chat]
-            kept.lease_until = now + self.buffer.lease
+            kept.lease_until = now + self.buffer.leases.lease
             kept.chat, kept.call = chat, call
             kept.row_id, kept.leased = await outbox.add_reply(
                 chat, call, now=now, account_id=kept.account_id, lease=(self.buffer.token, kept.lease_until)
             )
+
+    def committed(self) -> None:
+        """The update's transaction committed: its rows to send now are held (renewed) until they are sent and
+        deleted, and the earlier replies' rows it deleted are let go."""
+        leases = self.buffer.leases
+        leases.drop(self.forgetting)
+        for kept in self.kept:
+            if kept.row_id is not None and kept.leased and kept.lease_until is not None:
+                leases.hold([kept.row_id], kept.lease_until)
 
     def _address(self, method: TelegramMethod[Any]) -> ChatAddress | None:
         chat_id = getattr(method, "chat_id", None)
@@ -132,18 +150,19 @@ class SentReplies:
     """Rows of replies sent after their commit, still to delete (see the module): taken by the next update's
     transaction, or by a transaction of their own once `FORGET_AFTER` passed without one."""
 
-    def __init__(self, token: str) -> None:
-        self._token = token
+    def __init__(self, leases: HeldLeases) -> None:
+        self._leases = leases
+        self._token = leases.token
         self._waiting: list[int] = []
         self._database: Database | None = None
         self._timer: asyncio.TimerHandle | None = None
         self._flushing: set[asyncio.Task[None]] = set()
 
-    def add(self, row_ids: Iterable[int], database: Database) -> None:
+    def add(self, row_ids: Iterable[int], database: Database, *, after: float = FORGET_AFTER) -> None:
         self._waiting.extend(row_ids)
         self._database = database
         if self._waiting and self._timer is None:
-            self._timer = asyncio.get_running_loop().call_later(FORGET_AFTER, self._flush_soon)
+            self._timer = asyncio.get_running_loop().call_later(after, self._flush_soon)
 
     def take(self) -> list[int]:
         """The rows to delete in the caller's transaction; `give_back` them if it does not commit."""
@@ -178,13 +197,14 @@ class SentReplies:
         try:
             async with database.unit_of_work() as uow:
                 await OutboxRepository.of(uow).forget_sent_replies(taken, self._token)
+            self._leases.drop(taken)
         except (SQLAlchemyError, OSError, StorageError) as exc:
             log.warning(
                 "%d replies sent, but deleting their rows failed (%s); tried again later",
                 len(taken),
                 type(exc).__name__,
             )
-            self._waiting.extend(taken)
+            self.add(taken, database, after=FORGET_AGAIN_AFTER)
 
 
 class ReplyBuffer(BaseRequestMiddleware):
@@ -195,8 +215,8 @@ class ReplyBuffer(BaseRequestMiddleware):
         self.limiter: ChatRateLimiter | None = None  # the outbox's, once the Background started
         self.policy = RetryPolicy()
         self.on_unreachable: UnreachableCallback | None = None
-        self.lease = REPLY_LEASE
-        self.sent = SentReplies(self.token)
+        self.leases = HeldLeases(self.token, REPLY_LEASE)  # the rows of replies not sent or not deleted yet
+        self.sent = SentReplies(self.leases)
         self._provisional = itertools.count(-1, -1)
 
     def __call__(  # not async: a call let through is awaited by the caller, with no frame of ours around it
@@ -249,8 +269,16 @@ def configure(
     buffer.limiter = limiter
     buffer.policy = policy or RetryPolicy()
     buffer.on_unreachable = on_unreachable
-    buffer.lease = lease
+    buffer.leases.lease = lease
     return installed
+
+
+async def keep_leases(bot: Bot, database: Database, clock: Clock, stop: asyncio.Event) -> None:
+    """Renew the leases of `bot`'s reply rows until `stop` is set (the Background runs this on every
+    instance, leader or not)."""
+    buffer = _buffer_of(bot)
+    if buffer is not None:
+        await buffer.leases.keep(database, clock, stop)
 
 
 async def flush_sent(bot: Bot) -> None:
@@ -297,6 +325,7 @@ class RepliesAfterCommit(BaseMiddleware):
             replies.open = False
             outbox_request.reset(paced)
             _current.reset(current)
+        replies.committed()
         try:
             await _Sending(self._database, bot, replies).run()
         except Exception as exc:  # committed: the update is done; what was not sent is the worker's (leases)
@@ -347,10 +376,43 @@ class _Sending:
 
     async def run(self) -> None:
         for position, kept in enumerate(self._replies.kept):
-            if kept.row_id is not None and (not kept.leased or kept.chat in self._held):
-                continue  # the worker's: after the chat's earlier messages, or after the failed one
+            if kept.row_id is not None and kept.chat in self._held:
+                continue  # the worker's: after the failed one, or after an earlier reply that did not go
+            if kept.row_id is not None and not kept.leased and not await self._take_over(kept):
+                assert kept.chat is not None
+                self._held.add(kept.chat)
+                continue
             self._position = position
             await self._send(kept)
+
+    async def _take_over(self, kept: _Kept) -> bool:
+        """A reply queued behind an earlier unsent reply to its chat (typically another instance's, for the
+        person's previous update, still waiting for its turn): wait a little for that one to go, then send
+        this one ourselves, in order, instead of leaving it to the worker's next look. False when it stays
+        the worker's: the earlier one is still being sent after `WAIT_FOR_EARLIER`, it waits for the worker
+        itself (a retry), or the worker took this one."""
+        assert kept.row_id is not None
+        loop = asyncio.get_running_loop()
+        give_up_at = loop.time() + WAIT_FOR_EARLIER
+        polls = iter(EARLIER_POLLS)
+        leases = self._replies.buffer.leases
+        while True:
+            lease_until = self._clock.now() + leases.lease
+            try:
+                async with self._database.unit_of_work() as uow:
+                    outcome = await OutboxRepository.of(uow).take_over_reply(
+                        kept.row_id, self._token, now=self._clock.now(), lease_until=lease_until
+                    )
+            except (SQLAlchemyError, OSError, StorageError) as exc:
+                log.warning("reply %d left to the worker (%s)", kept.row_id, type(exc).__name__)
+                return False
+            if outcome is TakeOver.TAKEN:
+                kept.leased, kept.lease_until = True, lease_until
+                leases.hold([kept.row_id], lease_until)
+                return True
+            if outcome is TakeOver.WORKERS or loop.time() >= give_up_at:
+                return False
+            await asyncio.sleep(next(polls, EARLIER_POLLS[-1]))
 
     async def _hold(self, chat: ChatAddress, *, from_here: bool) -> None:
         """Give the chat's rows of this update not tried yet (and this one, `from_here`) to the worker now:
@@ -367,6 +429,7 @@ class _Sending:
         try:
             async with self._database.unit_of_work() as uow:
                 await OutboxRepository.of(uow).release(rest, self._token)
+            self._replies.buffer.leases.drop(rest)
         except (SQLAlchemyError, OSError, StorageError) as exc:
             log.warning(
                 "could not give %d replies to the worker (%s); their leases will run out", len(rest), type(exc).__name__
@@ -383,9 +446,12 @@ class _Sending:
                 await limiter.acquire(chat_id)
             if (
                 kept.chat is not None
+                and kept.row_id is not None
                 and kept.lease_until is not None
-                and (self._clock.now() >= kept.lease_until - LEASE_MARGIN)
-            ):  # waited so long that its lease is nearly over: the worker's now
+                and (
+                    self._clock.now() >= self._replies.buffer.leases.until(kept.row_id, kept.lease_until) - LEASE_MARGIN
+                )
+            ):  # its lease is nearly over (not renewed: the database was out of reach): the worker's now
                 log.warning("reply %s waited until its lease nearly ran out; left to the worker", kept.row_id)
                 await self._hold(kept.chat, from_here=True)
                 return
@@ -419,3 +485,4 @@ class _Sending:
             kept.row_id, kept.account_id, kept.chat, kept.call, 1, 0, self._token, kept.lease_until
         )
         await self._outcomes.failure(claimed, failure, self._limiter)
+        self._replies.buffer.leases.drop([kept.row_id])

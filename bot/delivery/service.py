@@ -85,6 +85,7 @@ class Background:
         self._limiters: dict[str, ChatRateLimiter] = {}
         self._counters: dict[str, RequestCounter] = {}
         self._installed_replies: set[str] = set()
+        self._renewals: list[asyncio.Task[None]] = []  # the leases of each channel's reply rows
         self._stop = asyncio.Event()
         self._leading = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -118,6 +119,11 @@ class Background:
             if self.settings.count_direct_requests:
                 counter = self._counters[channel] = RequestCounter(limiter)
                 bot.session.middleware(counter)
+            self._renewals.append(
+                asyncio.create_task(
+                    replies.keep_leases(bot, self._database, self._clock, self._stop), name=f"yuelao-{channel}-leases"
+                )
+            )
         self._task = asyncio.create_task(self._run(), name="yuelao-background")
 
     async def stop(self) -> None:
@@ -130,6 +136,8 @@ class Background:
             with contextlib.suppress(ValueError):
                 self._bots[channel].session.middleware.unregister(counter)
         self._counters.clear()
+        renewals, self._renewals = self._renewals, []
+        await asyncio.gather(*renewals)
         for channel, bot in self._bots.items():  # replies no longer paced by a limiter that is gone
             await replies.flush_sent(bot)
             if channel in self._installed_replies:

@@ -4,8 +4,10 @@ records each outcome. Only the leader runs one (see bot/delivery/service.py).
 Each message goes: claimed (state `sending`, a lease, committed) -> its chat's turn and the bot's capacity
 (`ChatRateLimiter`) -> the Bot API call -> the outcome, committed in a unit of work of its own. A process that
 dies between the call and that commit leaves the row `sending`; it is claimed again once its lease expires
-and sent a second time (at-least-once; Telegram has no idempotency key). Nothing is dropped silently: every
-message ends `sent`, `failed` (parked with its reason, for staff) or `cancelled` (its recipient blocked us).
+and sent a second time (at-least-once; Telegram has no idempotency key). While the worker lives it renews the
+leases of the rows it holds (bot/delivery/leases.py), so a row waiting for its turn is never claimed twice.
+Nothing is dropped silently: every message ends `sent`, `failed` (parked with its reason, for staff) or
+`cancelled` (its recipient blocked us).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Any
 from aiogram import Bot
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.delivery.leases import HeldLeases
 from bot.delivery.limiter import ChatRateLimiter, outbox_request
 from bot.delivery.sender import classify, sent_message_id
 from bot.delivery.waiting import wait_for_event
@@ -38,6 +41,7 @@ from storage.unit_of_work import UnitOfWork
 log = logging.getLogger("yuelao.delivery")
 
 LEASE_MARGIN = timedelta(seconds=5)  # do not start a send this close to the end of its lease (at most)
+RECORD_AGAIN_AFTER = (0.5, 1.0, 2.0, 4.0, 8.0)  # seconds between tries to write down a send that went out
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,9 @@ class DeliveryWorker:
         self._config = config or WorkerConfig()
         self._fence = fence
         self._token = uuid.uuid4().hex
+        self._leases = HeldLeases(self._token, self._config.lease)
+        self._renewing = asyncio.Event()  # set when the worker has stopped: no more renewals
+        self._renewal: asyncio.Task[None] | None = None
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self._on_the_wire: set[int] = set()
         self._not_tried: list[int] = []
@@ -115,6 +122,10 @@ class DeliveryWorker:
         """
         finished = asyncio.Event()
         self._looping = finished
+        if self._renewal is None:
+            self._renewal = asyncio.create_task(
+                self._leases.keep(self._database, self._clock, self._renewing), name="yuelao-delivery-leases"
+            )
         batch = max(1, self._config.max_in_flight // 8)
         claim_now = True
         try:
@@ -172,8 +183,14 @@ class DeliveryWorker:
                     released = await OutboxRepository.of(uow).release(not_tried, self._token)
                 log.info("delivery stopped; %d claimed messages given back", released)
             except (SQLAlchemyError, OSError, StorageError) as exc:
-                log.warning("could not give back %d claimed messages (%s); their leases will expire",
-                            len(not_tried), type(exc).__name__)
+                log.warning(
+                    "could not give back %d claimed messages (%s); their leases will expire",
+                    len(not_tried),
+                    type(exc).__name__,
+                )
+        self._renewing.set()
+        if self._renewal is not None:
+            await self._renewal
 
     # --- claiming ---------------------------------------------------------------------------------------
 
@@ -194,6 +211,7 @@ class DeliveryWorker:
             return []
 
     def _start(self, message: ClaimedMessage) -> None:
+        self._leases.hold([message.id], message.lease_until)
         task = asyncio.create_task(self._deliver(message), name=f"outbox-{message.id}")
         self._tasks[message.id] = task
         task.add_done_callback(lambda _: self._finished(message.id))
@@ -201,6 +219,7 @@ class DeliveryWorker:
     def _finished(self, message_id: int) -> None:
         self._tasks.pop(message_id, None)
         self._on_the_wire.discard(message_id)
+        self._leases.drop([message_id])
         self._wake.set()
 
     # --- one message --------------------------------------------------------------------------------------
@@ -213,7 +232,8 @@ class DeliveryWorker:
         except asyncio.CancelledError:
             self._not_tried.append(message.id)
             raise
-        if self._clock.now() >= message.lease_until - min(LEASE_MARGIN, self._config.lease / 4):
+        lease_until = self._leases.until(message.id, message.lease_until)
+        if self._clock.now() >= lease_until - min(LEASE_MARGIN, self._config.lease / 4):
             self.stats.lost_claims += 1
             log.warning("outbox %d: lease ran out before its turn; it will be claimed again", message.id)
             return
@@ -258,16 +278,31 @@ class OutcomeRecorder:
         self.stats = stats or DeliveryStats()
 
     async def success(self, message: ClaimedMessage, result: Any) -> None:
+        """Write down a send that went out. A failed write is tried again (the worker keeps the row's lease
+        meanwhile): given up, the row is sent again after its lease, once more than it should."""
         now = self._clock.now()
-        try:
-            async with self._database.unit_of_work() as uow:
-                recorded = await OutboxRepository.of(uow).mark_sent(
-                    message.id, message.claim_token, now=now, sent_message_id=sent_message_id(result)
+        for again_after in (*RECORD_AGAIN_AFTER, None):
+            try:
+                async with self._database.unit_of_work() as uow:
+                    recorded = await OutboxRepository.of(uow).mark_sent(
+                        message.id, message.claim_token, now=now, sent_message_id=sent_message_id(result)
+                    )
+                break
+            except (SQLAlchemyError, OSError, StorageError) as exc:
+                if again_after is None:
+                    log.error(
+                        "outbox %d: sent, but recording it failed (%s); it may be sent again after its lease",
+                        message.id,
+                        type(exc).__name__,
+                    )
+                    return
+                log.warning(
+                    "outbox %d: sent, but recording it failed (%s); trying again in %.1f s",
+                    message.id,
+                    type(exc).__name__,
+                    again_after,
                 )
-        except (SQLAlchemyError, OSError, StorageError) as exc:
-            log.error("outbox %d: sent, but recording it failed (%s); it may be sent again after its lease",
-                      message.id, type(exc).__name__)
-            return
+                await asyncio.sleep(again_after)
         if recorded:
             self.stats.sent += 1
             log.debug("outbox %d sent (attempt %d)", message.id, message.attempts)
@@ -288,8 +323,12 @@ class OutcomeRecorder:
             async with self._database.unit_of_work() as uow:
                 recorded = await self._apply(uow, message, decision, now)
         except (SQLAlchemyError, OSError, StorageError) as exc:
-            log.error("outbox %d: could not record %s (%s); it will be tried again after its lease",
-                      message.id, decision.outcome.value, type(exc).__name__)
+            log.error(
+                "outbox %d: could not record %s (%s); it will be tried again after its lease",
+                message.id,
+                decision.outcome.value,
+                type(exc).__name__,
+            )
             return
         if not recorded:
             self.stats.lost_claims += 1
@@ -299,12 +338,18 @@ class OutcomeRecorder:
         if decision.outcome is Outcome.RETRY:
             self.stats.retried += 1
             assert decision.retry_at is not None
-            log.info("outbox %d: %s; retry in %.1f s (attempt %d)", message.id, decision.reason,
-                     (decision.retry_at - now).total_seconds(), message.attempts)
+            log.info(
+                "outbox %d: %s; retry in %.1f s (attempt %d)",
+                message.id,
+                decision.reason,
+                (decision.retry_at - now).total_seconds(),
+                message.attempts,
+            )
         elif decision.outcome is Outcome.PARK:
             self.stats.parked += 1
-            log.warning("outbox %d parked as failed after %d attempts: %s", message.id, message.attempts,
-                        decision.reason)
+            log.warning(
+                "outbox %d parked as failed after %d attempts: %s", message.id, message.attempts, decision.reason
+            )
 
     async def _apply(self, uow: UnitOfWork, message: ClaimedMessage, decision: Decision, now: Any) -> bool:
         outbox = OutboxRepository.of(uow)
@@ -330,8 +375,12 @@ class OutcomeRecorder:
                 log.info("outbox %d: account not marked unreachable (%s)", message.id, type(exc).__name__)
         self.stats.unreachable += 1
         self.stats.cancelled += cancelled
-        log.warning("outbox %d: recipient unreachable (%s); %d pending messages to the chat cancelled",
-                    message.id, decision.reason, cancelled)
+        log.warning(
+            "outbox %d: recipient unreachable (%s); %d pending messages to the chat cancelled",
+            message.id,
+            decision.reason,
+            cancelled,
+        )
         if self._on_unreachable is not None:
             event = RecipientUnreachable(message.id, message.account_id, message.chat.channel.value, cancelled)
             try:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import Enum
 from functools import cache
 from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID, uuid4
@@ -157,6 +158,14 @@ class LeaderFence:
             PG_LOCKS.c.pid == self.pid,
             PG_LOCKS.c.granted,
         )
+
+
+class TakeOver(Enum):
+    """What became of a reply queued behind an earlier one when its sender tried to take it back."""
+
+    TAKEN = "taken"  # nothing earlier waits any more: it is the caller's to send now
+    WAITING = "waiting"  # an earlier reply to the chat is being sent by another process
+    WORKERS = "workers"  # the worker's: it claimed it, or an earlier reply waits for the worker (a retry)
 
 
 @dataclass(frozen=True)
@@ -375,6 +384,36 @@ class OutboxRepository(Repository):
             self._session.info[ENQUEUED] = True
         return cast(int, row.id), leased
 
+    async def take_over_reply(self, message_id: int, token: str, *, now: datetime, lease_until: datetime) -> TakeOver:
+        """Claim a reply that `add_reply` queued (`pending`) behind an earlier unsent reply to its chat, once no
+        such reply is left (another instance's, sent since; see bot/replies.py): the process that made it
+        sends it itself instead of leaving it to the worker's next look."""
+        row, earlier = OutboxMessageRow, aliased(OutboxMessageRow)
+        before = (
+            earlier.chat_index == row.chat_index,
+            earlier.id < row.id,
+            earlier.reply.is_(True),
+            earlier.not_before <= now,
+        )
+        not_ours = or_(
+            earlier.state != DeliveryState.SENDING, earlier.claim_token.is_(None), earlier.claim_token != token
+        )
+        blocked = select(literal(1)).where(*before, earlier.state.in_(ACTIVE_STATES), not_ours).exists()
+        taken = await self._session.scalar(
+            update(row)
+            .where(row.id == message_id, row.reply.is_(True), row.state == DeliveryState.PENDING, ~blocked)
+            .values(state=DeliveryState.SENDING, claim_token=token, lease_until=lease_until, attempts=row.attempts + 1)
+            .returning(row.id)
+            .execution_options(synchronize_session=False)
+        )
+        if taken is not None:
+            return TakeOver.TAKEN
+        behind_a_retry = select(literal(1)).where(*before, earlier.state == DeliveryState.PENDING).exists()
+        still_ours = await self._session.scalar(
+            select(~behind_a_retry).where(row.id == message_id, row.state == DeliveryState.PENDING)
+        )
+        return TakeOver.WAITING if still_ours else TakeOver.WORKERS
+
     async def forget_sent_replies(self, message_ids: Sequence[int], token: str) -> int:
         """Replies sent right after their commit: their rows are deleted (a reply's row insures it until it is
         sent; keeping its content afterwards would only keep personal data longer)."""
@@ -530,6 +569,24 @@ class OutboxRepository(Repository):
             )
             .execution_options(synchronize_session=False)
         )
+
+    async def renew(self, message_ids: Sequence[int], token: str, lease_until: datetime) -> list[int]:
+        """Extend the leases of rows still claimed under `token` (a live claimer keeps its rows, see
+        bot/delivery/leases.py); returns the ids renewed (the others are no longer the caller's)."""
+        if not message_ids:
+            return []
+        renewed = await self._session.scalars(
+            update(OutboxMessageRow)
+            .where(
+                OutboxMessageRow.id.in_(list(message_ids)),
+                OutboxMessageRow.claim_token == token,
+                OutboxMessageRow.state == DeliveryState.SENDING,
+            )
+            .values(lease_until=lease_until)
+            .returning(OutboxMessageRow.id)
+            .execution_options(synchronize_session=False)
+        )
+        return list(renewed.all())
 
     async def cancel_chat_of(self, message_id: int, *, reason: str, now: datetime) -> int:
         """Cancel every pending message to the chat of `message_id` (its recipient blocked the bot)."""

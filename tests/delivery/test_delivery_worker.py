@@ -13,6 +13,7 @@ from datetime import timedelta
 
 import pytest
 from aiogram import Bot
+from sqlalchemy.exc import OperationalError
 
 from bot.delivery.limiter import ChatRateLimiter
 from bot.delivery.worker import DeliveryWorker, WorkerConfig
@@ -255,3 +256,31 @@ async def test_stopping_gives_back_what_was_claimed_but_not_tried(
     rest = make_worker(db, {"telegram": bot}, loop_clock)
     await deliver_everything(db, rest)
     assert api.texts_for(9) == ["9-1", "9-2", "9-3"] and api.texts_for(10) == ["10-1", "10-2", "10-3"]
+
+
+async def test_a_send_whose_outcome_cannot_be_written_at_first_is_written_later_and_never_sent_twice(
+    db: Database, api: ScriptedBotAPI, bot: Bot, loop_clock: LoopClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database refuses the "sent" of a message for longer than its lease; the worker keeps its lease and
+    writes it down once the database takes it, instead of claiming and sending the message again."""
+    account_id = await add_account(db, "101")
+    async with db.unit_of_work() as uow:
+        await enqueue(uow, ChatAddress.telegram(101), OutboundMessage("Your date is tomorrow"), account_id=account_id)
+    refusals = 3  # 0.5 + 1 + 2 s of retries: longer than the 3 s lease
+    mark_sent = OutboxRepository.mark_sent
+
+    async def refusing(self: OutboxRepository, *args: object, **kwargs: object) -> bool:
+        nonlocal refusals
+        if refusals:
+            refusals -= 1
+            raise OperationalError("UPDATE", {}, Exception("server closed the connection unexpectedly"))
+        return await mark_sent(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(OutboxRepository, "mark_sent", refusing)
+    config = WorkerConfig(lease=timedelta(seconds=3), poll_interval=0.5, request_timeout=10, stop_timeout=15)
+    worker = DeliveryWorker(db, {"telegram": bot}, {"telegram": ChatRateLimiter(LIMITS)}, loop_clock, config=config)
+
+    await deliver_everything(db, worker)  # runs past the lease while the worker retries
+
+    assert api.texts_for(101) == ["Your date is tomorrow"]
+    assert list((await states(db)).values()) == [DeliveryState.SENT] and refusals == 0

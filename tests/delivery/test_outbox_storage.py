@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
 
+from bot.delivery.leases import HeldLeases
 from domain.delivery import ChatAddress, DeliveryState, InlineButton, OutboundMessage
 from storage.database import Database
 from storage.errors import AccountDeletedError
@@ -130,6 +132,36 @@ async def test_an_expired_lease_is_claimed_again_and_the_old_claim_is_void(
         outbox = OutboxRepository.of(uow)
         assert not await outbox.mark_sent(first.id, "dead-leader", now=loop_clock.now(), sent_message_id=None)
         assert await outbox.mark_sent(first.id, "new-leader", now=loop_clock.now(), sent_message_id=None)
+
+
+async def test_a_live_claimer_renewing_its_leases_keeps_its_rows_and_lets_go_of_those_it_lost(
+    db: Database, loop_clock: LoopClock
+) -> None:
+    async with db.unit_of_work() as uow:
+        for chat in (1, 2, 3):
+            await enqueue(uow, ChatAddress.telegram(chat), text(f"to {chat}"))
+    waiting, sent, lost = await claim(db, loop_clock, token="alive")
+    leases = HeldLeases("alive", LEASE)
+    leases.hold([waiting.id, sent.id, lost.id], waiting.lease_until)
+    async with db.unit_of_work() as uow:  # one is sent and written down; one is taken over and sent by another
+        outbox = OutboxRepository.of(uow)
+        await outbox.mark_sent(sent.id, "alive", now=loop_clock.now(), sent_message_id=5)
+        await outbox.release([lost.id], "alive")
+    (taken,) = await claim(db, loop_clock, token="other")
+    async with db.unit_of_work() as uow:
+        await OutboxRepository.of(uow).mark_sent(taken.id, "other", now=loop_clock.now(), sent_message_id=6)
+
+    await asyncio.sleep((LEASE * 0.8).total_seconds())
+    renewed_at = loop_clock.now()
+    assert await leases.renew(db, loop_clock) == 1
+    await asyncio.sleep((LEASE * 0.5).total_seconds())  # past the first lease's end
+
+    assert len(leases) == 1 and leases.until(waiting.id, waiting.lease_until) >= renewed_at + LEASE
+    assert await claim(db, loop_clock, token="other") == []  # still the live claimer's
+    async with db.unit_of_work() as uow:
+        assert await OutboxRepository.of(uow).mark_sent(waiting.id, "alive", now=loop_clock.now(), sent_message_id=7)
+    async with db.unit_of_work() as uow:
+        assert [entry.state for entry in await OutboxRepository.of(uow).entries()] == [DeliveryState.SENT] * 3
 
 
 async def test_released_messages_are_pending_again_with_the_attempt_uncounted(

@@ -25,6 +25,7 @@ from aiogram.exceptions import (
 from aiogram.filters import Command
 from aiogram.methods import SendMessage, TelegramMethod
 from aiogram.types import Message
+from sqlalchemy.exc import OperationalError
 
 from bot import replies
 from bot.app import create_dispatcher
@@ -68,6 +69,7 @@ class FlakySession(RecordingSession):
         super().__init__(clock)
         self.failures: deque[Failure] = deque()
         self.arrivals: list[tuple[int, float]] = []  # (chat, loop time) of counted calls that got through
+        self.timeline: list[tuple[float, int, str]] = []  # (loop time, chat, text) of the messages that got through
 
     async def make_request(self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None) -> Any:
         if isinstance(method, SendMessage) and self.failures:
@@ -76,6 +78,8 @@ class FlakySession(RecordingSession):
         chat_id = getattr(method, "chat_id", None)
         if is_counted(method) and isinstance(chat_id, int):
             self.arrivals.append((chat_id, asyncio.get_running_loop().time()))
+        if isinstance(method, SendMessage) and isinstance(chat_id, int):
+            self.timeline.append((asyncio.get_running_loop().time(), chat_id, method.text))
         return result
 
 
@@ -201,3 +205,67 @@ async def test_replies_of_many_people_at_once_keep_within_the_limits(rig: Rig) -
     assert loop.time() - started >= 2.0  # 90 sends at under 30/s
     for person in people:
         assert rig.texts(person.chat.id) == ["reply /n x", "and more /n x"]
+
+
+async def test_a_sent_reply_whose_row_outlives_its_lease_is_not_sent_again_while_its_process_lives(
+    rig: Rig, loop_clock: LoopClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database refuses to delete the rows of two replies already sent, for longer than their lease; the
+    leader's worker runs all along. The process renews the rows' leases, so the worker never takes them."""
+    user = rig.user()
+    refusals = 3
+    forget = OutboxRepository.forget_sent_replies
+
+    async def refusing(self: OutboxRepository, message_ids: Any, token: str) -> int:
+        nonlocal refusals
+        if refusals:
+            refusals -= 1
+            raise OperationalError("DELETE", {}, Exception("database is locked"))
+        return await forget(self, message_ids, token)
+
+    monkeypatch.setattr(OutboxRepository, "forget_sent_replies", refusing)
+    stop = asyncio.Event()
+    lease = timedelta(seconds=10)
+    replies.configure(rig.bot, limiter=rig.limiter, policy=POLICY, lease=lease)
+    keeping = asyncio.create_task(replies.keep_leases(rig.bot, rig.db, loop_clock, stop))
+    delivering = asyncio.create_task(rig.worker.run())
+    try:
+        await user.send("/n 1")
+        assert [r.state for r in await rig.rows()] == [DeliveryState.SENDING] * 2
+
+        await asyncio.sleep(lease.total_seconds() * 3)  # three deletions refused, 5 s apart; leases renewed
+
+        assert rig.texts(user.chat.id) == ["reply /n 1", "and more /n 1"]  # once, not again by the worker
+        assert await rig.rows() == []  # the fourth try deleted them
+    finally:
+        stop.set()
+        await keeping
+        await rig.worker.stop()
+        await delivering
+
+
+async def test_a_reply_queued_behind_another_instances_reply_is_sent_by_its_own_instance_right_after_that_one(
+    rig: Rig, loop_clock: LoopClock, tmp_path: Path
+) -> None:
+    """One person's two updates reach two instances (a proxy's round robin): the second instance's replies
+    wait for the first instance's last reply (held by the chat's 1/s), then go out from the second instance
+    itself, in order, without the worker."""
+    other = Rig(rig.db, loop_clock, tmp_path / "other")
+    try:
+        first, second = rig.user(), other.user()
+        answering = asyncio.create_task(first.send("/n 1"))
+        while not rig.session.timeline:  # the first reply went; the second waits for the chat's turn
+            await asyncio.sleep(0.01)
+        started = asyncio.get_running_loop().time()
+
+        await second.send("/n 2")
+        await answering
+
+        timeline = sorted(rig.session.timeline + other.session.timeline)
+        assert [text for _at, _chat, text in timeline] == ["reply /n 1", "and more /n 1", "reply /n 2", "and more /n 2"]
+        assert asyncio.get_running_loop().time() - started < 3  # not the worker's next look: there is none
+        await replies.flush_sent(rig.bot)
+        await replies.flush_sent(other.bot)
+        assert await rig.rows() == []  # every reply sent right after its commit, none by a worker
+    finally:
+        await other.bot.session.close()
