@@ -35,7 +35,8 @@ at `--kill-at` of it (60 %) the leader (the instance whose /readyz says so, else
 that holds the leader lock) is killed with SIGKILL. Printed: how long until another instance held the leader
 lock, until the first scheduled job finished and the first outbox message was sent after the kill; then, once
 everything due was sent: what was lost (outbox rows never sent, due jobs never run, updates never answered) and
-doubled (the same message twice to one chat at the double; a worker-sent row's message id seen other than once).
+doubled (the same message twice to one chat at the double with no update of that person between the two;
+a worker-sent row's message id seen other than once).
 Replies caught in the crash come later through the outbox (after `DELIVERY_LEASE_SECONDS`, 10 s here): the
 clients wait for them, and their count and delay are printed.
 
@@ -49,6 +50,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import itertools
 import json
 import os
 import random
@@ -325,6 +327,7 @@ class Results:
     handled: list[Handled] = field(default_factory=list)
     redelivered: int = 0
     late: list[float] = field(default_factory=list)  # seconds a reply came after the webhook's 200
+    posted: list[tuple[int, float]] = field(default_factory=list)  # (chat, loop time) of each update, once
 
 
 class ProxyTransport(Transport):
@@ -343,6 +346,7 @@ class ProxyTransport(Transport):
         loop = asyncio.get_running_loop()
         status = 0
         first_call = len(self.api.calls)
+        self.results.posted.append((_update_chat(update), loop.time()))
         for _ in range(REDELIVERIES):
             started = loop.time()
             try:
@@ -365,11 +369,7 @@ class ProxyTransport(Transport):
         redelivery is dropped as a duplicate), or its reply waits in the outbox behind a reply of the dead
         instance to the same chat. The worker sends them when the dead instance's lease runs out: wait for that
         (a reply that never comes is counted lost by the client)."""
-        if update.message is not None:
-            chat = update.message.chat.id
-        else:
-            assert update.callback_query is not None
-            chat = update.callback_query.from_user.id
+        chat = _update_chat(update)
         calls = self.api.calls
 
         def answered() -> bool:
@@ -382,6 +382,13 @@ class ProxyTransport(Transport):
             await self.api.wait_until(answered, timeout=LEASE_SECONDS + REPLY_PATIENCE)
         if answered():
             self.results.late.append(asyncio.get_running_loop().time() - waited_from)
+
+
+def _update_chat(update: Update) -> int:
+    if update.message is not None:
+        return update.message.chat.id
+    assert update.callback_query is not None
+    return update.callback_query.from_user.id
 
 
 class LoadClient(RemoteClient):
@@ -549,8 +556,15 @@ async def leader_lock_pid(engine: AsyncEngine) -> int | None:
     return None if pid is None else int(pid)
 
 
-async def settle_and_count(engine: AsyncEngine, api: FakeBotAPI, timeout: float, since: int = 0) -> list[str]:
-    """Wait until nothing due is left to send or run, then compare the double with the database."""
+async def settle_and_count(
+    engine: AsyncEngine, api: FakeBotAPI, timeout: float, posted: list[tuple[int, float]], since: int = 0
+) -> list[str]:
+    """Wait until nothing due is left to send or run, then compare the double with the database.
+
+    The same message twice to one chat is a double only when the person sent nothing between the two (the
+    bot sent it again of itself: a crash's at-least-once window, or a lease taken over); the same question
+    asked again after the person wrote (an answer it could not take, a stale button pressed) is the
+    conversation, counted apart."""
     unfinished_sql = text(
         "SELECT (SELECT count(*) FROM outbox_messages WHERE state IN ('pending', 'sending') "
         "AND not_before <= now() AND NOT reply), "
@@ -578,21 +592,32 @@ async def settle_and_count(engine: AsyncEngine, api: FakeBotAPI, timeout: float,
     received = Counter(int(call.result["message_id"]) for call in every_send if isinstance(call.result, dict))
     sends = [call for call in api.calls[since:] if call.method in SEND_METHODS]
     missing = [mid for mid in sent_ids if received[mid] != 1]
-    contents = Counter(
-        (
+    seen: dict[tuple[str, str, str], list[float]] = {}
+    for call in sends:
+        key = (
             str(call.params.get("chat_id")),
             str(call.params.get("text") or call.params.get("caption")),
             json.dumps(call.params.get("reply_markup"), sort_keys=True),
         )
-        for call in sends
-    )
-    doubled = {key: count for key, count in contents.items() if count > 1}
+        seen.setdefault(key, []).append(call.at)
+    updates_of: dict[str, list[float]] = {}
+    for chat, at in posted:
+        updates_of.setdefault(str(chat), []).append(at)
+    doubled: dict[tuple[str, str, str], int] = {}
+    asked_again = 0
+    for key, times in seen.items():
+        for before, after in itertools.pairwise(times):
+            if any(before < at < after for at in updates_of.get(key[0], [])):
+                asked_again += 1
+            else:
+                doubled[key] = doubled.get(key, 1) + 1
     lines = [
         f"  the double received {len(sends)} sends; the database says the worker sent {len(sent_ids)} outbox "
         f"messages (all runs so far), {len(missing)} of them not received exactly once",
         f"  left unsent: {outbox_left} outbox messages, {replies_left} replies; due jobs not run: {jobs_left}; "
         f"failed outbox messages: {failed}; jobs by state: {jobs}",
-        f"  the same message twice to one chat: {sum(count - 1 for count in doubled.values())}",
+        f"  the same message twice to one chat with nothing from the person between: "
+        f"{sum(count - 1 for count in doubled.values())} (asked again after the person wrote: {asked_again})",
     ]
     for (_chat, content, _markup), count in list(doubled.items())[:5]:
         lines.append(f"    x{count}: {content[:70]!r}")
@@ -784,7 +809,7 @@ async def run_instances(
                     )
                     phase_text, throughput = phase_lines(f"{count} instance(s)", phase, instances)
                     lines.extend(phase_text)
-                    lines.extend(await settle_and_count(engine, api, timeout=LEASE_SECONDS + 20))
+                    lines.extend(await settle_and_count(engine, api, LEASE_SECONDS + 20, phase.results.posted))
                     if failover:
                         lines.extend(await failover_phase(api, proxy_url, http, instances, arguments, engine, keys))
         finally:
@@ -837,7 +862,7 @@ async def failover_phase(
         during=kill_the_leader,
     )
     phase_text, _ = phase_lines("failover run", phase, instances)
-    settle = await settle_and_count(engine, api, timeout=LEASE_SECONDS + 20, since=since)
+    settle = await settle_and_count(engine, api, LEASE_SECONDS + 20, phase.results.posted, since=since)
     stop_watching.set()
     for watcher in watchers:
         await watcher
