@@ -48,6 +48,7 @@ SIDES = tuple(side.value for side in Side)
 
 class SignupState(StrEnum):
     CONFIRMED = "confirmed"  # has a seat
+    HELD = "held"  # a priced seat kept for the client until `HOLD` runs out or they pay (then confirmed)
     WAITLISTED = "waitlisted"  # waits for a seat of their side
     CANCELLED = "cancelled"  # cancelled by the client (maybe late)
 
@@ -300,7 +301,7 @@ class SignupProblem(StrEnum):
     REGION = "region"  # another city or province
     PAUSED = "paused"  # the client's profile is not active
     NO_SIDE = "no_side"  # a per-gender room and no gender known
-    UNPAID = "unpaid"  # the client's tier pays for this event, and paying for events in the bot is not open yet
+    UNPAID = "unpaid"  # the client's tier pays for this event, and this chat has no way to pay (no provider)
 
 
 @dataclass(frozen=True)
@@ -353,9 +354,17 @@ def signup_problem(
     return fit_problem(event, client)
 
 
-def admission(capacity: Capacity, side: Side, taken: int) -> SignupState:
-    """A seat when the side has one free (`taken` seats of it are confirmed), else the waitlist."""
-    return SignupState.CONFIRMED if taken < capacity.seats(side) else SignupState.WAITLISTED
+def admission(capacity: Capacity, side: Side, taken: int, *, priced: bool = False) -> SignupState:
+    """A seat when the side has one free (`taken` seats of it are confirmed or held), else the waitlist. A
+    client who pays for the event gets the seat held until they pay (`HOLD`)."""
+    if taken >= capacity.seats(side):
+        return SignupState.WAITLISTED
+    return SignupState.HELD if priced else SignupState.CONFIRMED
+
+
+# How long a priced seat is kept for a client who has not paid yet: long enough to find a card and pass the
+# bank's check, short enough that people waiting for the seat are not kept waiting for someone who walked away.
+HOLD = timedelta(minutes=30)
 
 
 @dataclass(frozen=True)
@@ -477,6 +486,21 @@ def other_side(me: Present, everyone: Sequence[Present]) -> list[Present]:
 # --- jobs ----------------------------------------------------------------------------------------------------------
 REMINDER = "event.reminder"
 CLOSE = "event.close"  # after the door closes: who did not come is recorded as a no-show
+HOLD_EXPIRY = "event.hold"  # a held seat not paid for in time is freed
+
+
+def hold_ref(signup_hex: str, until: datetime) -> str:
+    """The hold-expiry job's reference: the sign-up and the end of its hold (a new hold is a new job)."""
+    return f"{signup_hex}:{int(until.timestamp())}"
+
+
+def parse_hold_ref(ref: str) -> tuple[str, datetime] | None:
+    signup_hex, _sep, seconds = ref.partition(":")
+    if not seconds.isdigit() or len(signup_hex) != 32:
+        return None
+    return signup_hex, datetime.fromtimestamp(int(seconds), UTC)
+
+
 REMINDER_HOURS = (24, 2)
 
 
@@ -502,13 +526,18 @@ def reminder_times(starts_at: datetime, now: datetime) -> list[tuple[int, dateti
 
 @dataclass(frozen=True)
 class Balance:
-    """The room of one event: confirmed seats and the waitlist per side."""
+    """The room of one event: confirmed seats, seats held for payment and the waitlist per side."""
 
     confirmed: Mapping[Side, int]
     waitlisted: Mapping[Side, int]
+    held: Mapping[Side, int] = field(default_factory=dict)
+
+    def taken(self, side: Side) -> int:
+        """Seats nobody else may have: confirmed, or held for someone paying."""
+        return self.confirmed.get(side, 0) + self.held.get(side, 0)
 
     def free(self, capacity: Capacity, side: Side) -> int:
-        return max(0, capacity.seats(side) - self.confirmed.get(side, 0))
+        return max(0, capacity.seats(side) - self.taken(side))
 
 
 @dataclass(frozen=True)
@@ -521,6 +550,7 @@ class RoomFigures:
     late_cancellations: int = 0
     picks: int = 0
     mutual: int = 0  # pairs who picked each other
+    paid: int = 0  # seats paid for (and not refunded)
 
 
 def mutual_pairs(picks: Collection[tuple[UUID, UUID]]) -> int:

@@ -14,17 +14,24 @@ TITLE_LIMIT = 32  # characters
 DESCRIPTION_LIMIT = 255  # characters
 PAYLOAD_LIMIT = 128  # bytes
 PAYLOAD_PREFIX = "ms1:"  # membership, payload version 1
+EVENT_PAYLOAD_PREFIX = "ev1:"  # a seat at an offline event, payload version 1
 
 
-def payload_for(order_id: UUID) -> str:
-    return PAYLOAD_PREFIX + order_id.hex
+def payload_for(order_id: UUID, prefix: str = PAYLOAD_PREFIX) -> str:
+    return prefix + order_id.hex
 
 
-def order_of(payload: str) -> UUID | None:
-    """The order an invoice payload names, or None for anything we did not make."""
-    if not payload.startswith(PAYLOAD_PREFIX) or len(payload.encode()) > PAYLOAD_LIMIT:
+def is_event_payload(payload: str) -> bool:
+    """Whether an invoice payload is for an event's seat: the payment updates are routed by it before any
+    order is read."""
+    return payload.startswith(EVENT_PAYLOAD_PREFIX)
+
+
+def order_of(payload: str, prefix: str = PAYLOAD_PREFIX) -> UUID | None:
+    """The order an invoice payload of `prefix` names, or None for anything we did not make."""
+    if not payload.startswith(prefix) or len(payload.encode()) > PAYLOAD_LIMIT:
         return None
-    text = payload[len(PAYLOAD_PREFIX) :]
+    text = payload[len(prefix) :]
     if len(text) != 32:
         return None
     try:

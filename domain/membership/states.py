@@ -38,3 +38,5 @@ REFUND_STATES = tuple(state.value for state in RefundState)
 LEDGER_KINDS = tuple(kind.value for kind in LedgerKind)
 PROMO_KINDS = ("percent", "fixed")
 TERMS = ("1", "3", "12", "engagement")
+EVENT_TERM = "event"  # an order for a seat at an offline event (its `event_id`), not a membership period
+ORDER_TERMS = (*TERMS, EVENT_TERM)

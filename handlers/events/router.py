@@ -3,21 +3,25 @@ rooms; a client sees the events that fit them and signs up or gives up their pla
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from domain.dates import zone_for
-from domain.events import PickProblem, SignupProblem
+from domain.events import PickProblem, SignupProblem, SignupState
 from domain.staff import Permission
+from handlers.events import paying
 from handlers.events.states import EditDraft, EventForm
 from handlers.journey import Conversation
+from handlers.membership.buying import channel_of
 from handlers.services.container import Services
 from handlers.services.events import Seat
 from handlers.staff_access import Allowed, refuse_the_rest
 from handlers.views import event_changes as change_views
+from handlers.views import event_payments as pay_views
 from handlers.views import events as views
+from handlers.views.event_payments import SeatPayAction, SeatPayButton
 from handlers.views.events import EventAct, EventButton, EventPick, EventRate
 
 EVENTS_PERMISSION = Permission.RECOMMEND
@@ -79,22 +83,30 @@ async def list_events(message: Message, conversation: Conversation, services: Se
         await conversation.send(*views.event_card(entry.event, entry.signup, entry.price, listing.zone))
 
 
-async def sign_up(callback: CallbackQuery, callback_data: EventButton, services: Services) -> None:
+async def sign_up(
+    callback: CallbackQuery, callback_data: EventButton, services: Services, conversation: Conversation, bot: Bot
+) -> None:
     event_id = views.event_id(callback_data)
     client = None if services.principal is None else services.principal.account_id
     if event_id is None or client is None:
         await callback.answer(views.signup_refused(SignupProblem.CANCELLED), show_alert=True)
         return
-    outcome = await services.events.sign_up(client, event_id)
-    if outcome.problem is not None or outcome.event is None or outcome.signup is None or outcome.zone is None:
+    provider = services.membership.provider(channel_of(services))
+    outcome = await services.events.sign_up(client, event_id, provider)
+    signup, event, zone = outcome.signup, outcome.event, outcome.zone
+    if outcome.problem is not None or event is None or signup is None or zone is None:
         problem = outcome.problem or SignupProblem.CANCELLED
         await callback.answer(views.signup_refused(problem), show_alert=True)
         return
     await callback.answer()
+    if signup.state is SignupState.HELD and signup.hold_until is not None:
+        price = event.spec.price_for(signup.tier)
+        assert price is not None  # held: the client pays for the event
+        await conversation.send(pay_views.held(event, signup.hold_until, price, event.currency, zone))
+        await paying.open_and_send(conversation, services, bot, event.id)
+        return
     if callback.message is not None:
-        await callback.message.answer(
-            views.signed_up(outcome.event, outcome.signup, outcome.waiting_ahead, outcome.zone)
-        )
+        await callback.message.answer(views.signed_up(event, signup, outcome.waiting_ahead, zone))
 
 
 async def cancel_place(callback: CallbackQuery, callback_data: EventButton, services: Services) -> None:
@@ -106,7 +118,8 @@ async def cancel_place(callback: CallbackQuery, callback_data: EventButton, serv
         return
     await callback.answer()
     if callback.message is not None:
-        await callback.message.answer(views.cancelled(outcome.event, outcome.late))
+        money_line = pay_views.refund_line(outcome.refund_minor, outcome.kept_minor, outcome.event.currency)
+        await callback.message.answer(views.cancelled(outcome.event, outcome.late, money_line))
 
 
 async def check_in(message: Message, command: CommandObject, services: Services) -> None:
@@ -199,6 +212,9 @@ def create_router() -> Router:
     router.callback_query.register(cancel_place, EventButton.filter(F.act == EventAct.CANCEL))
     router.callback_query.register(calendar, EventButton.filter(F.act == EventAct.CALENDAR))
     router.callback_query.register(qr_code, EventButton.filter(F.act == EventAct.QR))
+    router.callback_query.register(paying.pay, EventButton.filter(F.act == EventAct.PAY))
+    router.callback_query.register(paying.pay_test, SeatPayButton.filter(F.action == SeatPayAction.PAY_TEST))
+    router.callback_query.register(paying.fail_test, SeatPayButton.filter(F.action == SeatPayAction.FAIL_TEST))
     router.callback_query.register(pick, EventPick.filter())
     router.callback_query.register(rate, EventRate.filter())
     refuse_the_rest(router, commands=COMMAND_PERMISSIONS)

@@ -3,6 +3,8 @@ the invoice (Telegram's, or the web chat's test provider)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, LabeledPrice, Message
@@ -103,15 +105,48 @@ async def send_invoice(conversation: Conversation, services: Services, bot: Bot,
         text, markup = views.test_invoice(offer, invoice.order_id)
         await conversation.send(text, markup)
         return
-    token = services.settings.payment_provider_token
     currency = offer.quote.currency
+    await send_telegram_invoice(
+        conversation,
+        services,
+        bot,
+        TelegramInvoice(
+            provider=invoice.provider,
+            title=views.invoice_title(offer),
+            description=views.invoice_description(offer),
+            payload=invoice.payload,
+            currency=currency,
+            label=views.price_label(),
+            amount_minor=to_minor(offer.quote.total, currency),
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class TelegramInvoice:
+    """What Telegram's sendInvoice is given for one order (a membership, or a seat at an event)."""
+
+    provider: Provider
+    title: str
+    description: str
+    payload: str
+    currency: str
+    label: str
+    amount_minor: int
+
+
+async def send_telegram_invoice(
+    conversation: Conversation, services: Services, bot: Bot, invoice: TelegramInvoice
+) -> None:
+    """Telegram's invoice: Stars take no provider token, a currency takes the agency's."""
+    token = services.settings.payment_provider_token
     await bot.send_invoice(
         chat_id=conversation.chat_id,
-        title=views.invoice_title(offer),
-        description=views.invoice_description(offer),
+        title=invoice.title,
+        description=invoice.description,
         payload=invoice.payload,
-        currency=currency,
-        prices=[LabeledPrice(label=views.price_label(), amount=to_minor(offer.quote.total, currency))],
+        currency=invoice.currency,
+        prices=[LabeledPrice(label=invoice.label, amount=invoice.amount_minor)],
         provider_token="" if invoice.provider is Provider.STARS or token is None else token.get_secret_value(),
     )
 

@@ -1,5 +1,6 @@
 """Paying: Telegram's question before it charges (answered after checking the order again), the successful
-payment (credited once per charge, with a receipt), and the web chat's test provider."""
+payment (credited once per charge, with a receipt), and the web chat's test provider. A seat at an event is
+paid through the same two updates: its payload (`ev1:`) hands them to `handlers.events.paying`."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message, PreCheckoutQuery
 
 from domain.identity import Channel
-from domain.membership.invoices import PAYLOAD_PREFIX
+from domain.membership.invoices import PAYLOAD_PREFIX, is_event_payload
 from domain.membership.states import Provider
 from handlers.answers import show_in_place
+from handlers.events import paying as seat_paying
 from handlers.journey import Conversation
 from handlers.services.container import Services
 from handlers.views import membership as views
@@ -20,6 +22,9 @@ from handlers.views.membership_outcomes import CheckoutProblem, Credited, Credit
 async def pre_checkout(query: PreCheckoutQuery, services: Services) -> None:
     """Telegram waits for this answer (up to 10 seconds) before charging; a stale invoice is declined with the
     reason, which Telegram shows to the client."""
+    if is_event_payload(query.invoice_payload):
+        await seat_paying.pre_checkout(query, services)
+        return
     principal = services.principal
     problem = await services.membership.checkout_problem(
         query.invoice_payload,
@@ -47,6 +52,10 @@ async def successful_payment(message: Message, conversation: Conversation, servi
     paid = message.successful_payment
     assert paid is not None
     stars = paid.currency == "XTR"
+    if is_event_payload(paid.invoice_payload):
+        provider = Provider.STARS if stars else Provider.TELEGRAM
+        await seat_paying.successful_payment(message, conversation, services, provider=provider)
+        return
     credited = await services.membership.credit(
         paid.invoice_payload,
         conversation.account_id,

@@ -24,6 +24,7 @@ from handlers.services.casework.casework import Casework
 from handlers.services.dates.keeper import DateKeeper
 from handlers.services.dates.planner import DatePlanner
 from handlers.services.event_edits import EventEditor
+from handlers.services.event_payments import EventPayments
 from handlers.services.events import EventDesk
 from handlers.services.finance import FinanceDesk
 from handlers.services.handoff.handoffs import Handoffs
@@ -153,6 +154,11 @@ class Services:
         return EventDesk(
             uow=self.uow, settings=self.settings, clock=self.clock, i18n=self.i18n, matchmaker=self.matchmaker
         )
+
+    @cached_property
+    def event_payments(self) -> EventPayments:
+        """Paying for a seat at an event: its invoice, the check before the charge, booking the payment."""
+        return EventPayments(uow=self.uow, settings=self.settings, clock=self.clock, i18n=self.i18n)
 
     @cached_property
     def event_edits(self) -> EventEditor:

@@ -68,7 +68,8 @@ class EventEditor(FeatureService):
         )
         if isinstance(parsed, list):
             return parsed
-        seated = (await self._events.balance(event.id)).confirmed
+        balance = await self._events.balance(event.id)
+        seated = {side: balance.taken(side) for side in Side}  # a seat held for someone paying is taken too
         if room_problem(event.spec.capacity, parsed.capacity, seated):
             return [FormError(FormProblem.ROOM_TOO_SMALL, "capacity")]
         found = changes(event.spec, parsed)
@@ -92,7 +93,7 @@ class EventEditor(FeatureService):
 
     async def _tell(self, before: EventSpec, event: EventRecord, found: list[Change]) -> int:
         """Everyone with a seat or a place on the waitlist: what changed (their own price), and the button to
-        give up their place."""
+        give up their place (refunded in full when they paid)."""
         told = 0
         for signup in await self._events.signups(event.id):
             if signup.state is SignupState.CANCELLED:
@@ -102,7 +103,9 @@ class EventEditor(FeatureService):
             tier = signup.tier if profile is None or profile.tier is None else profile.tier
             if not concerns(before, event.spec, found, tier):
                 continue
-            notice = partial(change_notice, event, before, found, tier, zone)
+            paid = None if signup.payment_id is None else await self.uow.payments.get(signup.payment_id)
+            paid_minor = 0 if paid is None else paid.amount_minor - paid.refunded_minor
+            notice = partial(change_notice, event, before, found, tier, zone, paid_minor)
             key = f"event.changed:{signup.id.hex}:{self.now():%Y%m%d%H%M%S}"
             if await self.notifier.to_client(signup.client_id, notice, dedupe_key=key):
                 told += 1

@@ -1,6 +1,8 @@
 """Offline events (`services.events`): the organiser publishes one from a filled-in form and sees its room;
-a client sees the events that fit them, signs up (a seat of their side, else the waitlist) and cancels (a late
-cancellation is recorded, the longest waiting of that side is promoted and told through the outbox)."""
+a client sees the events that fit them, signs up (a seat of their side, else the waitlist; a seat they pay for
+is held for `HOLD` while they pay, `handlers.services.event_payments`) and cancels (a late cancellation is
+recorded, a paid seat given up in time is refunded, the longest waiting of that side is promoted and told
+through the outbox)."""
 
 from __future__ import annotations
 
@@ -15,10 +17,13 @@ from uuid import UUID
 
 from domain.dates import find_venue, zone_for
 from domain.event_changes import late_cancellation
+from domain.event_payments import refund_on_cancellation
 from domain.events import (
     CLOSE,
     CODE_LENGTH,
     DOOR_CLOSES,
+    HOLD,
+    HOLD_EXPIRY,
     PICKS_OPEN,
     REMINDER,
     REMINDER_HOURS,
@@ -36,6 +41,7 @@ from domain.events import (
     checkin_code,
     door_open,
     fit_problem,
+    hold_ref,
     invitation_times,
     is_late_cancellation,
     mutual_pairs,
@@ -47,9 +53,13 @@ from domain.events import (
     reminder_times,
     signup_problem,
 )
+from domain.membership.pricing import RefundRule
 from domain.membership.schedule import schedule
+from domain.membership.states import Provider, RefundState
 from handlers.services.feature import FeatureService
+from handlers.services.membership.desk import MembershipDesk
 from handlers.services.notifier import chat_of, recipient
+from handlers.views.event_payments import held_notice, hold_ended_notice
 from handlers.views.events import afterwards, called_off_notice, invitation, promoted_notice, rating_question, reminder
 from storage.records import ClientProfile, Introduction, MatchFacts
 from storage.repositories.delivery import cancel as cancel_job
@@ -136,6 +146,8 @@ class CancelOutcome:
     event: EventRecord | None
     signup: SignupRecord | None  # None: no place to give up (or it changed meanwhile)
     late: bool = False
+    refund_minor: int = 0  # a paid seat: what finance is asked to give back
+    kept_minor: int = 0  # a paid seat given up late: the fee kept
 
 
 @dataclass(frozen=True)
@@ -243,13 +255,15 @@ class EventDesk(FeatureService):
                 late_cancellations=sum(1 for s in signups if s.late_cancellation),
                 picks=len(picks),
                 mutual=mutual_pairs(picks),
+                paid=sum(1 for s in signups if s.state is SignupState.CONFIRMED and s.payment_id is not None),
             )
             summaries.append(RoomSummary(event, figures))
         return summaries
 
     async def call_off(self, reference: str) -> tuple[EventRecord | None, int]:
-        """Cancel an upcoming event by its reference: its timers stop and everyone signed up (seat or waitlist)
-        is told through the outbox. (None, 0) for no such event; (event, -1) when it was off already."""
+        """Cancel an upcoming event by its reference: its timers stop, every fee paid is refunded (finance is
+        asked) and everyone signed up (seat or waitlist) is told through the outbox. (None, 0) for no such
+        event; (event, -1) when it was off already."""
         event = await self._events.by_reference(reference)
         if event is None or self.now() >= event.spec.starts_at:
             return None, 0
@@ -260,13 +274,17 @@ class EventDesk(FeatureService):
         await cancel_job(self.uow, CLOSE, event.id.hex)
         told = 0
         for signup in await self._events.signups(event.id):
-            if signup.state is SignupState.CANCELLED:
+            # A seat given up late kept its fee for an event that now does not take place: it is given back too.
+            kept_fee = signup.late_cancellation and signup.payment_id is not None
+            if signup.state is SignupState.CANCELLED and not kept_fee:
                 continue
+            await self.uow.payments.cancel_event_orders(event.id, signup.client_id, self.now())
+            refund = await self._refund_seat(event, signup, late=False)
             profile = await self.uow.profiles.get(signup.client_id)
             zone = zone_for(None if profile is None else profile.region_code, self.settings.timezone)
             if await self.notifier.to_client(
                 signup.client_id,
-                partial(called_off_notice, event, zone),
+                partial(called_off_notice, event, zone, refund, event.currency),
                 dedupe_key=f"event.off:{signup.id.hex}",
             ):
                 told += 1
@@ -299,7 +317,9 @@ class EventDesk(FeatureService):
             shown.append(ClientEvent(event, signup, price))
         return ClientEvents(zone, shown[:LISTED])
 
-    async def sign_up(self, client_id: UUID, event_id: UUID) -> SignupOutcome:
+    async def sign_up(self, client_id: UUID, event_id: UUID, provider: Provider | None = None) -> SignupOutcome:
+        """A seat, a held seat (the client pays for it through `provider`, their chat's way to pay) or a place on
+        the waitlist; or why not."""
         profile, facts, zone = await self._client(client_id)
         event = await self._events.get(event_id)
         if event is None:
@@ -311,16 +331,26 @@ class EventDesk(FeatureService):
         problem = signup_problem(event.spec, event.state, facts, now=self.now(), already=already)
         if problem is not None:
             return SignupOutcome(problem, event, existing if already else None, zone=zone)
-        if event.spec.price_for(facts.tier) is not None:
+        priced = event.spec.price_for(facts.tier) is not None
+        if priced and provider is None:
             return SignupOutcome(SignupProblem.UNPAID, event, zone=zone)
         side = event.spec.capacity.side_of(facts.gender)
         assert side is not None  # fit_problem said so
-        signup = await self._events.sign_up(event, client_id, side=side, tier=facts.tier, now=self.now())
+        signup = await self._events.sign_up(
+            event,
+            client_id,
+            side=side,
+            tier=facts.tier,
+            now=self.now(),
+            hold_until=self._hold_until() if priced else None,
+        )
         if signup is None:  # signed up in the meantime (another instance)
             return SignupOutcome(SignupProblem.ALREADY, event, await self._events.signup_of(event_id, client_id))
         ahead = 0
         if signup.state is SignupState.CONFIRMED:
             await self._issue_code(signup)
+        if signup.state is SignupState.HELD:
+            await self._arm_hold(signup)
         if signup.state is SignupState.WAITLISTED:
             waiting = [s for s in await self._events.signups(event_id) if s.state is SignupState.WAITLISTED]
             ahead = sum(
@@ -346,18 +376,99 @@ class EventDesk(FeatureService):
         cancelled = await self._events.cancel(signup, late=late, now=self.now())
         if cancelled is None:
             return CancelOutcome(event, None)
-        if signup.state is SignupState.CONFIRMED:
+        await self.uow.payments.cancel_event_orders(event_id, client_id, self.now())
+        refund = await self._refund_seat(event, signup, late=late)
+        paid = await self._paid_minor(signup)
+        if signup.state in (SignupState.CONFIRMED, SignupState.HELD):
             await self.promote(event, signup.side)
-        return CancelOutcome(event, cancelled, late)
+        return CancelOutcome(event, cancelled, late, refund_minor=refund, kept_minor=paid - refund)
+
+    async def _paid_minor(self, signup: SignupRecord) -> int:
+        payment = None if signup.payment_id is None else await self.uow.payments.get(signup.payment_id)
+        return 0 if payment is None else payment.amount_minor - payment.refunded_minor
+
+    async def _refund_seat(self, event: EventRecord, signup: SignupRecord, *, late: bool) -> int:
+        """A paid seat given up (or an event called off): finance is asked to give back what the policy says
+        (`domain.event_payments`), through the membership's refund requests (`/refunds`); what is asked."""
+        payment = None if signup.payment_id is None else await self.uow.payments.get(signup.payment_id)
+        if payment is None:
+            return 0
+        asked = await self.uow.payments.refunds_of(payment.id)
+        if any(refund.state != RefundState.DECLINED.value for refund in asked):
+            return 0  # asked for already (a place given up, then the event called off)
+        amount = refund_on_cancellation(payment.amount_minor - payment.refunded_minor, late=late)
+        if amount > 0:
+            reason = f"{event.spec.title_en} / {event.spec.title_zh} ({event.id.hex[:8]})"
+            await MembershipDesk.beside(self).file_refund(
+                payment, reason=reason, amount_minor=amount, rule=RefundRule.FULL
+            )
+        return amount
 
     async def promote(self, event: EventRecord, side: Side) -> int:
-        """Give the free seats of `side` to those waiting longest, each told with their check-in code; how many."""
+        """Give the free seats of `side` to those waiting longest, each told; one who pays for the event gets
+        the seat held for `HOLD` and a button to pay; how many."""
         promoted = 0
-        while (seated := await self._events.promote_next(event, side, now=self.now())) is not None:
-            await self._issue_code(seated)
-            await self._tell_promoted(event, seated)
+        hold_until = self._hold_until()
+        while (
+            seated := await self._events.promote_next(event, side, now=self.now(), hold_until=hold_until)
+        ) is not None:
+            if seated.state is SignupState.HELD:
+                await self._arm_hold(seated)
+                await self._tell_held(event, seated)
+            else:
+                await self._issue_code(seated)
+                await self._tell_promoted(event, seated)
             promoted += 1
         return promoted
+
+    def _hold_until(self) -> datetime:
+        """The end of a hold starting now, in whole seconds (the hold job's reference names it)."""
+        return (self.now() + HOLD).replace(microsecond=0)
+
+    async def _arm_hold(self, signup: SignupRecord) -> None:
+        assert signup.hold_until is not None
+        await schedule_job(self.uow, HOLD_EXPIRY, hold_ref(signup.id.hex, signup.hold_until), signup.hold_until)
+
+    async def _tell_held(self, event: EventRecord, held: SignupRecord) -> None:
+        assert held.hold_until is not None
+        zone = await self._zone_of(held.client_id)
+        until: datetime = held.hold_until
+        await self.notifier.to_client(
+            held.client_id,
+            lambda: held_notice(event, until, zone),
+            dedupe_key=f"event.held:{held.id.hex}:{int(until.timestamp())}",
+        )
+
+    async def _zone_of(self, client_id: UUID) -> tzinfo:
+        profile = await self.uow.profiles.get(client_id)
+        return zone_for(None if profile is None else profile.region_code, self.settings.timezone)
+
+    async def expire_hold(self, signup_id: UUID, hold_until: datetime) -> bool:
+        """A held seat not paid for by `hold_until`: it is freed (the client told, their invoice stale) and goes
+        to the next in line. False when it was paid, given up or held again meanwhile."""
+        released = await self._events.release_hold(signup_id, hold_until, now=self.now())
+        if released is None:
+            return False
+        event = await self._events.get(released.event_id)
+        if event is None:
+            return False
+        await self.uow.payments.cancel_event_orders(event.id, released.client_id, self.now())
+        zone = await self._zone_of(released.client_id)
+        await self.notifier.to_client(
+            released.client_id,
+            lambda: hold_ended_notice(event, zone),
+            dedupe_key=f"event.hold_ended:{released.id.hex}:{int(hold_until.timestamp())}",
+        )
+        if event.state is EventState.PUBLISHED and self.now() < event.spec.starts_at:
+            await self.promote(event, released.side)
+        return True
+
+    async def seat_paid(self, signup: SignupRecord, payment_id: UUID) -> SignupRecord | None:
+        """The held seat is paid for: confirmed, with its check-in code; None when it was not held any more."""
+        confirmed = await self._events.confirm_paid(signup.id, payment_id, now=self.now())
+        if confirmed is not None:
+            await self._issue_code(confirmed)
+        return confirmed
 
     async def _tell_promoted(self, event: EventRecord, promoted: SignupRecord) -> None:
         profile = await self.uow.profiles.get(promoted.client_id)

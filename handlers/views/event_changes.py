@@ -12,6 +12,7 @@ from domain.event_changes import Change, price_changed
 from domain.events import EventSpec
 from handlers.views.dates.messages import venue_name, when
 from handlers.views.events import EventAct, EventButton, price_text
+from handlers.views.membership import minor
 from handlers.views.punctuation import labelled, listed
 from handlers.views.texts import current_locale, quote
 from storage.repositories.events import EventRecord
@@ -91,9 +92,10 @@ def edited(title: str, found: list[Change], told: int, promoted: int) -> str:
 
 
 def change_notice(
-    event_now: EventRecord, before: EventSpec, found: list[Change], tier: str, zone: tzinfo
+    event_now: EventRecord, before: EventSpec, found: list[Change], tier: str, zone: tzinfo, paid_minor: int = 0
 ) -> OutboundMessage:
-    """To a client signed up: what changed in the terms they signed up on, and the button to give up their place."""
+    """To a client signed up: what changed in the terms they signed up on, and the button to give up their place
+    (a paid seat given up now is refunded in full: `paid_minor`)."""
     spec = event_now.spec
     lines = [_("✏️ <b>{title}</b> has changed:").format(title=quote(spec.title(current_locale())))]
     if Change.TIME in found:
@@ -123,6 +125,12 @@ def change_notice(
             "like this it never counts as a late cancellation."
         ),
     ]
+    if paid_minor:
+        lines.append(
+            _("If you give it up, your payment of {amount} is refunded in full.").format(
+                amount=minor(paid_minor, event_now.currency)
+            )
+        )
     button = InlineButton(
         text=_("Cancel my place"), callback_data=EventButton(act=EventAct.CANCEL, event=event_now.id.hex).pack()
     )

@@ -34,7 +34,7 @@ from domain.events import (
 )
 from handlers.views.dates.messages import venue_name, when
 from handlers.views.keyboards import InlineKeyboardBuilder
-from handlers.views.membership import money
+from handlers.views.membership import minor, money
 from handlers.views.punctuation import labelled, listed, with_aside
 from handlers.views.texts import current_locale, quote, quote_clipped
 from storage.repositories.events import EventRecord, SignupRecord
@@ -57,6 +57,7 @@ class EventAct(StrEnum):
     CANCEL = "cancel"
     CALENDAR = "ics"
     QR = "qr"
+    PAY = "pay"  # the invoice for a seat held for the client
 
 
 class EventButton(CallbackData, prefix="ev"):
@@ -142,7 +143,12 @@ def seats_line(event: EventRecord, balance: Balance) -> str:
     sides = (Side.OPEN,) if not capacity.per_gender else (Side.MALE, Side.FEMALE)
     for side in sides:
         label = {Side.MALE: _("Men"), Side.FEMALE: _("Women"), Side.OPEN: _("Seats")}[side]
-        value = f"{balance.confirmed.get(side, 0)}/{capacity.seats(side)}"
+        value = f"{balance.taken(side)}/{capacity.seats(side)}"
+        held = balance.held.get(side, 0)
+        if held:
+            value = with_aside(
+                value, _("{count} held for payment", "{count} held for payment", held).format(count=held)
+            )
         waiting = balance.waitlisted.get(side, 0)
         if waiting:
             value = with_aside(
@@ -183,6 +189,7 @@ def rooms(summaries: Sequence[tuple[EventRecord, RoomFigures]], zone: tzinfo, no
             seats_line(event, room.balance),
         ]
         after = [
+            *([labelled(_("Paid"), room.paid)] if event.spec.prices else []),
             labelled(_("Late cancellations"), room.late_cancellations),
         ]
         if now >= event.spec.starts_at - DOOR_OPENS:
@@ -217,12 +224,15 @@ def called_off(event: EventRecord | None, told: int) -> str:
     ).format(title=title, count=told)
 
 
-def called_off_notice(event: EventRecord, zone: tzinfo) -> OutboundMessage:
-    return OutboundMessage(
-        text=_("😔 We are sorry: <b>{title}</b>, {when}, is cancelled.").format(
-            title=quote(event.spec.title(current_locale())), when=when(event.spec.starts_at, zone)
-        )
+def called_off_notice(event: EventRecord, zone: tzinfo, refund_minor: int = 0, currency: str = "") -> OutboundMessage:
+    text = _("😔 We are sorry: <b>{title}</b>, {when}, is cancelled.").format(
+        title=quote(event.spec.title(current_locale())), when=when(event.spec.starts_at, zone)
     )
+    if refund_minor:
+        text += "\n" + _(
+            "Your payment of {amount} will be refunded in full; our finance team confirms it here."
+        ).format(amount=minor(refund_minor, currency))
+    return OutboundMessage(text=text)
 
 
 # --- the client ------------------------------------------------------------------------------------------------
@@ -272,6 +282,14 @@ def event_card(
     builder = InlineKeyboardBuilder()
     if signup is None:
         builder.button(text=_("✍️ Sign up"), callback_data=EventButton(act=EventAct.SIGN_UP, event=event.id.hex))
+    elif signup.state is SignupState.HELD and signup.hold_until is not None:
+        lines.append(
+            _("🎟 A seat is held for you until {time}; pay to confirm it.").format(
+                time=signup.hold_until.astimezone(zone).strftime("%H:%M")
+            )
+        )
+        builder.button(text=_("💳 Pay"), callback_data=EventButton(act=EventAct.PAY, event=event.id.hex))
+        builder.button(text=_("Cancel my place"), callback_data=EventButton(act=EventAct.CANCEL, event=event.id.hex))
     else:
         lines.append(
             _("✅ You have a seat.") if signup.state is SignupState.CONFIRMED else _("⏳ You are on the waitlist.")
@@ -306,20 +324,23 @@ def signup_refused(problem: SignupProblem) -> str:
         SignupProblem.PAUSED: _("Your profile is paused or not finished, so you cannot sign up now."),
         SignupProblem.NO_SIDE: _("This event counts seats for men and women; please complete your profile first."),
         SignupProblem.UNPAID: _(
-            "Your membership pays for this event, and paying for events in the chat is not open yet. "
+            "This event has a fee for your membership, and this chat cannot take payments. "
             "A counselor can sign you up: /human."
         ),
     }[problem]
 
 
-def cancelled(event: EventRecord, late: bool) -> str:
+def cancelled(event: EventRecord, late: bool, money_line: str | None = None) -> str:
+    """A place given up; `money_line` says what happens to a paid seat's fee (`event_payments.refund_line`)."""
     title = quote(event.spec.title(current_locale()))
     if late:
-        return _(
+        text = _(
             "Your place at <b>{title}</b> is given up. As it is less than a day before the start, this is "
             "recorded as a late cancellation."
         ).format(title=title)
-    return _("Your place at <b>{title}</b> is given up.").format(title=title)
+    else:
+        text = _("Your place at <b>{title}</b> is given up.").format(title=title)
+    return text if money_line is None else f"{text}\n{money_line}"
 
 
 def nothing_to_cancel() -> str:

@@ -76,7 +76,8 @@ class EventRow(Base):
 
 
 class EventSignupRow(Base):
-    """One client's place at one event: a seat (`confirmed`), a place on the waitlist, or given up."""
+    """One client's place at one event: a seat (`confirmed`, or `held` while they pay), a place on the
+    waitlist, or given up."""
 
     __tablename__ = "event_signups"
     __table_args__ = (
@@ -103,6 +104,9 @@ class EventSignupRow(Base):
     cancelled_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # Paying for a seat (0024): a `held` seat is kept until `hold_until`; the payment that confirmed it.
+    hold_until: Mapped[datetime | None]
+    payment_id: Mapped[UUID | None] = mapped_column(ForeignKey("payments.id"))
 
 
 class EventPickRow(Base):

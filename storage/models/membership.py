@@ -17,7 +17,15 @@ from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, 
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.finance.accounts import CATEGORIES, SOURCES
-from domain.membership.states import LEDGER_KINDS, ORDER_STATES, PROMO_KINDS, PROVIDERS, REFUND_STATES, TERMS
+from domain.membership.states import (
+    LEDGER_KINDS,
+    ORDER_STATES,
+    ORDER_TERMS,
+    PROMO_KINDS,
+    PROVIDERS,
+    REFUND_STATES,
+    TERMS,
+)
 from storage.choices import TIERS
 from storage.crypto.codecs import TEXT
 from storage.models.base import Base, account_reference, blind_index_of, choice_check, sealed
@@ -87,12 +95,13 @@ class PromoCodeRow(Base):
 
 
 class PaymentOrderRow(Base):
-    """An invoice sent to a client: what they were quoted. Its id is the invoice payload."""
+    """An invoice sent to a client: what they were quoted. Its id is the invoice payload. A seat at an offline
+    event is an order of term `event` naming the event (`event_id`); `tier` is the tier whose price it is."""
 
     __tablename__ = "payment_orders"
     __table_args__ = (
         CheckConstraint(choice_check("tier", TIERS), name="tier"),
-        CheckConstraint(choice_check("term", TERMS), name="term"),
+        CheckConstraint(choice_check("term", ORDER_TERMS), name="term"),
         CheckConstraint(choice_check("state", ORDER_STATES), name="state"),
         CheckConstraint(
             "list_minor >= 0 AND discount_minor >= 0 AND credit_minor >= 0 AND total_minor > 0"
@@ -115,6 +124,7 @@ class PaymentOrderRow(Base):
     state: Mapped[str] = mapped_column(String(12))
     created_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
+    event_id: Mapped[UUID | None] = mapped_column(ForeignKey("events.id"), index=True)  # a seat's order (0024)
 
 
 class PaymentRow(Base):
@@ -141,6 +151,9 @@ class PaymentRow(Base):
     period_start: Mapped[datetime]
     period_end: Mapped[datetime]
     paid_at: Mapped[datetime]
+    # A seat at an offline event (0024): not a membership period, so never credited towards an upgrade nor
+    # taken back from a membership when refunded. Its period is the payment to the event's start.
+    event_id: Mapped[UUID | None] = mapped_column(ForeignKey("events.id"), index=True)
 
 
 class RefundRow(Base):

@@ -48,6 +48,8 @@ class SignupRecord:
     promoted_at: datetime | None
     cancelled_at: datetime | None
     created_at: datetime
+    hold_until: datetime | None = None  # a held seat: kept for the client until then
+    payment_id: UUID | None = None  # the payment that confirmed a priced seat
 
 
 SIGNUPS: RecordSpec[SignupRecord] = RecordSpec(EventSignupRow, SignupRecord, row_id="id")
@@ -112,6 +114,8 @@ def _signup(row: EventSignupRow) -> SignupRecord:
         promoted_at=row.promoted_at,
         cancelled_at=row.cancelled_at,
         created_at=row.created_at,
+        hold_until=row.hold_until,
+        payment_id=row.payment_id,
     )
 
 
@@ -210,9 +214,11 @@ class EventsRepository(Repository):
                 .group_by(EventSignupRow.state, EventSignupRow.side)
             )
         ).all()
-        confirmed = {Side(side): n for state, side, n in rows if state == SignupState.CONFIRMED.value}
-        waitlisted = {Side(side): n for state, side, n in rows if state == SignupState.WAITLISTED.value}
-        return Balance(confirmed, waitlisted)
+
+        def count(state: SignupState) -> dict[Side, int]:
+            return {Side(side): n for found, side, n in rows if found == state.value}
+
+        return Balance(count(SignupState.CONFIRMED), count(SignupState.WAITLISTED), count(SignupState.HELD))
 
     async def signup_of(self, event_id: UUID, client_id: UUID) -> SignupRecord | None:
         row = await self._session.scalar(
@@ -229,19 +235,28 @@ class EventsRepository(Repository):
         return None if row is None else _signup(row)
 
     async def sign_up(
-        self, event: EventRecord, client_id: UUID, *, side: Side, tier: str, now: datetime
+        self,
+        event: EventRecord,
+        client_id: UUID,
+        *,
+        side: Side,
+        tier: str,
+        now: datetime,
+        hold_until: datetime | None = None,
     ) -> SignupRecord | None:
-        """A seat of `side` when one is free, else a place on the waitlist; None when the client already has a
-        sign-up for the event (a cancelled one comes back, at the end of the line). Locks the event's row, so
-        the seats are counted by one sign-up at a time."""
+        """A seat of `side` when one is free (held until `hold_until` when given: the client pays for it),
+        else a place on the waitlist; None when the client already has a sign-up for the event (a cancelled
+        one comes back, at the end of the line). Locks the event's row, so the seats are counted by one
+        sign-up at a time."""
         locked = await self.get(event.id, lock=True)
         if locked is None:
             return None
         existing = await self.signup_of(event.id, client_id)
         if existing is not None and existing.state is not SignupState.CANCELLED:
             return None
-        taken = (await self.balance(event.id)).confirmed.get(side, 0)
-        state = admission(locked.spec.capacity, side, taken)
+        taken = (await self.balance(event.id)).taken(side)
+        state = admission(locked.spec.capacity, side, taken, priced=hold_until is not None)
+        held = hold_until if state is SignupState.HELD else None
         if existing is not None:
             await self._execute_dml(
                 update(EventSignupRow)
@@ -253,6 +268,8 @@ class EventsRepository(Repository):
                     late_cancellation=False,
                     cancelled_at=None,
                     promoted_at=None,
+                    hold_until=held,
+                    payment_id=None,
                     created_at=now,
                     updated_at=now,
                 )
@@ -268,6 +285,7 @@ class EventsRepository(Repository):
             tier=tier,
             late_cancellation=False,
             no_show=False,
+            hold_until=held,
             created_at=now,
             updated_at=now,
         )
@@ -282,14 +300,23 @@ class EventsRepository(Repository):
         changed = await self._execute_dml(
             update(EventSignupRow)
             .where(EventSignupRow.id == signup.id, EventSignupRow.state == signup.state.value)
-            .values(state=SignupState.CANCELLED.value, late_cancellation=late, cancelled_at=now, updated_at=now)
+            .values(
+                state=SignupState.CANCELLED.value,
+                late_cancellation=late,
+                hold_until=None,
+                cancelled_at=now,
+                updated_at=now,
+            )
             .execution_options(synchronize_session=False)
         )
         return await self.get_signup(signup.id) if changed == 1 else None
 
-    async def promote_next(self, event: EventRecord, side: Side, *, now: datetime) -> SignupRecord | None:
+    async def promote_next(
+        self, event: EventRecord, side: Side, *, now: datetime, hold_until: datetime | None = None
+    ) -> SignupRecord | None:
         """Give a free seat of `side` to the longest waiting of that side; None when no seat is free or no one
-        waits. Call it after `cancel` in the same transaction (the event is locked)."""
+        waits. A client whose tier (at sign-up) pays for the event gets the seat held until `hold_until`; the
+        others get it outright. Call it after `cancel` in the same transaction (the event is locked)."""
         if (await self.balance(event.id)).free(event.spec.capacity, side) == 0:
             return None
         rows = (
@@ -304,13 +331,45 @@ class EventsRepository(Repository):
         first = next_in_line([Waiting(row.id, Side(row.side), row.created_at) for row in rows], side)
         if first is None:
             return None
+        tier = next(row.tier for row in rows if row.id == first.signup_id)
+        held = hold_until if hold_until is not None and event.spec.price_for(tier) is not None else None
+        state = SignupState.CONFIRMED if held is None else SignupState.HELD
         await self._execute_dml(
             update(EventSignupRow)
             .where(EventSignupRow.id == first.signup_id, EventSignupRow.state == SignupState.WAITLISTED.value)
-            .values(state=SignupState.CONFIRMED.value, promoted_at=now, updated_at=now)
+            .values(state=state.value, hold_until=held, promoted_at=now, updated_at=now)
             .execution_options(synchronize_session=False)
         )
         return await self.get_signup(first.signup_id)
+
+    async def release_hold(self, signup_id: UUID, hold_until: datetime, *, now: datetime) -> SignupRecord | None:
+        """Free a seat whose hold ran out unpaid (the place is given up, never late); None when it was paid,
+        given up or held again meanwhile. Locks the event first, like a cancellation."""
+        signup = await self.get_signup(signup_id)
+        if signup is None:
+            return None
+        await self.get(signup.event_id, lock=True)
+        changed = await self._execute_dml(
+            update(EventSignupRow)
+            .where(
+                EventSignupRow.id == signup_id,
+                EventSignupRow.state == SignupState.HELD.value,
+                EventSignupRow.hold_until == hold_until,
+            )
+            .values(state=SignupState.CANCELLED.value, hold_until=None, cancelled_at=now, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return await self.get_signup(signup_id) if changed == 1 else None
+
+    async def confirm_paid(self, signup_id: UUID, payment_id: UUID, *, now: datetime) -> SignupRecord | None:
+        """A held seat paid for: confirmed, naming the payment; None when it was not held any more."""
+        changed = await self._execute_dml(
+            update(EventSignupRow)
+            .where(EventSignupRow.id == signup_id, EventSignupRow.state == SignupState.HELD.value)
+            .values(state=SignupState.CONFIRMED.value, hold_until=None, payment_id=payment_id, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return await self.get_signup(signup_id) if changed == 1 else None
 
     async def signups(self, event_id: UUID) -> list[SignupRecord]:
         rows = (
@@ -440,6 +499,8 @@ class EventsRepository(Repository):
                     "state": record.state.value,
                     "tier": record.tier,
                     "late_cancellation": record.late_cancellation,
+                    "held_until": None if record.hold_until is None else record.hold_until.isoformat(),
+                    "paid": record.payment_id is not None,
                     "check_in_code": await self.code_of(record),
                     "checked_in_at": None if record.checked_in_at is None else record.checked_in_at.isoformat(),
                     "no_show": record.no_show,

@@ -36,6 +36,7 @@ class Order:
     state: str
     created_at: datetime
     closed_at: datetime | None
+    event_id: UUID | None = None  # an order for a seat at this event (term `event`)
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class Payment:
     period_start: datetime
     period_end: datetime
     paid_at: datetime
+    event_id: UUID | None = None  # a seat at this event, not a membership period
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,7 @@ def _order(row: PaymentOrderRow) -> Order:
         row.state,
         row.created_at,
         row.closed_at,
+        row.event_id,
     )
 
 
@@ -106,11 +109,15 @@ class PaymentsRepository(Repository):
         price_id: int | None,
         promo_id: UUID | None,
         now: datetime,
+        event_id: UUID | None = None,
     ) -> Order:
-        """A new invoice's order; the client's earlier open orders are cancelled (their invoices go stale)."""
+        """A new invoice's order; the client's earlier open orders for the same thing (a membership, or a seat
+        at `event_id`) are cancelled (their invoices go stale). An invoice for a seat leaves an open membership
+        invoice alone, and the other way round."""
+        same = PaymentOrderRow.event_id.is_(None) if event_id is None else PaymentOrderRow.event_id == event_id
         await self._execute_dml(
             update(PaymentOrderRow)
-            .where(PaymentOrderRow.client_id == client_id, PaymentOrderRow.state == OrderState.OPEN.value)
+            .where(PaymentOrderRow.client_id == client_id, PaymentOrderRow.state == OrderState.OPEN.value, same)
             .values(state=OrderState.CANCELLED.value, closed_at=now)
         )
         row = PaymentOrderRow(
@@ -127,6 +134,7 @@ class PaymentsRepository(Repository):
             promo_id=promo_id,
             state=OrderState.OPEN.value,
             created_at=now,
+            event_id=event_id,
         )
         self._session.add(row)
         await self._session.flush()
@@ -144,6 +152,19 @@ class PaymentsRepository(Repository):
             .values(state=state.value, closed_at=now)
         )
         return changed > 0
+
+    async def cancel_event_orders(self, event_id: UUID, client_id: UUID, now: datetime) -> int:
+        """The client's open invoices for a seat at the event go stale (the hold ended, or the place was given
+        up); how many."""
+        return await self._execute_dml(
+            update(PaymentOrderRow)
+            .where(
+                PaymentOrderRow.client_id == client_id,
+                PaymentOrderRow.event_id == event_id,
+                PaymentOrderRow.state == OrderState.OPEN.value,
+            )
+            .values(state=OrderState.CANCELLED.value, closed_at=now)
+        )
 
     # --- payments -----------------------------------------------------------------------------------------
     async def by_charge(self, charge_id: str) -> Payment | None:
@@ -180,6 +201,7 @@ class PaymentsRepository(Repository):
             period_start=period_start,
             period_end=period_end,
             paid_at=now,
+            event_id=order.event_id,
         )
         PAYMENT_SPEC.apply(self._crypto, key, row, {"charge_id": charge_id, "provider_charge_id": provider_charge_id})
         try:
@@ -194,8 +216,12 @@ class PaymentsRepository(Repository):
         return None if row is None else PAYMENT_SPEC.decode(self._crypto, None, row)
 
     async def latest_of(self, client_id: UUID) -> Payment | None:
+        """The client's latest membership payment (a seat at an event is refunded through the event)."""
         row = await self._session.scalar(
-            select(PaymentRow).where(PaymentRow.client_id == client_id).order_by(PaymentRow.paid_at.desc()).limit(1)
+            select(PaymentRow)
+            .where(PaymentRow.client_id == client_id, PaymentRow.event_id.is_(None))
+            .order_by(PaymentRow.paid_at.desc())
+            .limit(1)
         )
         return None if row is None else PAYMENT_SPEC.decode(self._crypto, None, row)
 

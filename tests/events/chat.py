@@ -44,11 +44,12 @@ async def make_client(
     tier: str = "basic",
     locale: str = "en",
     name: str = "Li Wei",
+    channel: str = "telegram",
 ) -> tuple[PacedClient, UUID]:
     """A registered, active client of Shanghai (made in the database) and the person behind them."""
     clock = session.clock
     async with database.unit_of_work() as uow:
-        account, _created = await uow.accounts.get_or_create("telegram", str(user_id), locale=locale, now=clock.now())
+        account, _created = await uow.accounts.get_or_create(channel, str(user_id), locale=locale, now=clock.now())
         await uow.profiles.create(account.id, now=clock.now(), status="active")
         await uow.profiles.update(
             account.id,
@@ -59,7 +60,7 @@ async def make_client(
             region_code=region,
             tier=tier,
         )
-    return paced(dp, bot, session, error_log, user_id=user_id, language_code=locale), account.id
+    return paced(dp, bot, session, error_log, user_id=user_id, language_code=locale, channel=channel), account.id
 
 
 async def make_organiser(

@@ -15,12 +15,13 @@ from uuid import UUID
 
 from domain.handoff import Handoff, HandoffReason
 from domain.identity import Channel
-from domain.membership.invoices import order_of, payload_for
+from domain.membership.invoices import PAYLOAD_PREFIX, order_of, payload_for
 from domain.membership.money import STARS, from_minor, parse_amount, to_minor, zero
 from domain.membership.pricing import (
     PromoCode,
     PromoKind,
     PromoProblem,
+    RefundRule,
     add_months,
     normalize_code,
     promo_discount,
@@ -146,6 +147,8 @@ class MembershipDesk(FeatureService):
             return 0
         credit = zero(self.currency)
         for payment in await self.uow.payments.list_for(membership.client_id):
+            if payment.event_id is not None:  # a seat at an event: not a membership period
+                continue
             if payment.tier != membership.tier or payment.currency != self.currency or payment.period_end <= self.now():
                 continue
             paid = from_minor(payment.amount_minor - payment.refunded_minor, self.currency)
@@ -311,8 +314,9 @@ class MembershipDesk(FeatureService):
         return Delivered.DONE if done else Delivered.ALREADY
 
     # --- before Telegram charges ------------------------------------------------------------------------
-    async def _order_for(self, payload: str, client_id: UUID | None) -> Order | None:
-        order_id = order_of(payload)
+    async def order_for(self, payload: str, client_id: UUID | None, prefix: str = PAYLOAD_PREFIX) -> Order | None:
+        """The order an invoice payload of `prefix` names, when it is `client_id`'s."""
+        order_id = order_of(payload, prefix)
         order = None if order_id is None else await self.uow.payments.order(order_id)
         return order if order is not None and order.client_id == client_id else None
 
@@ -321,7 +325,7 @@ class MembershipDesk(FeatureService):
     ) -> CheckoutProblem | None:
         """Why the charge must not go ahead (None: it may). The quote is made again now: a price, a promo code
         or the client's tier that changed since the invoice makes it stale."""
-        order = await self._order_for(payload, client_id)
+        order = await self.order_for(payload, client_id)
         if order is None or client_id is None:
             return CheckoutProblem.UNKNOWN
         if order.state != OrderState.OPEN.value:
@@ -360,7 +364,7 @@ class MembershipDesk(FeatureService):
         payment problem for a counselor."""
         if await self.uow.payments.by_charge(charge_id) is not None:
             return Credited(CreditResult.DUPLICATE)
-        order = await self._order_for(payload, client_id)
+        order = await self.order_for(payload, client_id)
         if order is None or client_id is None or currency != order.currency or total_minor != order.total_minor:
             if client_id is not None:
                 await self.open_payment_problem(client_id)
@@ -371,18 +375,11 @@ class MembershipDesk(FeatureService):
         renewing = standing.membership is not None and standing.tier.code == tier.code
         start = standing.membership.expires_at if renewing and standing.membership is not None else now
         end = add_months(start, tier.months(Term(order.term)))
-        payment = await self.uow.payments.record(
-            order,
-            provider=provider.value,
-            charge_id=charge_id,
-            provider_charge_id=provider_charge_id,
-            period_start=start,
-            period_end=end,
-            now=now,
+        payment = await self.book_payment(
+            order, provider=provider, charge_id=charge_id, provider_charge_id=provider_charge_id, start=start, end=end
         )
         if payment is None:
             return Credited(CreditResult.DUPLICATE)
-        await self.uow.payments.close_order(order.id, OrderState.PAID, now)
         started = standing.membership.started_at if renewing and standing.membership is not None else now
         await self.uow.memberships.put(
             client_id, tier=tier.code, started_at=started, expires_at=end, payment_id=payment.id, now=now
@@ -397,17 +394,46 @@ class MembershipDesk(FeatureService):
                 discount_minor=order.discount_minor,
                 now=now,
             )
+        await arm_membership_jobs(self.uow, client_id, end, now=now)
+        if tier.entitlements.dedicated_counselor:
+            await self._dedicated_counselor(client_id, tier)
+        return Credited(CreditResult.CREDITED, payment, tier, end)
+
+    async def book_payment(
+        self,
+        order: Order,
+        *,
+        provider: Provider,
+        charge_id: str,
+        provider_charge_id: str | None,
+        start: datetime,
+        end: datetime,
+    ) -> Payment | None:
+        """Money received for `order`, in the books once per charge: the payment, the order closed as paid and
+        the ledger's entries (the payment, and the list price given up to a promo code or an upgrade credit).
+        None when the charge is booked already. What the money bought is the caller's (a membership period, a
+        seat at an event)."""
+        now = self.now()
+        payment = await self.uow.payments.record(
+            order,
+            provider=provider.value,
+            charge_id=charge_id,
+            provider_charge_id=provider_charge_id,
+            period_start=start,
+            period_end=end,
+            now=now,
+        )
+        if payment is None:
+            return None
+        await self.uow.payments.close_order(order.id, OrderState.PAID, now)
         ledger = self.uow.ledger
-        common = {"currency": order.currency, "now": now, "client_id": client_id, "payment_id": payment.id}
+        common = {"currency": order.currency, "now": now, "client_id": order.client_id, "payment_id": payment.id}
         await ledger.append(LedgerKind.PAYMENT, amount_minor=order.total_minor, **common)  # type: ignore[arg-type]
         if order.discount_minor:
             await ledger.append(LedgerKind.PROMO_DISCOUNT, amount_minor=-order.discount_minor, **common)  # type: ignore[arg-type]
         if order.credit_minor:
             await ledger.append(LedgerKind.UPGRADE_CREDIT, amount_minor=-order.credit_minor, **common)  # type: ignore[arg-type]
-        await arm_membership_jobs(self.uow, client_id, end, now=now)
-        if tier.entitlements.dedicated_counselor:
-            await self._dedicated_counselor(client_id, tier)
-        return Credited(CreditResult.CREDITED, payment, tier, end)
+        return payment
 
     async def _dedicated_counselor(self, client_id: UUID, tier: Tier) -> None:
         """A tier with a dedicated counselor: the client's counselor (the least loaded available one when they
@@ -430,7 +456,7 @@ class MembershipDesk(FeatureService):
         """The web chat's test provider: the same check Telegram asks for before charging, then the same
         crediting as a successful payment (its charge id made from the order, so a second press is a duplicate).
         No money moves."""
-        order = await self._order_for(payload, client_id)
+        order = await self.order_for(payload, client_id)
         if order is None:
             return CheckoutProblem.UNKNOWN
         if await self.uow.payments.by_charge(f"test-{order.id.hex}") is not None:
@@ -452,7 +478,7 @@ class MembershipDesk(FeatureService):
 
     async def cancel_invoice(self, payload: str, client_id: UUID | None) -> bool:
         """A failed (test) payment: the order is closed, nothing is charged."""
-        order = await self._order_for(payload, client_id)
+        order = await self.order_for(payload, client_id)
         return order is not None and await self.uow.payments.close_order(order.id, OrderState.CANCELLED, self.now())
 
     async def _set_profile_tier(self, client_id: UUID, tier: str) -> None:
@@ -507,19 +533,26 @@ class MembershipDesk(FeatureService):
         offer = await self.refund_offer(client_id)
         if not isinstance(offer, RefundOffer):
             return offer
-        refund = await self.uow.payments.request_refund(
+        return await self.file_refund(
             offer.payment,
             reason=reason,
             amount_minor=to_minor(offer.decision.amount, offer.payment.currency),
-            rule=offer.decision.rule.value,
-            now=self.now(),
+            rule=offer.decision.rule,
+        )
+
+    async def file_refund(self, payment: Payment, *, reason: str | None, amount_minor: int, rule: RefundRule) -> Refund:
+        """A refund request for finance's decision (`/refunds`, and a message with buttons to each finance
+        member): the client's own request, or one the agency owes (a seat at an event given up in time, an
+        event called off)."""
+        refund = await self.uow.payments.request_refund(
+            payment, reason=reason, amount_minor=amount_minor, rule=rule.value, now=self.now()
         )
         for member in await self.uow.staff.list():
             role = parse_role(member.role)
             if allows(role, Permission.RECORD_PAYMENTS):
                 await self.notifier.to_client(
                     member.account_id,
-                    lambda: views.refund_request_for_finance(refund, offer.payment),
+                    lambda: views.refund_request_for_finance(refund, payment),
                     dedupe_key=f"refund:{refund.id}:{member.account_id}",
                 )
         return refund
@@ -539,8 +572,9 @@ class MembershipDesk(FeatureService):
 
     async def decide_refund(self, refund_id: UUID, *, approve: bool, by: UUID | None) -> RefundDecided:
         """Finance's decision, once. Approved: the payment's refunded amount, a ledger entry, the membership
-        ended; a Stars payment's charge id is returned for refundStarPayment, a provider's refund is made at the
-        provider. The client hears the decision either way."""
+        ended (not for a seat at an event: that payment bought no membership period); a Stars payment's charge
+        id is returned for refundStarPayment, a provider's refund is made at the provider. The client hears the
+        decision either way."""
         refund = await self.uow.payments.refund(refund_id)
         if refund is None:
             return RefundDecided(Decided.UNKNOWN)
@@ -564,9 +598,9 @@ class MembershipDesk(FeatureService):
                 made_by=by,  # the finance member who approved it
             )
             membership = await self.uow.memberships.get(refund.client_id)
-            if membership is not None and membership.payment_id == payment.id:
+            if payment.event_id is None and membership is not None and membership.payment_id == payment.id:
                 await self._take_back(membership, payment)
-            ended = await self.uow.memberships.get(refund.client_id) is None
+            ended = payment.event_id is None and await self.uow.memberships.get(refund.client_id) is None
             if payment.provider == Provider.STARS.value:
                 charges = await self.uow.payments.charge_ids(payment.id)
                 account = await self.uow.accounts.get(refund.client_id)
