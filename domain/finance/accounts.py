@@ -40,6 +40,7 @@ class Source(StrEnum):
 
 
 SOURCES = tuple(source.value for source in Source)
+SEATS_AT_EVENTS = "@events"  # income reported beside the tiers: seats paid at offline events (no tier is named so)
 
 
 def parse_category(text: str) -> Category | None:

@@ -14,7 +14,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from babel.dates import format_skeleton
 
-from domain.finance.accounts import EXPENSE_CATEGORIES, Category
+from domain.finance.accounts import EXPENSE_CATEGORIES, SEATS_AT_EVENTS, Category
 from domain.finance.money_input import AmountProblem, currency_digits
 from domain.finance.periods import PeriodProblem
 from domain.finance.report import BudgetReport, ChannelCost
@@ -271,15 +271,18 @@ def _maybe(amount: Decimal | None, currency: str) -> str:
 
 
 def income_line(income: dict[str | None, Decimal], currency: str) -> str | None:
-    """Income of the month in all and per tier (its name in the reader's language)."""
+    """Income of the month in all and per tier (its name in the reader's language), seats at offline events
+    apart."""
     if not income:
         return None
     locale = current_locale()
     parts = [
         labelled(schedule().tier(tier).name(locale), money(amount, currency))
         for tier, amount in sorted(income.items(), key=lambda item: (item[0] is None, item[0] or ""))
-        if tier is not None
+        if tier is not None and tier != SEATS_AT_EVENTS
     ]
+    if SEATS_AT_EVENTS in income:
+        parts.append(labelled(category_name(Category.EVENTS), money(income[SEATS_AT_EVENTS], currency)))
     if None in income:
         parts.append(labelled(_("not linked to a payment"), money(income[None], currency)))
     total = sum(income.values(), Decimal(0))

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, literal, select
 
-from domain.finance.accounts import Category, Source
+from domain.finance.accounts import SEATS_AT_EVENTS, Category, Source
 from domain.finance.periods import next_month
 from domain.membership.states import LedgerKind
 from storage.models.finance import ClosedPeriodRow, ExpenseDetailRow, PeriodTotalRow
@@ -113,9 +113,11 @@ class FinanceRepository(Repository):
         return {Category(str(category)): int(amount or 0) for category, amount in result.all()}
 
     async def income_by_tier(self, currency: str, start: date, end: date) -> dict[str | None, int]:
-        """Income booked in [start, end) per tier of the payment it belongs to (None: no payment linked)."""
+        """Income booked in [start, end) per tier of the payment it belongs to (None: no payment linked;
+        `SEATS_AT_EVENTS`: seats at offline events, whatever the payer's tier)."""
+        kind = case((PaymentRow.event_id.is_not(None), literal(SEATS_AT_EVENTS)), else_=PaymentRow.tier)
         result = await self._session.execute(
-            select(PaymentRow.tier, func.sum(LedgerEntryRow.amount_minor))
+            select(kind, func.sum(LedgerEntryRow.amount_minor))
             .select_from(LedgerEntryRow)
             .outerjoin(PaymentRow, PaymentRow.id == LedgerEntryRow.payment_id)
             .where(
@@ -124,7 +126,7 @@ class FinanceRepository(Repository):
                 LedgerEntryRow.currency == currency,
                 LedgerEntryRow.category == Category.INCOME.value,
             )
-            .group_by(PaymentRow.tier)
+            .group_by(kind)
         )
         return {row[0]: int(row[1] or 0) for row in result.all()}
 

@@ -8,7 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from domain.finance.accounts import EXPENSE_CATEGORIES, Category, Source, parse_category
+from bot.i18n import create_i18n
+from domain.finance.accounts import EXPENSE_CATEGORIES, SEATS_AT_EVENTS, Category, Source, parse_category
 from domain.finance.money_input import AmountProblem, AmountRefused, parse_money
 from domain.finance.periods import (
     PeriodClosed,
@@ -28,6 +29,7 @@ from domain.finance.report import (
     channel_costs,
     split_yearly,
 )
+from handlers.views.finance import income_line
 
 
 @pytest.mark.parametrize(
@@ -194,3 +196,17 @@ def test_cost_per_client_by_channel() -> None:
     assert rows["flyers"].per_new_client == Decimal("0.00")
     # The most expensive channel per registered client comes first: the one to cut.
     assert next(row.channel for row in channel_costs(figures, "CNY")) == "douyin"
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [
+        ("en", "Income: CN¥1,077.00 (Premium member: CN¥199.00, Offline events: CN¥878.00)"),
+        ("zh", "收入：¥1,077.00（高级会员：¥199.00、线下活动：¥878.00）"),
+    ],
+)
+def test_income_from_seats_at_events_is_shown_apart_from_the_tiers(locale: str, expected: str) -> None:
+    i18n = create_i18n()
+    income = {"premium": Decimal("199.00"), SEATS_AT_EVENTS: Decimal("878.00")}
+    with i18n.context(), i18n.use_locale(locale):
+        assert income_line(income, "CNY") == expected

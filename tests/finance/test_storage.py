@@ -14,8 +14,9 @@ from sqlalchemy import delete, text, update
 from sqlalchemy.exc import DBAPIError
 
 from domain.clock import FakeClock
-from domain.finance.accounts import Category
-from domain.membership.states import LedgerKind
+from domain.events import Capacity
+from domain.finance.accounts import SEATS_AT_EVENTS, Category
+from domain.membership.states import EVENT_TERM, LedgerKind
 from storage.database import Database
 from storage.engine import create_engine
 from storage.keys import KeyMaterial
@@ -27,6 +28,7 @@ from storage.repositories.budgets import BudgetsRepository
 from storage.repositories.channels import Brought, ChannelsRepository
 from storage.repositories.finance import FinanceRepository
 from tests.db_fixtures import RawContents
+from tests.events.test_events_storage import _event
 
 NOTE = "Banner printing for the Xuhui salon, invoice 88-1207"
 RECEIPT = "AgACAgUAAxkBAAIBreceipt-file-id-77"
@@ -258,7 +260,7 @@ async def test_the_migration_fills_in_the_entries_before_it(database_url: str, k
 
 async def test_income_by_tier(database: Database, clock: FakeClock) -> None:
     async with database.unit_of_work() as uow:
-        account = await uow.accounts.create("telegram", "7799", locale="en", now=clock.now())
+        account = await uow.accounts.create("telegram", "7801", locale="en", now=clock.now())
         await uow.profiles.create(account.id, now=clock.now(), status="active")
         order = await uow.payments.open_order(
             account.id,
@@ -287,10 +289,39 @@ async def test_income_by_tier(database: Database, clock: FakeClock) -> None:
             LedgerKind.PAYMENT, currency="CNY", amount_minor=19900, now=clock.now(), payment_id=payment.id
         )
         await uow.ledger.append(LedgerKind.PAYMENT, currency="CNY", amount_minor=500, now=clock.now())
+    event = await _event(database, clock, Capacity(men=5, women=5))
+    async with database.unit_of_work() as uow:  # the same premium member pays for a seat at an event
+        seat = await uow.payments.open_order(
+            account.id,
+            tier="premium",
+            term=EVENT_TERM,
+            currency="CNY",
+            list_minor=8800,
+            discount_minor=0,
+            credit_minor=0,
+            total_minor=8800,
+            price_id=None,
+            promo_id=None,
+            now=clock.now(),
+            event_id=event.id,
+        )
+        seat_payment = await uow.payments.record(
+            seat,
+            provider="stars",
+            charge_id="charge-finance-2",
+            provider_charge_id=None,
+            period_start=clock.now(),
+            period_end=clock.now() + timedelta(days=3),
+            now=clock.now(),
+        )
+        assert seat_payment is not None
+        await uow.ledger.append(
+            LedgerKind.PAYMENT, currency="CNY", amount_minor=8800, now=clock.now(), payment_id=seat_payment.id
+        )
     month = clock.now().date().replace(day=1)
     async with database.unit_of_work(read_only=True) as uow:
         income = await FinanceRepository.of(uow).income_by_tier("CNY", month, month + timedelta(days=31))
-    assert income == {"premium": 19900, None: 500}
+    assert income == {"premium": 19900, SEATS_AT_EVENTS: 8800, None: 500}  # a seat is not premium income
 
 
 def test_finance_adds_no_way_to_change_the_ledger() -> None:
