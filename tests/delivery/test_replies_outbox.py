@@ -37,6 +37,7 @@ from handlers.services.settings import Settings
 from storage.database import Database
 from storage.repositories.delivery import OutboxEntry, OutboxRepository
 from tests.botclient import BotClient, RecordingSession, make_bot
+from tests.delivery.conftest import eventually
 from tests.delivery.virtual_time import LoopClock
 
 LIMITS = RateLimits()
@@ -254,8 +255,11 @@ async def test_a_reply_queued_behind_another_instances_reply_is_sent_by_its_own_
     try:
         first, second = rig.user(), other.user()
         answering = asyncio.create_task(first.send("/n 1"))
-        while not rig.session.timeline:  # the first reply went; the second waits for the chat's turn
-            await asyncio.sleep(0.01)
+
+        async def first_reply_sent() -> bool:  # the second one waits for the chat's turn
+            return bool(rig.session.timeline)
+
+        await eventually(first_reply_sent, within=5, step=0.01)
         started = asyncio.get_running_loop().time()
 
         await second.send("/n 2")
