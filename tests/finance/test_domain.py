@@ -207,6 +207,6 @@ def test_cost_per_client_by_channel() -> None:
 )
 def test_income_from_seats_at_events_is_shown_apart_from_the_tiers(locale: str, expected: str) -> None:
     i18n = create_i18n()
-    income = {"premium": Decimal("199.00"), SEATS_AT_EVENTS: Decimal("878.00")}
+    income: dict[str | None, Decimal] = {"premium": Decimal("199.00"), SEATS_AT_EVENTS: Decimal("878.00")}
     with i18n.context(), i18n.use_locale(locale):
         assert income_line(income, "CNY") == expected
