@@ -12,7 +12,7 @@ import math
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -287,6 +287,12 @@ class RateLimits:
     def global_window(self) -> tuple[int, float]:
         """The hard guard: at most this many sends in any window of this many seconds."""
         return max(1, math.floor(self.messages_per_second + 1e-9)), 1.0 + self.jitter
+
+    def shared_by(self, instances: int) -> RateLimits:
+        """Each instance's part when `instances` processes send for the same bot: the bot's limit is Telegram's
+        for the bot, not for each process; a chat's limits stay whole (one person's chat is served by one
+        instance at a time: its updates are handled in turn)."""
+        return replace(self, messages_per_second=self.messages_per_second / max(1, instances))
 
     def chat_interval(self, chat_id: int) -> float:
         """Seconds from the end of one send to a chat to the start of the next."""

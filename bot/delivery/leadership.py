@@ -7,6 +7,10 @@ and takes over. The leader checks its lock every `check_interval` seconds and st
 connection is gone. Between losing the lock and noticing, it can claim nothing: every claim carries a
 `LeaderFence` (the lock must be held by the leader's backend).
 
+Every instance also counts the instances (their lock connections, by application name) each time it tries or
+checks the lock, and tells `on_instances` when the number changes: the bot's sending limit is Telegram's for the
+bot, so each instance paces itself at its share (bot/delivery/service.py).
+
 SQLite: one process owns the database file, so it is the leader at once.
 """
 
@@ -15,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import text
@@ -31,6 +36,9 @@ log = logging.getLogger("yuelao.leader")
 
 LEADER_LOCK_KEY = 1_498_762_289  # "YUL1"
 APPLICATION_NAME = "yuelao-leader-lock"
+INSTANCES = text(
+    "SELECT count(*) FROM pg_stat_activity WHERE application_name = :name AND datname = current_database()"
+)
 HELD = text(
     "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 0 "
     "AND objid = :key AND objsubid = 1 AND pid = pg_backend_pid() AND granted"
@@ -59,6 +67,8 @@ class LeaderElection:
         self._check_interval = check_interval
         self._engine: AsyncEngine | None = None
         self._connection: AsyncConnection | None = None
+        self.instances = 1  # instances sharing the database, leader and standbys (as last counted)
+        self.on_instances: Callable[[int], None] | None = None  # told when that number changes
 
     async def acquire(self, stop: asyncio.Event) -> LeaderTerm | None:
         """Become the leader, waiting as long as another instance is; None when `stop` is set first."""
@@ -67,6 +77,7 @@ class LeaderElection:
         standing_by = False
         while not stop.is_set():
             fence = await self._try_lock()
+            await self._count_instances()
             if fence is not None:
                 log.info("leader lock acquired")
                 return LeaderTerm(fence)
@@ -94,6 +105,7 @@ class LeaderElection:
             if not held:
                 log.warning("leader lock no longer held; standing down")
                 return False
+            await self._count_instances()
         return True
 
     async def release(self, term: LeaderTerm) -> None:
@@ -124,6 +136,23 @@ class LeaderElection:
             log.warning("could not try the leader lock (%s)", type(exc).__name__)
             await self._discard_connection()
         return None
+
+    async def _count_instances(self) -> None:
+        """How many instances hold a lock connection now (this one included); a failed count changes nothing."""
+        connection = self._connection
+        if connection is None:
+            return
+        try:
+            counted = await connection.scalar(INSTANCES, {"name": APPLICATION_NAME})
+        except (SQLAlchemyError, OSError) as exc:
+            log.info("could not count the instances (%s)", type(exc).__name__)
+            return
+        instances = max(1, int(counted or 1))
+        if instances != self.instances:
+            log.info("%d instances share the database", instances)
+            self.instances = instances
+            if self.on_instances is not None:
+                self.on_instances(instances)
 
     async def _lock_connection(self) -> AsyncConnection:
         if self._connection is None:

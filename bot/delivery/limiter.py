@@ -63,6 +63,17 @@ class ChatRateLimiter:
         self._paused_until = 0.0
         self._turn = asyncio.Lock()
 
+    def set_limits(self, limits: RateLimits) -> None:
+        """Pace the bot at `limits` from now on (its share when several instances send for it:
+        `RateLimits.shared_by`); the sends of the last window still count. Chats keep their buckets."""
+        if limits == self.limits:
+            return
+        self.limits = limits
+        capacity = limits.global_capacity
+        self._global = AsyncLimiter(capacity, capacity * limits.global_interval)
+        count, self._window = limits.global_window
+        self._starts = deque(self._starts, maxlen=count)
+
     async def acquire(self, chat_id: int) -> None:
         """Wait until one more message to `chat_id` is within every limit, then take the capacity.
 

@@ -81,6 +81,7 @@ class Background:
             retry_interval=self.settings.leader_retry_interval,
             check_interval=self.settings.leader_check_interval,
         )
+        self._election.on_instances = self._share_limits
         self._bots: dict[str, Bot] = {}
         self._limiters: dict[str, ChatRateLimiter] = {}
         self._counters: dict[str, RequestCounter] = {}
@@ -107,7 +108,8 @@ class Background:
         self._stop.clear()
         self._bots = dict(bots)
         for channel, bot in self._bots.items():
-            limiter = self._limiters[channel] = ChatRateLimiter(self.settings.limits)
+            limits = self.settings.limits.shared_by(self._election.instances)
+            limiter = self._limiters[channel] = ChatRateLimiter(limits)
             if replies.configure(
                 bot,
                 limiter=limiter,
@@ -145,6 +147,13 @@ class Background:
             else:
                 replies.configure(bot, limiter=None)
         self._installed_replies.clear()
+
+    def _share_limits(self, instances: int) -> None:
+        """Several instances send for one bot: each paces itself at its share of the bot's limit."""
+        limits = self.settings.limits.shared_by(instances)
+        for limiter in self._limiters.values():
+            limiter.set_limits(limits)
+        log.info("sending at up to %.1f messages/s here (%d instances)", limits.messages_per_second, instances)
 
     async def wait_until_leader(self) -> None:
         await self._leading.wait()

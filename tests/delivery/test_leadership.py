@@ -132,6 +132,33 @@ async def test_a_standby_takes_over_when_the_leader_stops(
 
 
 @pytest.mark.real_time
+async def test_instances_share_the_bots_sending_limit_and_take_it_back_when_one_stops(
+    db: Database, second_db: Database, api: ScriptedBotAPI, telegram_bot: Bot, loop_clock: LoopClock
+) -> None:
+    needs_postgres(db)
+    first, second = Background(db, loop_clock, FAST), Background(second_db, loop_clock, FAST)
+    other_bot = bot_for(api)
+
+    def paces() -> tuple[float, ...]:
+        return tuple(b.limiter("telegram").limits.messages_per_second for b in (first, second))
+
+    async def paced(expected: tuple[float, ...]) -> bool:
+        return paces() == expected
+
+    await first.start({"telegram": telegram_bot})
+    await asyncio.wait_for(first.wait_until_leader(), 10)
+    await second.start({"telegram": other_bot})
+    try:
+        await eventually(lambda: paced((15.0, 15.0)), within=10)  # the leader and the standby: 30/s in all
+        await second.stop()
+        await eventually(lambda: paced((30.0, 15.0)), within=10)  # alone again: the whole of it
+    finally:
+        await first.stop()
+        await second.stop()
+        await other_bot.session.close()
+
+
+@pytest.mark.real_time
 async def test_a_leader_that_loses_its_lock_connection_stands_down(
     db: Database, second_db: Database, api: ScriptedBotAPI, telegram_bot: Bot, loop_clock: LoopClock
 ) -> None:

@@ -39,6 +39,20 @@ async def test_many_chats_share_thirty_messages_a_second() -> None:
     assert 27.0 <= achieved <= 30.0  # the benchmark measures it in real time
 
 
+async def test_an_instance_paces_itself_at_its_share_when_several_send_for_the_bot() -> None:
+    limiter = ChatRateLimiter(LIMITS)
+    shared = LIMITS.shared_by(2)
+    assert shared.messages_per_second == 15 and shared.chat_interval(7) == LIMITS.chat_interval(7)
+    assert LIMITS.shared_by(0) == LIMITS
+
+    limiter.set_limits(shared)
+    stamps = await _acquire_all(limiter, [chat for chat in range(1, 61) for _ in range(2)])
+
+    assert limit_violations(stamps, shared) == []
+    times = sorted(t for _, t in stamps)
+    assert 13.5 <= (len(times) - 1) / (times[-1] - times[0]) <= 15.0  # two such instances: within Telegram's 30/s
+
+
 async def test_a_private_chat_gets_one_message_a_second() -> None:
     limiter = ChatRateLimiter(LIMITS)
     stamps = await _acquire_all(limiter, [7] * 6)
