@@ -315,6 +315,12 @@ class Attendee:
     region_code: str | None
 
 
+def invitation_key(event_id: UUID, account_id: UUID) -> str:
+    """The outbox dedupe key of an event's invitation to a client: one invitation per client and event, and the
+    only record that one was sent (the reports count "invited" by it)."""
+    return f"event.invite:{event_id.hex}:{account_id.hex}"
+
+
 def in_region(event_region: str | None, client_region: str | None) -> bool:
     """A city code matches the city; a province code (`xx0000`) matches every city in it."""
     if not event_region:

@@ -13,7 +13,7 @@ from domain.staff import Permission
 from handlers.answers import show_in_place
 from handlers.services.container import Services
 from handlers.services.reports.exports import report_xlsx
-from handlers.services.reports.figures import funnel_png, targets_png, times_png
+from handlers.services.reports.figures import events_png, funnel_png, targets_png, times_png
 from handlers.services.reports.pilots import pilot_chart_png
 from handlers.services.staff_access import Actor
 from handlers.staff_access import Allowed, refuse_the_rest
@@ -43,7 +43,7 @@ async def pick_report(callback: CallbackQuery, callback_data: ReportPick, servic
 def _charts(kind: ReportKind, report: FlowReport) -> list[tuple[str, bytes]]:
     texts = views.chart_texts()
     if kind is ReportKind.FUNNEL:
-        return [("funnel.png", funnel_png(report, texts))]
+        return [("funnel.png", funnel_png(report, texts)), ("events-funnel.png", events_png(report, texts))]
     if kind is ReportKind.TIMES:
         return [("stage-times.png", times_png(report, texts))]
     if kind is ReportKind.TARGETS:

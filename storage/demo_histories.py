@@ -3,7 +3,7 @@
     from storage.demo_histories import seed_histories
     summary = await seed_histories(database, clients=100_000, end=now, seed=7)
 
-`seed_histories(database, *, clients, end, days=365, seed=0, counselors=12, batch=5000) -> SeededHistories`
+`seed_histories(database, *, clients, end, days=365, seed=0, counselors=12, batch=5000, events_per_batch=3)`
 writes, deterministically for a given seed, `clients` synthetic clients (accounts marked `demo`, arrivals spread
 over the `days` before `end`) and what happened to them, with realistic drop-off at each step:
 
@@ -14,7 +14,10 @@ over the `days` before `end`) and what happened to them, with realistic drop-off
   accounts `demo-counselor-<n>` created once and reused);
 - the case stages (`case_stages`: new, profile complete, recommending, introduced, met, dating, meeting
   families, engaged, some closed), suggestions with decisions, introductions (mutual interest, contact shared),
-  confirmed dates with both sides' feedback, handoffs with their claim and the counselor's first reply.
+  confirmed dates with both sides' feedback, handoffs with their claim and the counselor's first reply;
+- offline events (`events_per_batch` for each `batch` of clients, at random times): sign-ups of that batch's
+  registered clients, check-ins at the door, picks afterwards; two who picked each other are introduced (no
+  invitations: the outbox is not seeded, a sign-up counts as invited).
 
 Nothing happens after `end`. Every client gets a data key (sealed fields stay empty except the relay lines,
 sealed like the bot's own), so the bot can open them like any other client. Rows go in with bulk INSERTs, one
@@ -45,6 +48,7 @@ from storage.models.base import Base
 from storage.models.casework import ClientAssignmentRow, HandoffRow, RelayMessageRow
 from storage.models.clients import ClientProfileRow
 from storage.models.dates import DateFeedbackRow, DateRow
+from storage.models.events import EventPickRow, EventRow, EventSignupRow
 from storage.models.finance import ClientChannelRow
 from storage.models.matching import CaseStageRow, IntroductionRow, SuggestionRow
 from storage.repositories.channels import ChannelsRepository
@@ -75,6 +79,11 @@ P_HANDOFF = 0.20
 P_CLAIMED = 0.92
 P_REPLIED = 0.95
 TIERS = (("basic", 0.70), ("premium", 0.22), ("private", 0.08))
+# Offline events: a few per batch of clients, spread over the days; who signs up, comes and picks whom.
+EVENTS_PER_BATCH = 3
+EVENT_SIGNUPS = (12, 40)
+P_CHECK_IN = 0.85
+P_EVENT_PICK = 0.6  # an attendee picks someone of the other side (one or two)
 CHANNEL_SHARE = 0.60
 
 
@@ -114,6 +123,9 @@ class _Writer:
         DateFeedbackRow,
         HandoffRow,
         RelayMessageRow,
+        EventRow,
+        EventSignupRow,
+        EventPickRow,
     )
 
     def __init__(self) -> None:
@@ -139,10 +151,11 @@ async def seed_histories(
     seed: int = 0,
     counselors: int = 12,
     batch: int = 5000,
+    events_per_batch: int = EVENTS_PER_BATCH,
 ) -> SeededHistories:
     """Seed `clients` clients' histories over the `days` before `end` (see the module's notes)."""
-    if clients < 0 or days < 1 or counselors < 1 or batch < 1:
-        raise ValueError("clients >= 0, days >= 1, counselors >= 1 and batch >= 1")
+    if clients < 0 or days < 1 or counselors < 1 or batch < 1 or events_per_batch < 0:
+        raise ValueError("clients >= 0, days >= 1, counselors >= 1, batch >= 1 and events_per_batch >= 0")
     started = time.perf_counter()
     rng = random.Random(seed)
     async with database.unit_of_work() as uow:
@@ -157,6 +170,7 @@ async def seed_histories(
         for _ in range(first, min(first + batch, clients)):
             story.client(registered)
         story.pair_introductions()
+        story.events(events_per_batch)
         for account_id, key in story.keys:
             master_key_id, wrapped = context.master.wrap(key.key_id, key.secret)
             rows.add(
@@ -232,6 +246,8 @@ class _Story:
         self.arrived: dict[UUID, datetime] = {}
         self.waiting: list[tuple[UUID, datetime, UUID | None]] = []  # (client, when ready to be introduced)
         self.gender: dict[UUID, str] = {}
+        self.members: list[tuple[UUID, datetime, str]] = []  # this batch's registered clients, tier
+        self.pairs: set[frozenset[UUID]] = set()  # introduced already
 
     def _id(self) -> UUID:
         return uuid.UUID(int=self.rng.getrandbits(128), version=4)
@@ -298,6 +314,7 @@ class _Story:
             if rng.random() < P_MUTUAL and mutual <= self.end:
                 self.waiting.append((client, mutual, counselor))
         registered.append((client, activated))
+        self.members.append((client, activated, tier))
         if len(registered) > 4000:
             del registered[: len(registered) - 4000]
 
@@ -357,9 +374,11 @@ class _Story:
 
     def _couple(self, first: UUID, second: UUID, mutual: datetime, counselor: UUID | None) -> None:
         rng = self.rng
+        self.pairs.add(frozenset((first, second)))
         introduction = self._id()
         connected = mutual + _hours(rng, 20)
         is_connected = rng.random() < P_CONNECTED and connected <= self.end
+        first, second = sorted((first, second), key=str)  # the pair's fixed order (storage/models/matching.py)
         self.rows.add(
             "introductions", id=introduction, first_id=first, second_id=second,
             state="connected" if is_connected else "awaiting", first_shares_at=connected if is_connected else None,
@@ -410,3 +429,55 @@ class _Story:
             if rng.random() < 0.5 and engaged <= self.end:
                 for person in (first, second):
                     self._stage(person, "engaged_or_married", "counselor", engaged)
+
+    def events(self, count: int) -> None:
+        """`count` salons at random times, each with some of this batch's registered clients: sign-ups, the door,
+        picks afterwards; two who picked each other are introduced (and may date) as any other pair."""
+        rng = self.rng
+        for _ in range(count):
+            starts = self.end - timedelta(seconds=rng.uniform(0, self.days * 86400))
+            published = starts - timedelta(days=14)
+            ready = [(client, tier) for client, activated, tier in self.members if activated < published]
+            if len(ready) < EVENT_SIGNUPS[0] or starts + timedelta(days=1) > self.end:
+                continue
+            event = self._id()
+            self.rows.add(
+                "events", id=event, created_by=rng.choice(self.counselors), state="published",
+                title_en="Speed dating evening", title_zh="速配活动", about_en="Meet ten people in one evening.",
+                about_zh="一晚认识十位新朋友。", venue_code=None, venue_text="Demo venue", region_code=None,
+                starts_at=starts, deadline=starts - timedelta(days=1), capacity_men=40, capacity_women=40,
+                capacity_total=None, age_min=22, age_max=45, tiers=["basic", "premium", "private"], prices={},
+                currency="CNY", created_at=published, updated_at=published, terms_changed_at=None,
+            )  # fmt: skip
+            came: dict[str, list[UUID]] = {"male": [], "female": []}
+            for client, tier in rng.sample(ready, min(len(ready), rng.randint(*EVENT_SIGNUPS))):
+                signed = published + timedelta(seconds=rng.uniform(0, 12 * 86400))
+                side = self.gender[client]
+                checked_in = starts + timedelta(minutes=rng.uniform(-20, 30)) if rng.random() < P_CHECK_IN else None
+                self.rows.add(
+                    "event_signups", id=self._id(), event_id=event, client_id=client, side=side, state="confirmed",
+                    tier=tier, late_cancellation=False, checkin_code=None, checkin_index=None,
+                    checked_in_at=checked_in, no_show=checked_in is None, rating=None, promoted_at=None,
+                    cancelled_at=None, created_at=signed, updated_at=signed,
+                )  # fmt: skip
+                if checked_in is not None:
+                    came[side].append(client)
+            self._event_picks(event, starts, came)
+
+    def _event_picks(self, event: UUID, starts: datetime, came: dict[str, list[UUID]]) -> None:
+        rng = self.rng
+        picked: set[tuple[UUID, UUID]] = set()
+        for side, other in (("male", "female"), ("female", "male")):
+            for picker in came[side]:
+                if not came[other] or rng.random() >= P_EVENT_PICK:
+                    continue
+                for chosen in rng.sample(came[other], min(len(came[other]), rng.randint(1, 2))):
+                    picked.add((picker, chosen))
+                    self.rows.add(
+                        "event_picks", id=self._id(), event_id=event, picker_id=picker, picked_id=chosen,
+                        created_at=starts + _hours(self.rng, 6),
+                    )  # fmt: skip
+        for picker, chosen in sorted(picked, key=str):
+            pair = frozenset((picker, chosen))
+            if (chosen, picker) in picked and pair not in self.pairs:
+                self._couple(picker, chosen, starts + timedelta(days=1), None)

@@ -61,8 +61,13 @@ class Bottleneck:
 
 
 def conversion_bottleneck(
-    overall: Funnel, clients: Sequence[Placed], *, min_clients: int = MIN_CLIENTS
+    overall: Funnel,
+    clients: Sequence[Placed],
+    *,
+    min_clients: int = MIN_CLIENTS,
+    cohorts: Mapping[Dimension, Mapping[str, Funnel]] | None = None,
 ) -> Bottleneck | None:
+    """`cohorts`: the funnels of `clients` by each dimension, when the caller has them already."""
     best: tuple[float, Step, float] | None = None
     for index, step in enumerate(STEPS[1:], start=1):
         conversion = overall.steps[index].conversion
@@ -77,7 +82,8 @@ def conversion_bottleneck(
     index = STEPS.index(step)
     figures: list[CohortFigure] = []
     for dimension in Dimension:
-        for value, cohort_funnel in funnels_by(clients, dimension).items():
+        by_value = funnels_by(clients, dimension) if cohorts is None else cohorts[dimension]
+        for value, cohort_funnel in by_value.items():
             before = cohort_funnel.steps[index - 1].count
             figure = cohort_funnel.steps[index].conversion
             if before >= min_clients and figure is not None:

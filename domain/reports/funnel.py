@@ -28,6 +28,7 @@ class Step(StrEnum):
 
 
 STEPS = tuple(Step)
+STEP_INDEX = {step: index for index, step in enumerate(STEPS)}
 
 
 class Dimension(StrEnum):
@@ -55,13 +56,9 @@ class ClientHistory:
     cohort: Mapping[Dimension, str]
 
     def depth(self, as_of: datetime) -> int:
-        """The index in STEPS of the furthest step reached by `as_of` (0: visited)."""
-        deepest = 0
-        for index, step in enumerate(STEPS):
-            at = self.arrived_at if step is Step.VISITED else self.reached.get(step)
-            if at is not None and at <= as_of:
-                deepest = index
-        return deepest
+        """The index in STEPS of the furthest step reached by `as_of` (0: visited). Looks only at the steps the
+        client reached (a few), as a report places tens of thousands of clients."""
+        return max((STEP_INDEX[step] for step, at in self.reached.items() if at <= as_of), default=0)
 
     def in_cohort(self, cohort: Mapping[Dimension, str]) -> bool:
         return all(self.cohort.get(dimension) == value for dimension, value in cohort.items())
@@ -91,12 +88,18 @@ class Funnel:
         return self.steps[STEPS.index(step)].conversion
 
 
-def funnel_of_depths(depths: Iterable[int]) -> Funnel:
-    counts = [0] * len(STEPS)
+def reached_counts(depths: Iterable[int], steps: int) -> list[int]:
+    """How many of `depths` (each the index of the furthest of `steps` steps reached) reached each step."""
+    counts = [0] * steps
     for depth in depths:
         counts[depth] += 1
-    for index in range(len(counts) - 2, -1, -1):  # reaching a step means reaching every step before it
+    for index in range(steps - 2, -1, -1):  # reaching a step means reaching every step before it
         counts[index] += counts[index + 1]
+    return counts
+
+
+def funnel_of_depths(depths: Iterable[int]) -> Funnel:
+    counts = reached_counts(depths, len(STEPS))
     steps: list[FunnelStep] = []
     for index, step in enumerate(STEPS):
         before = counts[index - 1] if index else None
@@ -122,6 +125,10 @@ class Placed:
 
 def placed(histories: Iterable[ClientHistory], *, as_of: datetime) -> list[Placed]:
     return [Placed(history.cohort, history.depth(as_of)) for history in histories]
+
+
+def funnel_of_placed(clients: Iterable[Placed]) -> Funnel:
+    return funnel_of_depths(client.depth for client in clients)
 
 
 def funnel(

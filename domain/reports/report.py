@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from domain.reports.bottleneck import Bottleneck
+from domain.reports.events import EventFunnel
 from domain.reports.funnel import Dimension, Funnel
 from domain.reports.periods import Period
 from domain.reports.stages import StageTimes
@@ -34,6 +35,8 @@ class FlowReport:
     bottleneck: Bottleneck | None
     targets: tuple[TargetStatus, ...]
     counselor_names: dict[str, str]  # counselor id (as in the cohorts) -> display name
+    events: EventFunnel  # the events held in the period, as a channel (domain/reports/events.py)
+    previous_events: EventFunnel
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,7 @@ from domain.events import (
     door_open,
     fit_problem,
     hold_ref,
+    invitation_key,
     invitation_times,
     is_late_cancellation,
     mutual_pairs,
@@ -236,7 +237,7 @@ class EventDesk(FeatureService):
             price = event.spec.price_for(schedule().tier(facts.tier).code)
             with self.i18n.context(), self.i18n.use_locale(account.locale):
                 message = invitation(event, price, zone)
-            key = f"event.invite:{event.id.hex}:{facts.account_id.hex}"
+            key = invitation_key(event.id, facts.account_id)
             if await enqueue(self.uow, chat_of(account), message, not_before=at, account_id=account.id, dedupe_key=key):
                 queued += 1
         return queued

@@ -17,6 +17,7 @@ from domain.delivery import OutboundMessage
 from domain.pipeline import Stage
 from domain.regions import region_book
 from domain.reports.bottleneck import Bottleneck, BottleneckKind, CohortFigure
+from domain.reports.events import EVENT_STEPS, EventFunnel, EventStep
 from domain.reports.funnel import DIRECT, NO_COUNSELOR, UNKNOWN_REGION, Dimension, Funnel, Step
 from domain.reports.periods import PeriodChoice
 from domain.reports.report import FlowReport, TargetStatus, WeeklyMeasure
@@ -75,6 +76,18 @@ def step_label(step: Step) -> str:
         Step.FIRST_DATE: _("first date"),
         Step.DATING: _("dating"),
         Step.LONG_TERM: _("long-term"),
+    }[step]
+
+
+def event_step_label(step: EventStep) -> str:
+    return {
+        EventStep.INVITED: _("invited"),
+        EventStep.SIGNED_UP: _("signed up"),
+        EventStep.CHECKED_IN: _("checked in"),
+        EventStep.PICKED: _("picked someone"),
+        EventStep.MUTUAL_PICK: _("mutual pick"),
+        EventStep.INTRODUCED: step_label(Step.INTRODUCED),
+        EventStep.FIRST_DATE: step_label(Step.FIRST_DATE),
     }[step]
 
 
@@ -153,18 +166,41 @@ def _heading(kind: ReportKind, report: FlowReport) -> str:
     )
 
 
+def _step_line(label: str, count: int, conversion: float | None, before: int) -> str:
+    figure = str(count) if conversion is None else f"{count} ({percent(conversion)})"
+    return labelled(label, with_aside(figure, _("before: {count}").format(count=before)))
+
+
 def funnel_lines(current: Funnel, previous: Funnel) -> list[str]:
-    lines = []
-    for step, before in zip(current.steps, previous.steps, strict=True):
-        figure = str(step.count) if step.conversion is None else f"{step.count} ({percent(step.conversion)})"
-        lines.append(
-            labelled(step_label(step.step), with_aside(figure, _("before: {count}").format(count=before.count)))
-        )
-    return lines
+    return [
+        _step_line(step_label(step.step), step.count, step.conversion, before.count)
+        for step, before in zip(current.steps, previous.steps, strict=True)
+    ]
+
+
+def event_lines(current: EventFunnel, previous: EventFunnel) -> list[str]:
+    """The events funnel: the events held, then each step's places against the period before."""
+    heading = _(
+        "🎪 <b>Offline events</b>: {count} event held (before: {previous})",
+        "🎪 <b>Offline events</b>: {count} events held (before: {previous})",
+        current.events,
+    ).format(count=current.events, previous=previous.events)
+    if not current.events:
+        return [heading]
+    steps = [
+        _step_line(event_step_label(step), current.count(step), current.conversion(step), previous.count(step))
+        for step in EVENT_STEPS
+    ]
+    return [heading, *steps]
 
 
 def funnel_summary(report: FlowReport) -> str:
-    lines = [_heading(ReportKind.FUNNEL, report), *funnel_lines(report.funnel, report.previous_funnel)]
+    lines = [
+        _heading(ReportKind.FUNNEL, report),
+        *funnel_lines(report.funnel, report.previous_funnel),
+        "",
+        *event_lines(report.events, report.previous_events),
+    ]
     return "\n".join(lines)
 
 
@@ -284,7 +320,9 @@ class ReportChartTexts:
     times_title: str
     targets_title: str
     target_line: str
+    events_title: str
     step: Callable[[Step], str]
+    event_step: Callable[[EventStep], str]
     stage: Callable[[Stage], str]
     interval: Callable[[Interval], str]
 
@@ -297,7 +335,9 @@ def chart_texts() -> ReportChartTexts:
         times_title=_("Time in each stage (days)"),
         targets_title=_("Targets: share of cases within the time, by week"),
         target_line=_("target share"),
+        events_title=_("Offline events: places at each step"),
         step=step_label,
+        event_step=event_step_label,
         stage=stage_label,
         interval=interval_label,
     )
@@ -311,6 +351,7 @@ def digest_message(report: FlowReport) -> OutboundMessage:
             end=(report.period.end - timedelta(days=1)).date().isoformat(),
         ),
         *funnel_lines(report.funnel, report.previous_funnel),
+        *(event_lines(report.events, report.previous_events) if report.events.events else ()),
         bottleneck_text(report.bottleneck, report.counselor_names),
         *(target_line(status) for status in report.targets[:SHOWN_TARGETS]),
         _("Send /report for charts and the export."),

@@ -1,15 +1,18 @@
-"""Management reports: the targets managers set on a wait, and each week's measure against them."""
+"""Management reports: the targets managers set on a wait, each week's measure against them, and the indexes
+the reports read other features' tables by (migration 0025)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from uuid import UUID
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.reports.stages import INTERVALS
+from storage.models.accounts import ConsentRow
 from storage.models.base import Base, account_reference, choice_check
+from storage.models.matching import CaseStageRow, SuggestionRow
 
 
 class ReportTargetRow(Base):
@@ -43,3 +46,20 @@ class ReportTargetWeekRow(Base):
     decided: Mapped[int] = mapped_column(Integer)
     on_target: Mapped[bool | None] = mapped_column(Boolean)
     measured_at: Mapped[datetime]
+
+
+# The reports find each client's first consent and first suggestion by grouping per client and keeping the
+# earliest moment (storage/repositories/reports.py): an index on (client, moment) answers that from the index
+# alone, in client order, without reading the rows. The tables belong to their features (accounts, matching);
+# each index attaches itself to its columns' table.
+Index("ix_consents_account_id_given_at", ConsentRow.account_id, ConsentRow.given_at)
+Index("ix_suggestions_asker_id_created_at", SuggestionRow.asker_id, SuggestionRow.created_at)
+# Stays in a stage pair each change with the case's next one (a window per client ordered by the moment and the
+# id); the stage rides along so the window reads the index alone.
+Index(
+    "ix_case_stages_account_id_changed_at_id_stage",
+    CaseStageRow.account_id,
+    CaseStageRow.changed_at,
+    CaseStageRow.id,
+    CaseStageRow.stage,
+)

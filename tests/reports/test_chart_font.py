@@ -1,6 +1,7 @@
 """The shipped CJK font subset (handlers/services/chart_fonts/) draws every Chinese character a chart can write:
-the reports' chart texts and labels, the finance charts' texts and the pilot charts' texts, in Simplified and
-Traditional Chinese. When this fails, remake the subset (handlers/services/chart_fonts/README.md):
+the reports' chart texts and labels (the events funnel's too), the finance charts' texts and the pilot charts'
+texts, in Simplified and Traditional Chinese. When this fails, remake the subset
+(handlers/services/chart_fonts/README.md):
 
     .venv/bin/python -m tests.reports.test_chart_font > /tmp/chars.txt
 """
@@ -16,6 +17,7 @@ from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 
 from domain.languages import to_traditional
 from domain.pipeline import Stage
+from domain.reports.events import EventStep
 from domain.reports.funnel import Step
 from domain.reports.stages import Interval
 from handlers.services.charts import SHIPPED_FONT
@@ -38,8 +40,9 @@ def report_chart_strings(locale: str) -> list[str]:
     with i18n.context(), i18n.use_locale(locale):
         texts = views.chart_texts()
         strings = [texts.funnel_title, texts.this_period, texts.previous_period, texts.times_title,
-                   texts.targets_title, texts.target_line]  # fmt: skip
+                   texts.targets_title, texts.target_line, texts.events_title]  # fmt: skip
         strings += [views.step_label(step) for step in Step]
+        strings += [views.event_step_label(step) for step in EventStep]
         strings += [stage_label(stage) for stage in Stage]
         strings += [views.interval_label(interval) for interval in Interval]
     return strings

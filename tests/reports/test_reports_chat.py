@@ -30,6 +30,7 @@ from storage.models.reports import ReportTargetRow, ReportTargetWeekRow
 from storage.repositories.reports import FlowReportsRepository
 from tests.botclient import BotClient
 from tests.matching.chat import deliver
+from tests.reports.test_events_funnel import salon_in_tables
 from tests.staff.conftest import add_member
 
 MANAGER_ID = 610_000_001
@@ -49,8 +50,9 @@ def _files(calls: list[TelegramMethod[Any]], kind: type[SendPhoto] | type[SendDo
 async def test_a_manager_gets_the_funnel_as_charts_summary_and_export(
     make_user: Callable[..., BotClient], app_database: Database, clock: FakeClock, dp: Dispatcher
 ) -> None:
+    await salon_in_tables(app_database)  # the only event: a salon in the quarter (tests/reports/test_events_funnel.py)
     clock.set(NOW)
-    await seed_histories(app_database, clients=300, end=NOW, days=200, seed=11, counselors=2, batch=300)
+    await seed_histories(app_database, clients=300, end=NOW, days=200, seed=11, counselors=2, events_per_batch=0)
     await add_member(app_database, clock, MANAGER_ID, "manager", name="Boss")
     manager = make_user(user_id=MANAGER_ID)
     await manager.send("/report")
@@ -60,8 +62,10 @@ async def test_a_manager_gets_the_funnel_as_charts_summary_and_export(
     assert "Last quarter (91 days)" in manager.last_buttons()
     calls = await manager.click("Last quarter (91 days)")
 
-    (chart,) = _files(calls, SendPhoto)
-    assert chart.data.startswith(b"\x89PNG") and 10_000 < len(chart.data) < 500_000
+    chart, events_chart = _files(calls, SendPhoto)
+    assert (chart.filename, events_chart.filename) == ("funnel.png", "events-funnel.png")
+    for png in (chart.data, events_chart.data):
+        assert png.startswith(b"\x89PNG") and 10_000 < len(png) < 500_000
     summary = [c.text for c in calls if isinstance(c, SendMessage)][-1]
     async with app_database.unit_of_work(read_only=True) as uow:
         service = FlowReports(uow=uow, settings=dp["settings"], clock=clock, i18n=dp["i18n"])
@@ -73,7 +77,12 @@ async def test_a_manager_gets_the_funnel_as_charts_summary_and_export(
     (export,) = _files(calls, SendDocument)
     assert export.filename == "report-funnel-2026-09-08.xlsx"
     workbook = load_workbook(io.BytesIO(export.data))
-    assert workbook.sheetnames == ["funnel", "cohorts", "stage times", "bottleneck", "targets"]
+    assert workbook.sheetnames == ["funnel", "events", "cohorts", "stage times", "bottleneck", "targets"]
+    assert "\n\n🎪 <b>Offline events</b>: 1 event held (before: 0)\ninvited: 6 (before: 0)\n" in summary
+    assert "checked in: 4 (80%) (before: 0)\npicked someone: 4 (100%) (before: 0)\n" in summary
+    assert summary.endswith("introduced: 2 (50%) (before: 0)\nfirst date: 2 (100%) (before: 0)")
+    events = list(workbook["events"].iter_rows(values_only=True))
+    assert [row[1] for row in events[1:]] == [1, 6, 5, 4, 4, 4, 2, 2]  # events held, then each step
     rows = list(workbook["funnel"].iter_rows(values_only=True))
     assert rows[1][:2] == ("visitors", visitors)
     assert [row[1] for row in rows[1:]] == [step.count for step in report.funnel.steps]
@@ -150,7 +159,8 @@ async def test_the_weekly_job_measures_targets_alerts_on_a_slip_and_sends_the_di
     sent = await deliver(app_database, make_user(user_id=MANAGER_ID))
     texts = [message.text for message in sent]
     assert any(text.startswith("⚠️ <b>Target slipped</b>: handoff → claim within 1 min") for text in texts), texts
-    assert any(text.startswith("📬 <b>Weekly report</b>") for text in texts), texts
+    (digest,) = [text for text in texts if text.startswith("📬 <b>Weekly report</b>")]
+    assert "Offline events" not in digest  # none held that week: the digest stays short
     assert await deliver(app_database, make_user(user_id=MANAGER_ID + 1)) == []  # counselors get no digest
     async with app_database.unit_of_work(read_only=True) as uow:
         weeks = (await uow.session.scalars(select(ReportTargetWeekRow))).all()

@@ -14,6 +14,7 @@ from openpyxl import load_workbook  # type: ignore[import-untyped]
 
 from domain.pipeline import Stage
 from domain.reports.bottleneck import Bottleneck, BottleneckKind, CohortFigure
+from domain.reports.events import EventFunnel
 from domain.reports.funnel import Dimension, Step, funnel_of_depths
 from domain.reports.periods import Period
 from domain.reports.report import FlowReport, TargetStatus
@@ -55,6 +56,8 @@ def _report() -> FlowReport:
         bottleneck=neck,
         targets=(TargetStatus(target, Progress(7, 10), weeks),),
         counselor_names={},
+        events=EventFunnel(2, (40, 12, 10, 6, 4, 2, 1)),
+        previous_events=EventFunnel(1, (20, 8, 5, 3, 0, 0, 0)),
     )
 
 
@@ -77,6 +80,23 @@ def test_the_funnel_chart_plots_both_periods_with_chinese_labels(chinese: I18n) 
     assert [bar.get_width() for bar in before] == [100, 50, 50, 20, 20, 20, 0, 0, 0]
     assert [label.get_text() for label in axes.get_yticklabels()][:3] == ["访客", "已同意隐私政策", "已登记资料"]
     assert axes.get_title() == "转化漏斗：各环节会员数"
+    assert png.startswith(b"\x89PNG") and 10_000 < len(png) < 500_000
+
+
+def test_the_events_funnel_chart_plots_each_step_of_both_periods(chinese: I18n) -> None:
+    report = _report()
+    with chinese.context(), chinese.use_locale("zh"):
+        texts = views.chart_texts()
+        figure = figures.events_figure(report, texts)
+        figure.canvas.draw()
+        png = figures.events_png(report, texts)
+    axes = figure.axes[0]
+    this, before = axes.containers
+    assert [bar.get_width() for bar in this] == [40, 12, 10, 6, 4, 2, 1]
+    assert [bar.get_width() for bar in before] == [20, 8, 5, 3, 0, 0, 0]
+    labels = [label.get_text() for label in axes.get_yticklabels()]
+    assert labels == ["已邀请", "已报名", "已签到", "选了心仪对象", "互选成功", "已牵线", "首次约会"]
+    assert axes.get_title() == "线下活动：各步骤人次"
     assert png.startswith(b"\x89PNG") and 10_000 < len(png) < 500_000
 
 
@@ -118,8 +138,20 @@ def test_the_export_holds_the_reports_figures(chinese: I18n) -> None:
     targets = list(workbook["targets"].iter_rows(values_only=True))
     assert targets[1][1:5] == ("period", 7, 10, 0.7)
     assert [row[1] for row in targets[2:]] == ["2026-11-16", "2026-11-23"]
+    events = list(workbook["events"].iter_rows(values_only=True))
+    assert events[0] == ("step", "places", "conversion", "previous period")
+    assert events[1] == ("events held", 2, None, 1)
+    assert events[2] == ("invited", 40, None, 20)
+    assert events[3] == ("signed up", 12, 0.3, 8)
+    assert [row[1] for row in events[2:]] == [40, 12, 10, 6, 4, 2, 1]
     neck = list(workbook["bottleneck"].iter_rows(values_only=True))
     assert (
         neck[0][0]
         == "Bottleneck: first suggestion, conversion 50% (norm 90%).\nWorst cohorts: membership tier: basic (40%)"
     )
+
+
+def test_the_weekly_digest_names_the_events_held(chinese: I18n) -> None:
+    with chinese.context(), chinese.use_locale("en"):
+        text = views.digest_message(_report()).text
+    assert "\n🎪 <b>Offline events</b>: 2 events held (before: 1)\ninvited: 40 (before: 20)\n" in text

@@ -4,6 +4,7 @@ histories agree with plain counts of their rows."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,9 +15,10 @@ from sqlalchemy import func, insert, select
 
 import run_bot
 from domain.pipeline import Stage
-from domain.reports.funnel import Dimension, Step
+from domain.reports.events import EventStep, event_funnel
+from domain.reports.funnel import STEPS, Dimension, Placed, Step, placed
 from domain.reports.periods import Period
-from domain.reports.stages import Interval
+from domain.reports.stages import Interval, Span
 from domain.reports.targets import Progress, Target
 from storage.database import Database
 from storage.demo_histories import seed_histories
@@ -102,6 +104,8 @@ async def test_each_step_is_the_first_time_it_happened(database: Database) -> No
         spans = await store.handoff_spans(T0, T0 + 30 * DAY)
         stayed, before = await store.stay_durations(Period(T0, T0 + 30 * DAY), as_of=T0 + 30 * DAY)
         not_yet, _before = await store.stay_durations(Period(T0, T0 + 30 * DAY), as_of=T0 + 6 * DAY)
+        in_funnel = await store.placed(Period(T0, T0 + 30 * DAY), as_of=T0 + 30 * DAY)
+        early = await store.placed(Period(T0, T0 + 30 * DAY), as_of=T0 + 3 * DAY + HOUR)
     assert set(histories) == {a, b}  # the counselor is staff: not a client
     first = histories[a]
     assert first.reached == {
@@ -135,6 +139,10 @@ async def test_each_step_is_the_first_time_it_happened(database: Database) -> No
         Stage.PROFILE_COMPLETE: [6 * 86_400]
     }
     assert before == {} and not_yet == {}
+    # what the report reads: a got to dating, b to the first date; three days in, both only to mutual interest
+    assert sorted(p.depth for p in in_funnel.current) == [STEPS.index(Step.FIRST_DATE), STEPS.index(Step.DATING)]
+    assert [p.depth for p in early.current] == [STEPS.index(Step.MUTUAL_INTEREST)] * 2 and early.previous == []
+    assert [(s.started, s.ended) for s in in_funnel.registrations] == [(T0 + DAY, T0 + 4 * DAY)]
 
 
 async def test_targets_are_kept_and_measured_once_a_week(database: Database) -> None:
@@ -175,8 +183,43 @@ async def test_seeded_histories_agree_with_plain_counts(database: Database) -> N
     assert sum(Step.REGISTERED in h.reached for h in histories) == active
     assert sum(Step.SUGGESTED in h.reached for h in histories) == asked
     assert member is not None and member.display_name == "王芳"
+    assert 0 < seeded.rows["events"] <= 3 * 3  # up to three salons a batch of clients (enough registered before)
+    async with database.unit_of_work(read_only=True) as uow:
+        held = await FlowReportsRepository.of(uow).event_histories(end - 120 * DAY, end)
+    salons = event_funnel(held, as_of=end)
+    assert salons.events == seeded.rows["events"]
+    assert salons.count(EventStep.SIGNED_UP) == seeded.rows["event_signups"] >= 12 * seeded.rows["events"]
+    assert salons.count(EventStep.CHECKED_IN) < salons.count(EventStep.SIGNED_UP)
+    assert salons.count(EventStep.MUTUAL_PICK) > 0
     again = await seed_histories(database, clients=0, end=end, seed=5, counselors=3)
     assert again.counselor_ids == seeded.counselor_ids  # the demo counselors are made once
+
+
+def _counted(placed_clients: list[Placed], spans: list[Span]) -> tuple[Counter[Any], Counter[Any]]:
+    """Placed clients and spans as counts of their values (the two reads need not list them in the same order)."""
+    return (
+        Counter((tuple(sorted(p.cohort.items())), p.depth) for p in placed_clients),
+        Counter((s.started, s.ended, tuple(sorted(s.cohort.items()))) for s in spans),
+    )
+
+
+async def test_the_report_places_clients_where_their_histories_say(database: Database) -> None:
+    """The report reads only who reached each step by `as_of` (no moments): the same as placing the histories."""
+    end = datetime(2026, 12, 1, tzinfo=UTC)
+    await seed_histories(database, clients=400, end=end, days=200, seed=7, counselors=3, batch=200)
+    period = Period(end - 60 * DAY, end)
+    before = period.previous()
+    for as_of in (end - 30 * DAY, end):
+        async with database.unit_of_work(read_only=True) as uow:
+            store = FlowReportsRepository.of(uow)
+            read = await store.placed(period, as_of=as_of)
+            histories = await store.histories(before.start, period.end)
+        current = placed([h for h in histories.arrivals if period.holds(h.arrived_at)], as_of=as_of)
+        previous = placed([h for h in histories.arrivals if before.holds(h.arrived_at)], as_of=as_of)
+        assert len(read.current) + len(read.previous) == len(histories.arrivals) > 200
+        assert _counted(read.current, read.registrations) == _counted(current, histories.registrations)
+        assert _counted(read.previous, []) == _counted(previous, [])
+        assert {p.depth for p in read.current} >= {0, 1, 2, 3}
 
 
 def test_the_demo_command_seeds_histories(

@@ -1,6 +1,6 @@
-"""A report as an XLSX workbook (openpyxl): the funnel, the funnel of every cohort, stage times against the period
-before, the bottleneck and the targets with their weekly measures. Durations in days, shares as fractions
-formatted as percentages; labels in the reader's language."""
+"""A report as an XLSX workbook (openpyxl): the funnel, the offline events' funnel, the funnel of every cohort,
+stage times against the period before, the bottleneck and the targets with their weekly measures. Durations in
+days, shares as fractions formatted as percentages; labels in the reader's language."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from openpyxl import Workbook  # type: ignore[import-untyped]
 
+from domain.reports.events import EVENT_STEPS
 from domain.reports.funnel import STEPS
 from domain.reports.report import FlowReport
 from domain.reports.stages import Compared
@@ -39,6 +40,14 @@ def report_xlsx(report: FlowReport) -> bytes:
                        before.count])  # fmt: skip
         funnel.cell(row=funnel.max_row, column=3).number_format = PERCENT
         funnel.cell(row=funnel.max_row, column=5).number_format = PERCENT
+
+    events = workbook.create_sheet("events")
+    events.append(["step", "places", "conversion", "previous period"])
+    events.append(["events held", report.events.events, None, report.previous_events.events])
+    for event_step in EVENT_STEPS:
+        events.append([views.event_step_label(event_step), report.events.count(event_step),
+                       report.events.conversion(event_step), report.previous_events.count(event_step)])  # fmt: skip
+        events.cell(row=events.max_row, column=3).number_format = PERCENT
 
     cohorts = workbook.create_sheet("cohorts")
     cohorts.append(["dimension", "value", *(views.step_label(step) for step in STEPS)])

@@ -1,6 +1,7 @@
 """The reports' charts as matplotlib Figures (tests read back what they plot) and as PNG bytes.
 
-- the funnel: clients at each step, this period against the previous one (horizontal bars);
+- the funnel: clients at each step, this period against the previous one (horizontal bars); the same for the
+  offline events' funnel (places at the period's events);
 - stage times: a box plot per stage and per interval (10th percentile, quartiles, median, 90th percentile),
   in days;
 - targets: each target's weekly share of cases within its time, with the target share as a dashed line.
@@ -14,6 +15,7 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
+from domain.reports.events import EVENT_STEPS
 from domain.reports.report import FlowReport
 from domain.reports.statistics import DurationStats
 from handlers.services.charts import chart_font, png
@@ -22,23 +24,42 @@ from handlers.views.reports import ReportChartTexts
 DAY = timedelta(days=1)
 
 
-def funnel_figure(report: FlowReport, texts: ReportChartTexts) -> Figure:
+def _bars(title: str, labels: list[str], current: list[int], previous: list[int], texts: ReportChartTexts) -> Figure:
+    """Horizontal bars per step, this period against the previous one, the first step on top."""
     figure = Figure(figsize=(8, 5))
     figure.set_layout_engine("constrained")
     family = chart_font()
     axes = figure.add_subplot(1, 1, 1)
-    labels = [texts.step(step.step) for step in report.funnel.steps]
     positions = list(range(len(labels)))
     height = 0.4
-    axes.barh([p - height / 2 for p in positions], [s.count for s in report.funnel.steps], height,
-              label=texts.this_period)  # fmt: skip
-    axes.barh([p + height / 2 for p in positions], [s.count for s in report.previous_funnel.steps], height,
-              label=texts.previous_period, color="tab:gray")  # fmt: skip
+    axes.barh([p - height / 2 for p in positions], current, height, label=texts.this_period)
+    axes.barh([p + height / 2 for p in positions], previous, height, label=texts.previous_period, color="tab:gray")
     axes.set_yticks(positions, labels, fontfamily=family)
     axes.invert_yaxis()
-    axes.set_title(texts.funnel_title, fontfamily=family)
+    axes.set_title(title, fontfamily=family)
     axes.legend(prop={"family": family})
     return figure
+
+
+def funnel_figure(report: FlowReport, texts: ReportChartTexts) -> Figure:
+    return _bars(
+        texts.funnel_title,
+        [texts.step(step.step) for step in report.funnel.steps],
+        [step.count for step in report.funnel.steps],
+        [step.count for step in report.previous_funnel.steps],
+        texts,
+    )
+
+
+def events_figure(report: FlowReport, texts: ReportChartTexts) -> Figure:
+    """The events funnel: places at the period's events that reached each step, against the period before."""
+    return _bars(
+        texts.events_title,
+        [texts.event_step(step) for step in EVENT_STEPS],
+        list(report.events.counts),
+        list(report.previous_events.counts),
+        texts,
+    )
 
 
 def _box(label: str, stats: DurationStats) -> dict[str, Any] | None:
@@ -97,6 +118,10 @@ def targets_figure(report: FlowReport, texts: ReportChartTexts) -> Figure:
 
 def funnel_png(report: FlowReport, texts: ReportChartTexts) -> bytes:
     return png(funnel_figure(report, texts))
+
+
+def events_png(report: FlowReport, texts: ReportChartTexts) -> bytes:
+    return png(events_figure(report, texts))
 
 
 def times_png(report: FlowReport, texts: ReportChartTexts) -> bytes:

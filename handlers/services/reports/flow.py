@@ -1,9 +1,10 @@
-"""Management reports of the service flow (docs/reports.md): the funnel with its cohorts, stage times against the
-period before, the bottleneck, the targets and their weekly measures.
+"""Management reports of the service flow (docs/reports.md): the funnel with its cohorts, the offline events'
+funnel, stage times against the period before, the bottleneck, the targets and their weekly measures.
 
     report = await services.flow_reports.report(PeriodChoice.LAST_QUARTER)
 
-One report reads the period and the one before it with a handful of grouped queries, then works in memory
+One report reads the period and the one before it with a handful of grouped queries (each table once: the
+clients and each step's first moments serve the funnels and the registration spans alike), then works in memory
 (domain/reports). The funnel follows the clients who arrived in the period up to now (`as_of`).
 """
 
@@ -13,13 +14,15 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from domain.reports.bottleneck import bottleneck, conversion_bottleneck, time_bottleneck
-from domain.reports.funnel import Dimension, funnel, funnels_by, placed
+from domain.reports.events import event_funnel
+from domain.reports.funnel import Dimension, funnel_of_placed, funnels_by
 from domain.reports.periods import Period, PeriodChoice, period_of, week_start
 from domain.reports.report import FlowReport, TargetStatus, WeeklyMeasure
 from domain.reports.stages import Interval, Span, durations_compared, stage_times
 from domain.reports.targets import StoredTarget, Target, measured_week, progress, slipped
 from domain.staff import PERMISSIONS, Permission, Role
 from handlers.services.feature import FeatureService
+from handlers.services.reports.collector import collector_paused
 from storage.repositories.reports import FlowReportsRepository
 
 TARGET_HISTORY_WEEKS = 12
@@ -41,32 +44,38 @@ class FlowReports(FeatureService):
         return await self.report_for(period_of(choice, now), as_of=now)
 
     async def report_for(self, period: Period, *, as_of: datetime) -> FlowReport:
+        with collector_paused():  # see handlers/services/reports/collector.py
+            return await self._report_for(period, as_of=as_of)
+
+    async def _report_for(self, period: Period, *, as_of: datetime) -> FlowReport:
         store = self._store
         before = period.previous()
-        arrivals = await store.arrivals(before.start, period.end)
-        current = [h for h in arrivals if period.holds(h.arrived_at)]
-        previous = [h for h in arrivals if before.holds(h.arrived_at)]
-        clients = placed(current, as_of=as_of)
-        overall = funnel(current, as_of=as_of)
+        read = await store.placed(period, as_of=as_of)
+        clients, previous = read.current, read.previous
+        overall = funnel_of_placed(clients)
         cohorts = {dimension: funnels_by(clients, dimension) for dimension in Dimension}
-        spans = await self._interval_spans(before.start, period.end)
+        spans = await store.handoff_spans(before.start - HANDOFF_LEAD, period.end)
+        spans[Interval.REGISTRATION_TO_INTRODUCTION] = read.registrations
+        held = await store.event_histories(before.start, period.end)
         current_stays, previous_stays = await store.stay_durations(period, as_of=as_of)
         times = stage_times(durations_compared(current_stays, previous_stays), spans, period, as_of=as_of)
         targets = await self._target_statuses(spans, period, as_of=as_of)
         found = bottleneck(
             time_bottleneck(spans, [status.target for status in targets], period, as_of=as_of),
-            conversion_bottleneck(overall, clients),
+            conversion_bottleneck(overall, clients, cohorts=cohorts),
         )
         return FlowReport(
             period=period,
             as_of=as_of,
             funnel=overall,
-            previous_funnel=funnel(previous, as_of=as_of),
+            previous_funnel=funnel_of_placed(previous),
             cohorts=cohorts,
             times=times,
             bottleneck=found,
             targets=targets,
             counselor_names=await self._counselor_names(),
+            events=event_funnel((e for e in held if period.holds(e.starts_at)), as_of=as_of),
+            previous_events=event_funnel((e for e in held if before.holds(e.starts_at)), as_of=as_of),
         )
 
     async def _interval_spans(self, start: datetime, end: datetime) -> dict[Interval, list[Span]]:
