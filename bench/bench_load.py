@@ -40,9 +40,10 @@ a worker-sent row's message id seen other than once).
 Replies caught in the crash come later through the outbox (after `DELIVERY_LEASE_SECONDS`, 10 s here): the
 clients wait for them, and their count and delay are printed.
 
-Each instance paces its sends at `--rate` per second (DELIVERY_RATE_PER_SECOND; default here 1000, so that the
-figures show the bot's own capacity). Telegram allows a bot about 30 messages/s in all; with `--rate 30` the
-limiter is the ceiling, and each instance has its own limiter, so N instances send up to N x 30/s.
+The bot sends at up to `--rate` messages per second (DELIVERY_RATE_PER_SECOND; default here 1000, so that the
+figures show the bot's own capacity), shared by its instances: each counts the others and paces itself at its
+share. Telegram allows a bot about 30 messages/s in all; with `--rate 30` that is the ceiling, whatever the
+number of instances.
 """
 
 from __future__ import annotations
@@ -884,7 +885,7 @@ async def main(arguments: argparse.Namespace) -> int:
     print(
         f"bench_load: {arguments.clients} clients, {arguments.latency:.0f} ms Bot API round trip, "
         f"{arguments.duration:.0f} s per run, think {arguments.think} s, {arguments.rate:.0f} sends/s allowed "
-        f"per instance, {os.cpu_count()} CPUs, "
+        f"to the bot, {os.cpu_count()} CPUs, "
         f"load average before {load[0]:.2f}"
     )
     figures: list[RunFigures] = []
@@ -922,7 +923,7 @@ if __name__ == "__main__":
         "--rate",
         type=float,
         default=1000.0,
-        help="DELIVERY_RATE_PER_SECOND of each instance (Telegram allows a bot 30: that caps a real bot first)",
+        help="DELIVERY_RATE_PER_SECOND, shared by the instances (Telegram allows a bot 30: that caps a real bot first)",
     )
     parser.add_argument("--failover-duration", type=float, default=50.0, help="seconds of the failover run")
     parser.add_argument("--kill-at", type=float, default=0.6, help="when the leader is killed (share of that run)")
