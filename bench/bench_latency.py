@@ -68,7 +68,7 @@ from aiogram.types import Message, Update  # noqa: E402
 from aiohttp import ClientSession, TCPConnector  # noqa: E402
 from aiohttp.test_utils import TestServer  # noqa: E402
 
-from bot.runner import opened_app, poll_telegram, webhook_app  # noqa: E402
+from bot.runner import freeze_startup_objects, opened_app, poll_telegram, webhook_app  # noqa: E402
 from domain.clock import SystemClock  # noqa: E402
 from handlers.services.settings import Settings  # noqa: E402
 from tests.botclient import BotClient, RecordingSession, make_bot  # noqa: E402
@@ -296,6 +296,7 @@ async def serve(mode: str, api_base: str, data_dir: Path, url: str | None) -> No
 
     watcher = asyncio.create_task(watch_stdin())
     async with opened_app(settings, SystemClock()) as (dp, _database, _keys, i18n):
+        freeze_startup_objects()  # as `run` does before it serves
         if mode == "polling":
             feed = dp.feed_update
 
