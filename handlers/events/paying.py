@@ -13,7 +13,7 @@ from domain.event_payments import SeatCheckoutProblem
 from domain.membership.states import Provider
 from handlers.answers import show_in_place
 from handlers.journey import Conversation
-from handlers.membership.buying import TelegramInvoice, channel_of, send_telegram_invoice
+from handlers.membership.buying import TelegramInvoice, answer_checkout, channel_of, send_telegram_invoice
 from handlers.services.container import Services
 from handlers.services.event_payments import SeatCredited, SeatInvoice
 from handlers.views import event_payments as views
@@ -81,10 +81,7 @@ async def pre_checkout(query: PreCheckoutQuery, services: Services) -> None:
         currency=query.currency,
         total_minor=query.total_amount,
     )
-    if problem is None:
-        await query.answer(ok=True)
-    else:
-        await query.answer(ok=False, error_message=views.checkout_problem_text(problem))
+    await answer_checkout(query, None if problem is None else views.checkout_problem_text(problem))
 
 
 async def receipt_for(credited: SeatCredited, conversation: Conversation) -> None:

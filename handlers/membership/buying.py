@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
-from aiogram.types import CallbackQuery, LabeledPrice, Message
+from aiogram.types import CallbackQuery, LabeledPrice, Message, PreCheckoutQuery
 
 from domain.identity import Channel
 from domain.membership.money import to_minor
@@ -159,3 +159,12 @@ def create_router() -> Router:
     router.callback_query.register(ask_promo, MembershipButton.filter(F.action == MembershipAction.PROMO))
     router.callback_query.register(buy, MembershipButton.filter(F.action == MembershipAction.BUY))
     return router
+
+
+async def answer_checkout(query: PreCheckoutQuery, problem: str | None) -> None:
+    """Answer Telegram's question before it charges (it waits up to 10 seconds): go ahead, or decline with the
+    reason, which Telegram shows to the client."""
+    if problem is None:
+        await query.answer(ok=True)
+    else:
+        await query.answer(ok=False, error_message=problem)

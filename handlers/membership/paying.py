@@ -13,6 +13,7 @@ from domain.membership.states import Provider
 from handlers.answers import show_in_place
 from handlers.events import paying as seat_paying
 from handlers.journey import Conversation
+from handlers.membership.buying import answer_checkout
 from handlers.services.container import Services
 from handlers.views import membership as views
 from handlers.views.membership import MembershipAction, MembershipButton
@@ -32,10 +33,7 @@ async def pre_checkout(query: PreCheckoutQuery, services: Services) -> None:
         currency=query.currency,
         total_minor=query.total_amount,
     )
-    if problem is None:
-        await query.answer(ok=True)
-    else:
-        await query.answer(ok=False, error_message=views.checkout_problem_text(problem))
+    await answer_checkout(query, None if problem is None else views.checkout_problem_text(problem))
 
 
 async def receipt_for(credited: Credited, conversation: Conversation, services: Services) -> None:

@@ -27,6 +27,7 @@ from storage.privacy_ops import shred_account
 from storage.repositories.budgets import BudgetsRepository
 from storage.repositories.channels import Brought, ChannelsRepository
 from storage.repositories.finance import FinanceRepository
+from storage.unit_of_work import UnitOfWork
 from tests.db_fixtures import RawContents
 from tests.events.test_events_storage import _event
 
@@ -258,66 +259,55 @@ async def test_the_migration_fills_in_the_entries_before_it(database_url: str, k
         await database.close()
 
 
+async def _paid(
+    uow: UnitOfWork,
+    clock: FakeClock,
+    client_id: UUID,
+    amount_minor: int,
+    charge_id: str,
+    *,
+    term: str = "1",
+    event_id: UUID | None = None,
+) -> None:
+    """A premium client's payment in the books: the order, the payment and its ledger entry."""
+    order = await uow.payments.open_order(
+        client_id,
+        tier="premium",
+        term=term,
+        currency="CNY",
+        list_minor=amount_minor,
+        discount_minor=0,
+        credit_minor=0,
+        total_minor=amount_minor,
+        price_id=None,
+        promo_id=None,
+        now=clock.now(),
+        event_id=event_id,
+    )
+    payment = await uow.payments.record(
+        order,
+        provider="stars",
+        charge_id=charge_id,
+        provider_charge_id=None,
+        period_start=clock.now(),
+        period_end=clock.now() + timedelta(days=30),
+        now=clock.now(),
+    )
+    assert payment is not None
+    await uow.ledger.append(
+        LedgerKind.PAYMENT, currency="CNY", amount_minor=amount_minor, now=clock.now(), payment_id=payment.id
+    )
+
+
 async def test_income_by_tier(database: Database, clock: FakeClock) -> None:
+    event = await _event(database, clock, Capacity(men=5, women=5))
     async with database.unit_of_work() as uow:
         account = await uow.accounts.create("telegram", "7801", locale="en", now=clock.now())
         await uow.profiles.create(account.id, now=clock.now(), status="active")
-        order = await uow.payments.open_order(
-            account.id,
-            tier="premium",
-            term="1",
-            currency="CNY",
-            list_minor=19900,
-            discount_minor=0,
-            credit_minor=0,
-            total_minor=19900,
-            price_id=None,
-            promo_id=None,
-            now=clock.now(),
-        )
-        payment = await uow.payments.record(
-            order,
-            provider="stars",
-            charge_id="charge-finance-1",
-            provider_charge_id=None,
-            period_start=clock.now(),
-            period_end=clock.now() + timedelta(days=30),
-            now=clock.now(),
-        )
-        assert payment is not None
-        await uow.ledger.append(
-            LedgerKind.PAYMENT, currency="CNY", amount_minor=19900, now=clock.now(), payment_id=payment.id
-        )
+        await _paid(uow, clock, account.id, 19900, "charge-finance-1")
         await uow.ledger.append(LedgerKind.PAYMENT, currency="CNY", amount_minor=500, now=clock.now())
-    event = await _event(database, clock, Capacity(men=5, women=5))
-    async with database.unit_of_work() as uow:  # the same premium member pays for a seat at an event
-        seat = await uow.payments.open_order(
-            account.id,
-            tier="premium",
-            term=EVENT_TERM,
-            currency="CNY",
-            list_minor=8800,
-            discount_minor=0,
-            credit_minor=0,
-            total_minor=8800,
-            price_id=None,
-            promo_id=None,
-            now=clock.now(),
-            event_id=event.id,
-        )
-        seat_payment = await uow.payments.record(
-            seat,
-            provider="stars",
-            charge_id="charge-finance-2",
-            provider_charge_id=None,
-            period_start=clock.now(),
-            period_end=clock.now() + timedelta(days=3),
-            now=clock.now(),
-        )
-        assert seat_payment is not None
-        await uow.ledger.append(
-            LedgerKind.PAYMENT, currency="CNY", amount_minor=8800, now=clock.now(), payment_id=seat_payment.id
-        )
+        # the same premium member pays for a seat at an event
+        await _paid(uow, clock, account.id, 8800, "charge-finance-2", term=EVENT_TERM, event_id=event.id)
     month = clock.now().date().replace(day=1)
     async with database.unit_of_work(read_only=True) as uow:
         income = await FinanceRepository.of(uow).income_by_tier("CNY", month, month + timedelta(days=31))
