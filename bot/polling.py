@@ -5,23 +5,29 @@ Updates of different users are handled side by side, each user's strictly in the
 `max_in_flight` updates are held at once (queued in a lane or being handled); while that many are held, no
 getUpdates is sent (back-pressure), and a batch never asks for more than the room left.
 
-The offset sent to Telegram is the low-water mark: the lowest update_id not finished yet, or, when everything
-received has finished, the newest one + 1. Telegram forgets an update only once the offset passed it, so a crash
-re-delivers exactly what was received and not finished. Finished updates above the mark are remembered, so one
-that Telegram sends again (it had not been acknowledged yet) is not handled twice by this process (other
-processes and restarts rely on the update-id dedupe in the database). An update whose handling raised counts as
-finished: aiogram's error handlers already ran; it is logged and not retried.
+The offset sent to Telegram is the low-water mark: the lowest update_id not acknowledged yet, or, when everything
+received is acknowledged, the newest one + 1. An update is acknowledged once its transaction committed
+(`bot.acknowledge`: its effects and update-id dedupe row are stored, its replies insured by outbox rows, so
+Telegram need not send it again), or, when it never commits (it raised, or nothing committed), once its handling
+ended. Telegram forgets an update only once the offset passed it, so a crash re-delivers exactly what was
+received and not acknowledged. Acknowledged updates above the mark are remembered, so one that Telegram sends
+again (the offset had not passed it yet) is not handled twice by this process (other processes and restarts rely
+on the update-id dedupe in the database). An update whose handling raised counts as finished: aiogram's error
+handlers already ran; it is logged and not retried.
 
-The price of the low-water mark: while any update is in flight Telegram does not hold a long poll (it has
-unacknowledged updates to return), so each getUpdates comes back at once with the updates still running. When a
-batch brings nothing new the poller asks again after the next finish or `repoll_interval`, whichever is first;
-under load a new update therefore waits about half a round trip longer than with an idle long poll. Telegram
-returns at most 100 updates from the offset, so a single slow update stalls fetching once 100 newer ones are
-received (the cap is normally far lower).
+An update counts against `max_in_flight` until its handling ended (its replies sent), not only until its commit:
+the cap bounds the work in memory, the offset only what Telegram keeps. Acknowledging at the commit matters for
+latency: while any update above the offset is unacknowledged, Telegram does not hold a long poll (it has those
+updates to return), so each getUpdates comes back at once with them. The commit comes a few milliseconds into an
+update, its replies a round trip or two later; so most of the time nothing unacknowledged sits above the offset
+and a new update reaches the waiting long poll at once. When a batch brings nothing new the poller asks again
+once the offset moved or after `repoll_interval`, whichever is first. Telegram returns at most 100 updates from
+the offset, so a single slow update stalls fetching once 100 newer ones are received (the cap is normally far
+lower).
 
 `stop()` (SIGTERM/SIGINT in `run_bot.py run`) stops fetching, gives the updates in flight `shutdown_grace`
-seconds to finish, cancels the rest (they are not finished, so Telegram sends them again) and acknowledges the
-final offset.
+seconds to finish, cancels the rest (those not committed yet are not acknowledged, so Telegram sends them again;
+a committed one's unsent replies are the outbox worker's) and acknowledges the final offset.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ from aiogram.methods import GetUpdates
 from aiogram.types import Update
 from aiogram.utils.backoff import Backoff, BackoffConfig
 
+from bot.acknowledge import acknowledging
 from bot.lanes import OrderedLanes
 
 log = logging.getLogger("yuelao.polling")
@@ -63,13 +70,14 @@ def lane_key(update: Update) -> Hashable:
 
 
 class Offsets:
-    """Which received updates are finished, and the offset that acknowledges exactly those below the first
-    unfinished one."""
+    """Which received updates are acknowledged or finished, and the offset that acknowledges exactly those below
+    the first unacknowledged one."""
 
     def __init__(self) -> None:
         self.low_water: int | None = None
-        self._unfinished: set[int] = set()
-        self._finished_above: set[int] = set()
+        self._unfinished: set[int] = set()  # received, handling not ended: counted against the cap
+        self._unacknowledged: set[int] = set()  # received, neither committed nor finished: the offset stays below
+        self._acknowledged_above: set[int] = set()  # committed or finished, at or above the offset
         self._newest: int | None = None
 
     @property
@@ -80,36 +88,43 @@ class Offsets:
     @property
     def known(self) -> int:
         """Updates at or above the offset already received: Telegram sends them again before any new one."""
-        return len(self._unfinished) + len(self._finished_above)
+        return len(self._unacknowledged) + len(self._acknowledged_above)
 
     @property
     def unfinished(self) -> frozenset[int]:
         return frozenset(self._unfinished)
 
     def receive(self, update_id: int) -> bool:
-        """Take an update in; False when it was received before (still running or already finished)."""
+        """Take an update in; False when it was received before (still running, or acknowledged)."""
         if self.low_water is not None and update_id < self.low_water:
             return False
-        if update_id in self._unfinished or update_id in self._finished_above:
+        if update_id in self._unacknowledged or update_id in self._acknowledged_above:
             return False
         self._unfinished.add(update_id)
+        self._unacknowledged.add(update_id)
         self._newest = update_id if self._newest is None else max(self._newest, update_id)
         if self.low_water is None:
             self.low_water = update_id
         self._advance()
         return True
 
+    def acknowledge(self, update_id: int) -> None:
+        """The update committed: the offset may pass it (it still counts as held until `finish`)."""
+        if update_id in self._unacknowledged:
+            self._unacknowledged.discard(update_id)
+            self._acknowledged_above.add(update_id)
+            self._advance()
+
     def finish(self, update_id: int) -> None:
         self._unfinished.discard(update_id)
-        self._finished_above.add(update_id)
-        self._advance()
+        self.acknowledge(update_id)
 
     def _advance(self) -> None:
         if self._newest is None:
             return
-        self.low_water = min(self._unfinished) if self._unfinished else self._newest + 1
+        self.low_water = min(self._unacknowledged) if self._unacknowledged else self._newest + 1
         low = self.low_water
-        self._finished_above = {done for done in self._finished_above if done >= low}
+        self._acknowledged_above = {done for done in self._acknowledged_above if done >= low}
 
 
 class UpdatePoller:
@@ -138,7 +153,6 @@ class UpdatePoller:
         self._stopping = asyncio.Event()
         self._repoll_interval = repoll_interval
         self._acknowledged: int | None = None
-        self._finishes = 0
 
     def stop(self) -> None:
         """Stop fetching; `run` then lets the updates in flight finish and returns."""
@@ -193,12 +207,11 @@ class UpdatePoller:
                 continue
             backoff.reset()
             self._acknowledged = method.offset
-            finishes = self._finishes
             accepted = [update for update in updates if self._accept(update)]
             if updates and not accepted and self.offsets.held:
-                # Only updates still running came back (Telegram holds no long poll while any update above the
-                # offset waits): ask again once one finishes, or after `repoll_interval` for new ones.
-                await self._until_finished_since(finishes)
+                # Only updates not acknowledged yet came back (Telegram holds no long poll while any update above
+                # the offset waits): ask again once the offset moves, or after `repoll_interval` for new ones.
+                await self._until_offset_moves(method.offset)
 
     async def _until_room(self) -> bool:
         """Wait while the cap is reached, or while Telegram's window of 100 updates from the offset holds no
@@ -210,11 +223,11 @@ class UpdatePoller:
                 await self._room.wait()
         return not self._stopping.is_set()
 
-    async def _until_finished_since(self, finishes: int) -> None:
+    async def _until_offset_moves(self, offset: int | None) -> None:
         async with self._room:
             with suppress(TimeoutError):
                 await asyncio.wait_for(
-                    self._room.wait_for(lambda: self._finishes != finishes or self._stopping.is_set()),
+                    self._room.wait_for(lambda: self.offsets.low_water != offset or self._stopping.is_set()),
                     self._repoll_interval,
                 )
 
@@ -232,14 +245,18 @@ class UpdatePoller:
 
     # --- handling ---------------------------------------------------------------------------------------
     async def _handle(self, update: Update) -> None:
+        async def committed() -> None:
+            self.offsets.acknowledge(update.update_id)
+            await self._notify()
+
         try:
-            await self._dp.feed_update(self._bot, update, channel="telegram")
+            with acknowledging(committed):
+                await self._dp.feed_update(self._bot, update, channel="telegram")
         except Exception as exc:
             # The error handlers already ran; the update is done, not retried (it would fail the same way).
             log.error("update %s failed: %s", update.update_id, type(exc).__name__)
-        # Cancelled (shutdown grace over): not finished, Telegram sends it again.
+        # Cancelled (shutdown grace over): not finished; unless it committed, Telegram sends it again.
         self.offsets.finish(update.update_id)
-        self._finishes += 1
         await self._notify()
 
     async def _acknowledge_final_offset(self) -> None:

@@ -51,6 +51,7 @@ from aiogram.methods.base import TelegramType
 from aiogram.types import TelegramObject, User
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.acknowledge import committed
 from bot.api_results import build_result
 from bot.delivery.leases import HeldLeases
 from bot.delivery.limiter import ChatRateLimiter, is_counted, outbox_request
@@ -326,6 +327,7 @@ class RepliesAfterCommit(BaseMiddleware):
             outbox_request.reset(paced)
             _current.reset(current)
         replies.committed()
+        await committed()  # the receiver may acknowledge the update to Telegram: nothing below can lose it
         try:
             await _Sending(self._database, bot, replies).run()
         except Exception as exc:  # committed: the update is done; what was not sent is the worker's (leases)

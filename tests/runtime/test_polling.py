@@ -1,11 +1,12 @@
 """The poller against a Bot API double that holds every call open until the test releases it.
 
 Hypothesis draws interleavings of several users' messages, Telegram answering getUpdates, and the bot's replies
-being released in any order. Whatever the interleaving: each user's messages are handled one at a time in the
-order sent; every user with work waiting has a handler running (users overlap); the offset never passes an
-update that is not finished; with the cap reached no getUpdates is sent; a re-delivered update is not handled
-twice; an update whose handler raised is finished all the same. Then: stopping waits for the updates in flight
-(up to the grace period) and acknowledges what finished, and only that.
+being released in any order, with handlers that commit before replying or not. Whatever the interleaving: each
+user's messages are handled one at a time in the order sent; every user with work waiting has a handler running
+(users overlap); the offset never passes an update that is neither committed nor finished; with the cap reached no
+getUpdates is sent; a re-delivered update is not handled twice; an update whose handler raised is finished all the
+same. Then: stopping waits for the updates in flight (up to the grace period) and acknowledges what finished, and
+only that.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from aiogram.types import Poll as TelegramPoll
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.acknowledge import committed
 from bot.polling import UpdatePoller, lane_key
 from tests.botclient import TEST_TOKEN
 
@@ -120,17 +122,23 @@ class Effects:
             self.running.discard(user)
 
 
-def recording_dispatcher(effects: Effects, api: HeldAPI) -> Dispatcher:
+def recording_dispatcher(effects: Effects, api: HeldAPI, *, commits: bool = False) -> Dispatcher:
+    """Each message is echoed. With `commits`, the handler commits before replying, as the bot's updates do (its
+    reply insured by then): the update may be acknowledged from then on, though it still runs."""
     router = Router()
 
     @router.message()
     async def echo(message: Message) -> None:
         assert message.from_user is not None and message.text is not None
         user = message.from_user.id
+        update_id = int(message.text.split(":")[1])
         effects.add(user, "start", message.text)
+        if commits:
+            api.unfinished.discard(update_id)
+            await committed()
         await message.answer(message.text)
         effects.add(user, "end", message.text)
-        api.unfinished.discard(int(message.text.split(":")[1]))
+        api.unfinished.discard(update_id)
         if message.text.startswith("boom"):
             raise RuntimeError("the handler failed after replying")
 
@@ -174,12 +182,16 @@ STEPS = st.one_of(
 )
 
 
-async def interleaving(cap: int, steps: list[Step]) -> None:
+async def interleaving(cap: int, steps: list[Step], *, commits: bool = False) -> None:
     api = HeldAPI(cap=cap)
     effects = Effects()
     bot = Bot(TEST_TOKEN, session=api)
     poller = UpdatePoller(
-        recording_dispatcher(effects, api), bot, max_in_flight=cap, repoll_interval=NEVER, shutdown_grace=0.0
+        recording_dispatcher(effects, api, commits=commits),
+        bot,
+        max_in_flight=cap,
+        repoll_interval=NEVER,
+        shutdown_grace=0.0,
     )
     api.poller = poller
     sent: dict[int, list[str]] = {user: [] for user in USERS}
@@ -245,11 +257,47 @@ async def interleaving(cap: int, steps: list[Step]) -> None:
 
 
 @settings(deadline=None, max_examples=150, database=None)
-@given(cap=st.integers(1, 5), steps=st.lists(STEPS, min_size=1, max_size=40))
+@given(cap=st.integers(1, 5), steps=st.lists(STEPS, min_size=1, max_size=40), commits=st.booleans())
 def test_random_interleavings_keep_each_users_order_and_never_acknowledge_unfinished_work(
-    cap: int, steps: list[Step]
+    cap: int, steps: list[Step], commits: bool
 ) -> None:
-    asyncio.run(interleaving(cap, steps))
+    asyncio.run(interleaving(cap, steps, commits=commits))
+
+
+def test_a_committed_update_is_acknowledged_while_its_reply_is_on_its_way_and_still_counts_against_the_cap() -> None:
+    async def run() -> None:
+        api = HeldAPI(cap=2)
+        effects = Effects()
+        poller = UpdatePoller(
+            recording_dispatcher(effects, api, commits=True),
+            Bot(TEST_TOKEN, session=api),
+            max_in_flight=2,
+            repoll_interval=NEVER,
+        )
+        api.poller = poller
+        api.pushed = [text_update(1, USERS[0], "hi:1"), text_update(2, USERS[0], "hi:2")]
+        api.unfinished = {1, 2}
+        running = asyncio.create_task(poller.run())
+        await settle()
+        api.answer_poll()
+        await settle()
+        # Update 1 committed, its reply is held at the Bot API; update 2 waits its turn behind it (same user).
+        assert [r.text for r in api.replies] == ["hi:1"]
+        assert poller.offsets.low_water == 2  # Telegram may forget update 1, not update 2
+        assert poller.offsets.held == 2 and api.poll is None  # both still count: the cap is reached, no fetching
+        api.release(0)
+        await settle()
+        assert [r.text for r in api.replies] == ["hi:2"] and poller.offsets.low_water == 3
+        assert api.poll is not None and api.poll.offset == 3  # room again: a long poll past both
+        api.release(0)
+        await settle()
+        poller.stop()
+        await settle()
+        api.answer_poll()
+        await running
+        assert effects.by_user[USERS[0]] == [("start", "hi:1"), ("end", "hi:1"), ("start", "hi:2"), ("end", "hi:2")]
+
+    asyncio.run(run())
 
 
 def test_two_users_are_handled_at_the_same_time_and_one_users_messages_wait() -> None:
