@@ -8,6 +8,7 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 
+from domain.personnel.kpis import parse_period
 from domain.personnel.teams import TeamProblem
 from domain.staff import Permission, PermissionDenied
 from handlers.answers import say, show_in_place
@@ -92,16 +93,16 @@ async def hand_over(callback: CallbackQuery, callback_data: TeamButton, services
         await show_in_place(callback, text, markup)
 
 
-async def team_kpis(callback: CallbackQuery, services: Services, actor: Actor) -> None:
+async def team_kpis(callback: CallbackQuery, callback_data: TeamButton, services: Services, actor: Actor) -> None:
     teams = desk(services)
     team = await teams.team_of(actor.account_id)
     if team is None:
         await callback.answer(views.no_team(), show_alert=True)
         return
     await callback.answer()
-    kpis = await teams.team_kpis(team)
+    kpis = await teams.team_kpis(team, parse_period(callback_data.period) if callback_data.period else None)
     names = {m.account_id: views.member_label(m) for m in (team.lead, *team.members)}
-    text, markup = views.kpi_view(kpis.period.code, kpis.figures, kpis.average, names)
+    text, markup = views.kpi_view(kpis.period, kpis.current, kpis.figures, kpis.average, names)
     await show_in_place(callback, text, markup)
 
 

@@ -3,7 +3,7 @@ and one member's card for managers; the `KpiButton` factory for moving between t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from enum import StrEnum
 from uuid import UUID
@@ -107,21 +107,30 @@ def _average_line(average: TeamAverage) -> str:
     )
 
 
-def _period_buttons(
-    builder: InlineKeyboardBuilder, view: KpiView, period: Period, current: Period, member: str = ""
+def period_buttons(
+    builder: InlineKeyboardBuilder, period: Period, current: Period, button: Callable[[Period], CallbackData]
 ) -> int:
-    """Earlier, later (never past the current period) and the other kind of period; how many were added."""
-    added = [KpiButton(view=view, period=period.previous().code, member=member)]
+    """Earlier, later (never past the current period) and the other kind of period, each pressing
+    `button(period)`; how many were added. /kpi's views and a team lead's team KPIs (/team) share it."""
+    added = [button(period.previous())]
     labels = [_("« Earlier")]
     if period < current:
-        added.append(KpiButton(view=view, period=period.following().code, member=member))
+        added.append(button(period.following()))
         labels.append(_("Later »"))
     other = PeriodKind.QUARTER if period.kind is PeriodKind.MONTH else PeriodKind.MONTH
     labels.append(_("By quarter") if other is PeriodKind.QUARTER else _("By month"))
-    added.append(KpiButton(view=view, period=Period.containing(other, period.first_day).code, member=member))
+    added.append(button(Period.containing(other, period.first_day)))
     for label, data in zip(labels, added, strict=True):
         builder.button(text=label, callback_data=data)
     return len(added)
+
+
+def _period_buttons(
+    builder: InlineKeyboardBuilder, view: KpiView, period: Period, current: Period, member: str = ""
+) -> int:
+    return period_buttons(
+        builder, period, current, lambda shown: KpiButton(view=view, period=shown.code, member=member)
+    )
 
 
 def own_view(

@@ -13,11 +13,12 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
-from domain.personnel.kpis import StaffKpis, TeamAverage
+from domain.personnel.kpis import Period, StaffKpis, TeamAverage
 from domain.personnel.teams import TeamProblem
 from handlers.views.cards import short_name
 from handlers.views.casework.screens import client_reference
 from handlers.views.keyboards import InlineKeyboardBuilder
+from handlers.views.kpis import period_buttons, period_label
 from handlers.views.punctuation import labelled, listed, with_aside
 from handlers.views.texts import quote_clipped
 from storage.records import ClientProfile, StaffMember
@@ -29,7 +30,7 @@ class TeamAct(StrEnum):
     TEAM = "team"  # the lead's team
     CLIENT = "client"  # choose whom to hand a client to
     HAND = "hand"  # hand the client to the member
-    KPIS = "kpis"  # the team's KPIs this month
+    KPIS = "kpis"  # the team's KPIs: this month, or the period in `period`
     PROMOTE = "promote"  # a manager makes a counselor team lead
 
 
@@ -37,6 +38,7 @@ class TeamButton(CallbackData, prefix="tm"):
     act: TeamAct
     client: str = ""  # an account id in 22 URL-safe base64 characters (fits two ids in 64 bytes)
     member: str = ""
+    period: str = ""  # KPIS: a Period.code ("" for this month)
 
 
 def pack_id(value: UUID) -> str:
@@ -140,12 +142,14 @@ def _figure(value: Decimal | int | None) -> str:
 
 
 def kpi_view(
-    period_code: str,
+    period: Period,
+    today_period: Period,
     figures: Sequence[StaffKpis],
     average: TeamAverage,
     names: dict[UUID, str],
 ) -> tuple[str, InlineKeyboardMarkup]:
-    lines = [_("📊 <b>The team's KPIs, {period}</b>").format(period=period_code)]
+    """The team's figures for `period`, with /kpi's period keyboard (never past `today_period`)."""
+    lines = [_("📊 <b>The team's KPIs, {period}</b>").format(period=period_label(period))]
     for figure in figures:
         lines.append(
             _(
@@ -172,7 +176,9 @@ def kpi_view(
         )
     )
     builder = InlineKeyboardBuilder()
+    count = period_buttons(builder, period, today_period, lambda shown: TeamButton(act=TeamAct.KPIS, period=shown.code))
     builder.button(text=_("⬅️ Back to the team"), callback_data=TeamButton(act=TeamAct.TEAM))
+    builder.adjust(count, 1)
     return "\n".join(lines), builder.as_markup()
 
 

@@ -61,6 +61,7 @@ class TeamClient:
 @dataclass(frozen=True)
 class TeamKpis:
     period: Period
+    current: Period  # today's period of the same kind (the keyboard goes no later)
     figures: list[StaffKpis]
     average: TeamAverage
 
@@ -120,11 +121,13 @@ class TeamDesk(FeatureService):
         await casework.reassign(actor, InReach(client_id, profile, assignment), counselor)
         return Handover.DONE
 
-    async def team_kpis(self, team: Team, kind: PeriodKind = PeriodKind.MONTH) -> TeamKpis:
+    async def team_kpis(self, team: Team, period: Period | None = None) -> TeamKpis:
+        """The team's figures for `period` (None: this month; a future period: the current one of its kind)."""
         kpis = self._kpis()
-        period = kpis.current(kind)
-        figures = await kpis.for_period(period, team.ids)
-        return TeamKpis(period, figures, team_average(figures, period))
+        current = kpis.current(PeriodKind.MONTH if period is None else period.kind)
+        shown = current if period is None else min(period, current)
+        figures = await kpis.for_period(shown, team.ids)
+        return TeamKpis(shown, current, figures, team_average(figures, shown))
 
     # --- managers ----------------------------------------------------------------------------------------------
     async def all_teams(self) -> tuple[list[Team], list[StaffMember]]:
