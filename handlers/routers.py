@@ -15,6 +15,7 @@ from aiogram import Router
 
 from handlers import (
     commissions,
+    consent_gate,
     errors,
     fallback,
     finance,
@@ -52,6 +53,7 @@ from handlers.staff import router as staff
 FACTORIES: tuple[Callable[[], Router], ...] = (
     errors.create_router,
     service.create_router,
+    consent_gate.create_router,  # a client on an earlier privacy notice: the new one first, before any feature
     membership.create_router,  # a payment is credited whatever else the client is doing
     staff.create_router,
     hiring.create_router,  # before start: a job link (/start apply-...) never begins the client intake
