@@ -16,8 +16,9 @@ from enum import IntEnum, StrEnum
 from domain.staff import Permission, PermissionDenied, Role, ensure
 
 MAX_COMPLAINT_TEXT = 1000  # characters a client may write in one complaint or suggestion
-REPORTS_FOR_HIGH = 2  # open complaints about one profile that make the next one high priority
+REPORTS_FOR_HIGH = 2  # complaints about one person within REPEAT_WINDOW that make the next one high priority
 REPORTS_FOR_URGENT = 3
+REPEAT_WINDOW = timedelta(days=90)  # earlier complaints about the same person count this long, resolved or not
 LOW_CONVERSATION_RATING = 2  # a conversation with a counselor rated at or below this opens a case
 
 
@@ -145,7 +146,8 @@ def raised(severity: Severity, steps: int = 1) -> Severity:
 
 def starting_severity(category: Category, *, earlier_about_same: int = 0, serious: bool = False) -> Severity:
     """How urgent a new case is: staff conduct is high, a suggestion low, the rest normal; `serious` (a scam,
-    a no-show) raises it one step; complaints already open about the same person raise it further."""
+    a no-show) raises it one step; earlier complaints about the same person (within REPEAT_WINDOW, resolved or
+    not: see `repeat_window_start`) raise it further."""
     if category is Category.SUGGESTION:
         return Severity.LOW
     severity = Severity.HIGH if category is Category.STAFF else Severity.NORMAL
@@ -157,6 +159,11 @@ def starting_severity(category: Category, *, earlier_about_same: int = 0, seriou
     if count >= REPORTS_FOR_HIGH:
         return max(severity, Severity.HIGH)
     return severity
+
+
+def repeat_window_start(now: datetime) -> datetime:
+    """Complaints about a person opened since this moment count towards the priority of the next one."""
+    return now - REPEAT_WINDOW
 
 
 def breach(due: Deadlines, *, responded_at: datetime | None, resolved_at: datetime | None, now: datetime) -> Breach:
@@ -228,13 +235,15 @@ def complaint_text(typed: str) -> str | TextProblem:
 
 
 class Moderation(StrEnum):
-    """What a handler decides about a reported profile (each also resolves the case)."""
+    """What a handler decides about a reported profile (each decision also resolves the case), and LIFT, which
+    ends a suspension from any case about the profile, resolved or not (it resolves nothing)."""
 
     DISMISS = "dismiss"  # nothing wrong was found
     WARN = "warn"  # the reported client is warned
     HIDE_7 = "hide7"  # hidden from everyone's suggestions for 7 days
     HIDE_30 = "hide30"
-    SUSPEND = "suspend"  # hidden until a manager lifts it; the client is told
+    SUSPEND = "suspend"  # hidden until someone who handles complaints lifts it (LIFT); the client is told
+    LIFT = "lift"  # the suspension ends: the profile is shown again; the client is told
 
     @property
     def hidden_days(self) -> int | None:
@@ -243,6 +252,9 @@ class Moderation(StrEnum):
     @property
     def outcome(self) -> Outcome:
         return Outcome.NOT_UPHELD if self is Moderation.DISMISS else Outcome.UPHELD
+
+
+DECISIONS = tuple(action for action in Moderation if action is not Moderation.LIFT)  # what closes a report's case
 
 
 class ModerationState(StrEnum):
@@ -262,6 +274,7 @@ def moderation_state(action: Moderation) -> ModerationState:
         Moderation.HIDE_7: ModerationState.HIDDEN,
         Moderation.HIDE_30: ModerationState.HIDDEN,
         Moderation.SUSPEND: ModerationState.SUSPENDED,
+        Moderation.LIFT: ModerationState.CLEAR,
     }[action]
 
 
@@ -293,6 +306,19 @@ class AppealDecision(StrEnum):
 
 
 PENALTY_KINDS = tuple(item.value for item in PenaltyKind)
+TAKES_ACCESS = frozenset({PenaltyKind.SUSPENSION, PenaltyKind.DISMISSAL})  # the member is deactivated
+
+
+def takes_access(kind: str) -> bool:
+    """A suspension or a dismissal: the member is inactive while it stands."""
+    return kind in TAKES_ACCESS
+
+
+def bars_access(kind: str, decision: str | None) -> bool:
+    """A penalty that keeps its member inactive: a suspension or dismissal not lifted."""
+    return takes_access(kind) and decision != AppealDecision.LIFTED.value
+
+
 APPEAL_DECISIONS = tuple(item.value for item in AppealDecision)
 MAX_PENALTY_REASON = 500
 MAX_APPEAL_TEXT = 1000
@@ -357,10 +383,23 @@ def parse_penalty_order(text: str) -> PenaltyOrder | OrderProblem:
 
 def complaint_reference_in(text: str) -> str | None:
     """A case reference (`#` and 8 hex digits) given as evidence in a reason."""
+    return _reference_in(text, "#")
+
+
+AUDIT_REFERENCE_PREFIX = "audit#"  # how /audit shows an entry's reference: audit#1a2b3c4d
+
+
+def audit_reference_in(text: str) -> str | None:
+    """An audit-log entry reference (`audit#` and 8 hex digits, as /audit shows it) given as evidence."""
+    return _reference_in(text, AUDIT_REFERENCE_PREFIX)
+
+
+def _reference_in(text: str, prefix: str) -> str | None:
     for word in text.split():
-        token = word.strip(".,;:()")
-        if token.startswith("#") and len(token) == 9 and all(c in "0123456789abcdef" for c in token[1:].lower()):
-            return token[1:].lower()
+        token = word.strip(".,;:()").lower()
+        digits = token.removeprefix(prefix)
+        if token.startswith(prefix) and len(digits) == 8 and all(c in "0123456789abcdef" for c in digits):
+            return digits
     return None
 
 
@@ -440,13 +479,21 @@ NUMBER_WORDS = {
     **{word: n for n, word in enumerate("零一二三四五六七八九十")},
     "〇": 0,
     "两": 2,
+    "兩": 2,
+    **{word: n for n, word in enumerate(("ноль", "один", "два", "три", "четыре", "пять"))},
+    **{word: n for n, word in enumerate(("шесть", "семь", "восемь", "девять", "десять"), start=6)},
+    "нуль": 0,
+    "одна": 1,
+    "две": 2,
 }
 
 
 def typed_score(text: str) -> int | None:
-    """A score typed instead of pressed: digits (also full-width) or a number word in English or Chinese from 0
-    to 10 ("7", "７", "seven", "七", "七分"); None when it is not a number."""
+    """A score typed instead of pressed: digits (also full-width, maybe signed) or a number word in English,
+    Chinese (either script) or Russian from 0 to 10 ("7", "７", "-1", "seven", "七", "七分", "семь"); None when it
+    is not a number. The caller checks the range."""
     cleaned = unicodedata.normalize("NFKC", text).strip().lower().removesuffix("分").rstrip(".!。！")
-    if cleaned.isdigit():
-        return int(cleaned)
+    digits = cleaned.removeprefix("-").removeprefix("+")
+    if digits.isascii() and digits.isdigit() and len(digits) <= 6:
+        return -int(digits) if cleaned.startswith("-") else int(digits)
     return NUMBER_WORDS.get(cleaned)

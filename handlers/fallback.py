@@ -18,6 +18,7 @@ from aiogram.utils.i18n import gettext as _
 
 from domain.handoff import MISUNDERSTOOD_KEY, Misunderstandings
 from domain.identity import Principal
+from handlers import quality
 from handlers.services.container import Services
 from handlers.services.staff_access import staff_role
 from handlers.views.handoff import messages
@@ -46,8 +47,10 @@ async def not_understood(
             data.pop(MISUNDERSTOOD_KEY, None)
             await state.set_data(data)
             desk, now = services.handoffs, services.handoffs.now()
-            text = _("Sorry, I keep misunderstanding you.") + " " + messages.request_opened(
-                desk.timing.escalation_minutes, desk.hours.answer_from(now), now, desk.hours
+            text = (
+                _("Sorry, I keep misunderstanding you.")
+                + " "
+                + messages.request_opened(desk.timing.escalation_minutes, desk.hours.answer_from(now), now, desk.hours)
             )
         else:
             await state.update_data({MISUNDERSTOOD_KEY: counted.to_json()})
@@ -60,6 +63,7 @@ async def stale_button(callback: CallbackQuery) -> None:
 
 def create_router() -> Router:
     router = Router(name="fallback")
+    quality.register_survey_fallback(router)  # a survey's NPS typed in words or digits
     router.message.register(not_understood)
     router.callback_query.register(stale_button)
     return router

@@ -3,10 +3,12 @@ staff's /complaints (open cases by age) and a case's card: take it, resolve it w
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from aiogram import F, Router
-from aiogram.filters import Command, CommandObject
+from aiogram.dispatcher.event.bases import SkipHandler
+from aiogram.filters import Command, CommandObject, Filter, StateFilter
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from pydantic import BaseModel, ValidationError
@@ -27,6 +29,7 @@ from handlers.views import quality_surveys as survey_views
 from handlers.views.quality import BlockButton, CaseAct, CaseButton, ComplainButton, SatisfactionButton
 from handlers.views.quality_surveys import SurveyButton, SurveyStep
 from handlers.views.staff import refusal_text
+from storage.repositories.quality_surveys import SurveyResponse
 
 HANDLE = Permission.HANDLE_COMPLAINTS
 SUPERVISE = Permission.SUPERVISE_QUALITY
@@ -58,7 +61,7 @@ class ComplaintDraft(BaseModel):
     """The conversation data while the client writes: what it is about (and which staff member)."""
 
     category: Category
-    about: str | None = None  # a staff member's account id, 32 hex digits
+    about: str | None = None  # the account id of the staff member or client it is about, 32 hex digits
 
     def about_id(self) -> UUID | None:
         return None if self.about is None else UUID(hex=self.about)
@@ -91,6 +94,9 @@ async def choose_subject(
     if category is None or account is None or profile is None or not is_registered(profile.status):
         await callback.answer(views.start_first(), show_alert=True)
         return
+    if category is Category.CLIENT:
+        await choose_client(callback, callback_data, services, conversation, account)
+        return
     await callback.answer()
     about = None
     lead = ""
@@ -100,7 +106,31 @@ async def choose_subject(
             await show_in_place(callback, views.never_met(), None)
             return
         about = met[0]
-        lead = views.about_staff_lead(await services.quality.staff_name(about)) + "\n"
+        lead = views.about_lead(await services.quality.staff_name(about)) + "\n"
+    await ask_words(callback, conversation, category, about, lead)
+
+
+async def choose_client(
+    callback: CallbackQuery, callback_data: ComplainButton, services: Services, conversation: Conversation, me: UUID
+) -> None:
+    """About another client: first whom (someone the client was introduced to, checked afresh), then words."""
+    people = await services.quality.introduced_to(me)
+    if not callback_data.who:
+        await callback.answer()
+        await show_in_place(callback, *views.complain_about_whom(people))
+        return
+    other = views.parse_case(callback_data.who)
+    name = next((name for person, name, _blocked in people if person == other), None)
+    if other is None or name is None:
+        await callback.answer(views.not_introduced(), show_alert=True)
+        return
+    await callback.answer()
+    await ask_words(callback, conversation, Category.CLIENT, other, views.about_lead(name) + "\n")
+
+
+async def ask_words(
+    callback: CallbackQuery, conversation: Conversation, category: Category, about: UUID | None, lead: str
+) -> None:
     await conversation.set_state(Complaining.text)
     await conversation.set_data(ComplaintDraft(category=category, about=about and about.hex).model_dump(mode="json"))
     await show_in_place(callback, lead + views.ask_complaint_text(category), None)
@@ -130,6 +160,9 @@ async def complaint_words(message: Message, services: Services, conversation: Co
     case = await services.quality.complain(account, draft.category, text, draft.about_id())
     if case is ComplainRefusal.NEVER_MET:
         await conversation.send(views.never_met())
+        return
+    if case is ComplainRefusal.NOT_INTRODUCED:
+        await conversation.send(views.not_introduced())
         return
     assert not isinstance(case, ComplainRefusal)
     await conversation.send(views.complaint_received(case))
@@ -197,6 +230,7 @@ CHANGE_TEXTS = {
     CaseChange.NOT_TAKEN: views.take_first,
     CaseChange.WRONG_OUTCOME: views.wrong_outcome,
     CaseChange.PROFILE_GONE: views.profile_gone,
+    CaseChange.NOT_SUSPENDED: views.not_suspended,
 }
 
 
@@ -250,12 +284,13 @@ async def block(message: Message, services: Services, conversation: Conversation
 async def block_button(callback: CallbackQuery, callback_data: BlockButton, services: Services) -> None:
     account = None if services.principal is None else services.principal.account_id
     other = views.parse_case(callback_data.who)
-    name = None if account is None else await services.quality.block(account, other)
-    if name is None:
+    blocked = None if account is None else await services.quality.block(account, other)
+    if blocked is None or account is None:
         await callback.answer(views.block_stale(), show_alert=True)
         return
+    await services.dates.call_off(blocked.introduction_id, by=account)  # an open date of the two is off
     await callback.answer()
-    await show_in_place(callback, views.blocked_text(name), None)
+    await show_in_place(callback, views.blocked_text(blocked.name), None)
 
 
 # --- the monthly survey -----------------------------------------------------------------------------------
@@ -348,6 +383,37 @@ async def survey_typed_score(message: Message, services: Services, conversation:
     await ask_next(services, conversation, draft.survey, answered)
 
 
+class AwaitingNps(Filter):
+    """A client's message that nothing else took, in no conversation state, while their survey of this month
+    waits for its first answer (the survey is sent by a job, so it sets no state): hands the handler `survey`."""
+
+    async def __call__(self, message: Message, services: Services) -> bool | dict[str, Any]:
+        principal = services.principal
+        if principal is None or principal.account_id is None or staff_role(principal) is not None:
+            return False
+        survey = await services.surveys.awaiting_nps(principal.account_id)
+        return False if survey is None else {"survey": survey}
+
+
+async def survey_typed_nps(
+    message: Message, services: Services, conversation: Conversation, survey: SurveyResponse
+) -> None:
+    """The NPS typed instead of pressed: digits or a number word in English, Chinese or Russian; off the scale:
+    said so, and the question again. Not a number: not taken here, so it counts as any misunderstanding (three
+    bring a counselor; a waiting survey must not keep a confused client from one)."""
+    value = typed_score(message.text or "")
+    if value is None:
+        raise SkipHandler
+    answered = await services.surveys.answer_nps(survey.client_id, survey.id, value)
+    if answered is Answered.OUT_OF_RANGE:
+        await conversation.send_outbound(survey_views.survey_question_again(survey.id.hex, value))
+        return
+    if answered is Answered.STALE:
+        await conversation.send(survey_views.survey_stale())
+        return
+    await ask_next(services, conversation, survey.id.hex, answered)
+
+
 async def survey_comment(message: Message, services: Services, conversation: Conversation) -> None:
     draft = await _draft(conversation)
     if draft is None:
@@ -380,6 +446,11 @@ async def show_transcript(message: Message, command: CommandObject, services: Se
         return
     text = await services.transcripts.read_text(actor, reference)
     await message.answer(views.no_client() if text is None else text)
+
+
+def register_survey_fallback(router: Router) -> None:
+    """A typed NPS, tried by the fallback router before "not understood" (only what no other handler took)."""
+    router.message.register(survey_typed_nps, StateFilter(None), F.text, ~F.text.startswith("/"), AwaitingNps())
 
 
 def create_router() -> Router:

@@ -1,15 +1,18 @@
 """Staff penalties: /penalty (a manager with SUPERVISE_QUALITY records one), /penalties (one's own, with an
-appeal button each; a manager may add a member's reference), the appeal in words, and keep or lift."""
+appeal button each; a manager may add a member's reference, and lift a suspension or dismissal there), the appeal
+in words, and keep or lift. A member whom a suspension or dismissal made inactive still has their own
+/penalties and the appeal (`OwnPenalties`), and nothing else."""
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from aiogram import F, Router
-from aiogram.filters import Command, CommandObject
+from aiogram.filters import Command, CommandObject, Filter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, Message, TelegramObject
 from pydantic import BaseModel, ValidationError
 
 from domain.quality import MAX_APPEAL_TEXT, AppealDecision, OrderProblem, parse_penalty_order
@@ -31,6 +34,19 @@ COMMAND_PERMISSIONS: dict[str, Permission | None] = {"penalty": SUPERVISE, "pena
 
 class Appealing(StatesGroup):
     text = State()  # a staff member is writing the appeal of a penalty
+
+
+class OwnPenalties(Filter):
+    """`Allowed(None)`, and also a member whom a suspension or dismissal made inactive: their own penalties and
+    the appeal stay open to them. Hands the handler `actor`."""
+
+    async def __call__(self, event: TelegramObject, services: Services) -> bool | dict[str, Any]:
+        try:
+            actor = await services.authorize(None)
+        except PermissionDenied:
+            penalised = await services.penalties.penalised_actor(services.principal)
+            return False if penalised is None else {"actor": penalised}
+        return {"actor": actor}
 
 
 class AppealDraft(BaseModel):
@@ -79,11 +95,16 @@ async def show_penalties(message: Message, command: CommandObject, services: Ser
         await message.answer(views.no_member())
         return
     penalties = await services.penalties.of_member(member.account_id)
-    text, _markup = views.penalty_list(penalties, [amount_of(p) for p in penalties], own=False)
-    await message.answer(text)
+    text, markup = views.penalty_list(penalties, [amount_of(p) for p in penalties], own=False)
+    await message.answer(text, reply_markup=markup)
 
 
-async def ask_appeal(callback: CallbackQuery, callback_data: PenaltyButton, state: FSMContext) -> None:
+async def ask_appeal(
+    callback: CallbackQuery, callback_data: PenaltyButton, services: Services, actor: Actor, state: FSMContext
+) -> None:
+    if not await services.penalties.may_appeal(actor, parse_case(callback_data.penalty)):
+        await callback.answer(views.appeal_stale(), show_alert=True)
+        return
     await callback.answer()
     await state.set_state(Appealing.text)
     await state.set_data(AppealDraft(penalty=callback_data.penalty).model_dump())
@@ -128,12 +149,12 @@ def button_permission(data: PenaltyButton) -> Permission | None:
 def create_router() -> Router:
     router = Router(name="quality.penalties")
     router.message.register(order_penalty, Command("penalty"), Allowed(SUPERVISE))
-    router.message.register(show_penalties, Command("penalties"), Allowed(None))
-    router.callback_query.register(ask_appeal, PenaltyButton.filter(F.act == PenaltyAct.APPEAL), Allowed(None))
+    router.message.register(show_penalties, Command("penalties"), OwnPenalties())
+    router.callback_query.register(ask_appeal, PenaltyButton.filter(F.act == PenaltyAct.APPEAL), OwnPenalties())
     router.callback_query.register(
         decide, PenaltyButton.filter(F.act.in_({PenaltyAct.KEEP, PenaltyAct.LIFT})), Allowed(SUPERVISE)
     )
-    router.message.register(appeal_text, Appealing.text, F.text, Allowed(None))
+    router.message.register(appeal_text, Appealing.text, F.text, OwnPenalties())
     router.message.register(appeal_not_text, Appealing.text)
     refuse_the_rest(
         router,

@@ -24,6 +24,7 @@ from domain.quality import (
     Deadlines,
     EventKind,
     Moderation,
+    ModerationState,
     Outcome,
     Owner,
     Source,
@@ -35,6 +36,7 @@ from domain.quality import (
     moderation_state,
     outcome_fits,
     owner_for,
+    repeat_window_start,
     resolve_refusal,
     starting_severity,
 )
@@ -44,6 +46,7 @@ from handlers.services.membership.desk import MembershipDesk
 from handlers.services.staff_access import Actor
 from handlers.views import quality as views
 from handlers.views.membership_outcomes import RefundProblem
+from handlers.views.punctuation import with_aside
 from storage.records import Report
 from storage.repositories.complaints import Complaint, ComplaintEvent, ComplaintsRepository
 from storage.repositories.quality_moderation import ModerationRepository
@@ -58,6 +61,7 @@ SERIOUS_REPORTS = frozenset({ReportReason.SCAM, ReportReason.OFFENSIVE})
 
 class ComplainRefusal(StrEnum):
     NEVER_MET = "never_met"  # a complaint about staff by a client no staff member has served
+    NOT_INTRODUCED = "not_introduced"  # a complaint about a client the complainant was never introduced to
 
 
 class CaseChange(StrEnum):
@@ -69,6 +73,7 @@ class CaseChange(StrEnum):
     NOT_TAKEN = "not_taken"  # resolve before taking
     WRONG_OUTCOME = "wrong_outcome"
     PROFILE_GONE = "profile_gone"  # moderation of a profile that was deleted: only dismissing is left
+    NOT_SUSPENDED = "not_suspended"  # lifting a suspension that was lifted already (or never was)
 
 
 @dataclass(frozen=True)
@@ -79,6 +84,13 @@ class CaseView:
     about_name: str | None
     names: dict[UUID, str]
     about_client: bool = False  # the case is about a client whose profile can be moderated
+    about_suspended: bool = False  # ...and whose profile is suspended now (its suspension can be lifted)
+
+
+@dataclass(frozen=True)
+class Blocked:
+    name: str  # the blocked person's short name
+    introduction_id: UUID  # their introduction, closed by the block
 
 
 def owners_for(role: Role) -> tuple[Owner, ...]:
@@ -109,8 +121,7 @@ class ComplaintDesk(FeatureService):
             existing = await self.complaints.by_ref(ref_id)
             if existing is not None:
                 return existing
-        earlier = 0 if about_id is None else await self.complaints.count_open_about(about_id)
-        severity = starting_severity(category, earlier_about_same=earlier, serious=serious)
+        severity = starting_severity(category, earlier_about_same=await self.earlier_about(about_id), serious=serious)
         now = self.now()
         case = await self.complaints.open(
             client_id,
@@ -128,6 +139,31 @@ class ComplaintDesk(FeatureService):
         )
         await self._tell_handlers(case, lambda: views.new_case_alert(case), key=f"complaint:{case.id}")
         return case
+
+    async def reclassify(self, case_id: UUID, category: Category, about_id: UUID | None) -> Complaint | None:
+        """Make a case nobody has taken yet about something else (a survey's low NPS case that a low counselor
+        score makes about staff); its new owners are told. None once it was taken (it stays as it was)."""
+        current = await self.complaints.get(case_id)
+        if current is None or (current.category == category.value and current.about_id == about_id):
+            return current
+        changed = await self.complaints.reclassify(
+            case_id,
+            category=category,
+            severity=starting_severity(category, earlier_about_same=await self.earlier_about(about_id)),
+            owner=owner_for(category),
+            about_id=about_id,
+        )
+        case = await self.complaints.get(case_id) if changed else None
+        if case is not None:
+            await self._tell_handlers(case, lambda: views.new_case_alert(case), key=f"complaint:{case.id}:{category}")
+        return case
+
+    async def earlier_about(self, about_id: UUID | None) -> int:
+        """Cases about this person within the repeat window, resolved or not: repeated complaints raise the
+        priority of the next one even after the earlier ones were handled."""
+        if about_id is None:
+            return 0
+        return await self.complaints.count_about_since(about_id, repeat_window_start(self.now()))
 
     async def from_report(self, report: Report) -> Complaint:
         """A profile report: a case about the reported client (repeated reports raise its priority)."""
@@ -183,13 +219,18 @@ class ComplaintDesk(FeatureService):
     async def complain(
         self, client_id: UUID, category: Category, text: str, about_id: UUID | None = None
     ) -> Complaint | ComplainRefusal:
-        """The client's /complain. About staff: only someone who served them (checked afresh)."""
+        """The client's /complain. About staff: only someone who served them; about another client: only someone
+        they were introduced to (both checked afresh; the case then counts towards that client's priority and
+        can be moderated)."""
         if category is Category.STAFF:
             met = await self.staff_met(client_id)
             if not met:
                 return ComplainRefusal.NEVER_MET
             if about_id not in met:
                 about_id = met[0]
+        elif category is Category.CLIENT:
+            if about_id is None or await self.uow.introductions.for_pair(client_id, about_id) is None:
+                return ComplainRefusal.NOT_INTRODUCED
         else:
             about_id = None
         return await self.open_case(client_id, source=Source.COMPLAIN, category=category, text=text, about_id=about_id)
@@ -235,8 +276,9 @@ class ComplaintDesk(FeatureService):
             if about_name is None:
                 about_profile = await self.uow.profiles.get(case.about_id)
                 short = None if about_profile is None else about_profile.short_name()
-                about_name = f"{short or '?'} ({case.about_id.hex[:8]})"
+                about_name = with_aside(short or "?", case.about_id.hex[:8])
                 about_client = Category(case.category) is Category.CLIENT
+        about_suspended = about_client and await self._suspended(case.about_id)
         names: dict[UUID, str] = {}
         for event in events:
             if event.actor_id is not None and event.actor_id not in names:
@@ -244,7 +286,7 @@ class ComplaintDesk(FeatureService):
                 if name is None and event.actor_id == case.client_id:
                     name = client_name
                 names[event.actor_id] = name or "?"
-        return CaseView(case, events, client_name, about_name, names, about_client)
+        return CaseView(case, events, client_name, about_name, names, about_client, about_suspended)
 
     async def case_screen(self, actor: Actor, case_id: UUID | None) -> tuple[str, InlineKeyboardMarkup] | None:
         """`case_view` as the card people see (its text and buttons)."""
@@ -259,6 +301,7 @@ class ComplaintDesk(FeatureService):
             about_name=view.about_name,
             names=view.names,
             about_client=view.about_client,
+            about_suspended=view.about_suspended,
         )
 
     async def may_note(self, actor: Actor, case_id: UUID | None) -> bool:
@@ -327,7 +370,7 @@ class ComplaintDesk(FeatureService):
     async def moderate(self, actor: Actor, case_id: UUID | None, action: Moderation | None) -> CaseChange:
         """Decide about the reported client of a case: dismiss, warn, hide for some days or suspend; the case is
         resolved with it. The reported client hears what concerns them (never who complained); the complainant
-        hears the outcome."""
+        hears the outcome. LIFT ends the client's suspension from any case about them, resolved or not."""
         case = None if case_id is None else await self.complaints.get(case_id)
         if case is None:
             return CaseChange.GONE
@@ -335,6 +378,8 @@ class ComplaintDesk(FeatureService):
         about = case.about_id
         if action is None or about is None or Category(case.category) is not Category.CLIENT:
             return CaseChange.WRONG_OUTCOME
+        if action is Moderation.LIFT:
+            return await self._lift(actor, about)
         state = CaseState(case.state)
         if resolve_refusal(state) is not None:
             return CaseChange.RESOLVED if state is CaseState.RESOLVED else CaseChange.NOT_TAKEN
@@ -354,6 +399,26 @@ class ComplaintDesk(FeatureService):
         await self.notifier.to_client(about, lambda: views.moderation_notice(action), dedupe_key=f"moderated:{case.id}")
         return CaseChange.DONE
 
+    async def _lift(self, actor: Actor, about: UUID) -> CaseChange:
+        """The suspension ends (one winner when two press at once); audited; the client is told."""
+        now = self.now()
+        if not await ModerationRepository.of(self.uow).lift(about, by=actor.account_id, now=now):
+            return CaseChange.NOT_SUSPENDED
+        await self.uow.audit.record(
+            action=MODERATED_ACTION + Moderation.LIFT.value,
+            now=now,
+            actor_account_id=actor.account_id,
+            subject_account_id=about,
+        )
+        await self.notifier.to_client(
+            about, lambda: views.moderation_notice(Moderation.LIFT), dedupe_key=f"lifted:{about}:{now.isoformat()}"
+        )
+        return CaseChange.DONE
+
+    async def _suspended(self, account_id: UUID | None) -> bool:
+        record = None if account_id is None else await ModerationRepository.of(self.uow).get(account_id)
+        return record is not None and record.state is ModerationState.SUSPENDED
+
     # --- blocking -------------------------------------------------------------------------------------------------
     async def introduced_to(self, client_id: UUID) -> list[tuple[UUID, str, bool]]:
         """The people the client was introduced to: (account, short name, blocked already)."""
@@ -366,10 +431,11 @@ class ComplaintDesk(FeatureService):
             people.append((other, name, await moderation.blocked_between(client_id, other)))
         return people
 
-    async def block(self, client_id: UUID, other_id: UUID | None) -> str | None:
+    async def block(self, client_id: UUID, other_id: UUID | None) -> Blocked | None:
         """Block someone the client was introduced to (checked afresh): neither is put in touch with the other
-        again, and a contact exchange still waiting is declined. The other is not told; the client's counselor
-        is. The other's short name, or None when they were never introduced."""
+        again; their introduction is closed, waiting or connected, so neither can propose a date to the other
+        (the caller then calls off an open date of theirs: `DateKeeper.call_off`). The other is not told; the
+        client's counselor is. None when they were never introduced."""
         if other_id is None:
             return None
         introduction = await self.uow.introductions.for_pair(client_id, other_id)
@@ -377,7 +443,7 @@ class ComplaintDesk(FeatureService):
             return None
         now = self.now()
         if await ModerationRepository.of(self.uow).block(client_id, other_id, now=now):
-            await self.uow.introductions.decline(introduction, now)
+            await self.uow.introductions.close(introduction, now)
             await self.uow.audit.record(
                 action=BLOCKED_ACTION, now=now, actor_account_id=client_id, subject_account_id=other_id
             )
@@ -385,7 +451,7 @@ class ComplaintDesk(FeatureService):
                 client_id, lambda: views.block_alert(client_id), dedupe_key=f"blocked:{client_id}:{other_id}"
             )
         profile = await self.uow.profiles.get(other_id)
-        return (None if profile is None else profile.short_name()) or "?"
+        return Blocked((None if profile is None else profile.short_name()) or "?", introduction.id)
 
     # --- the SLA clock ------------------------------------------------------------------------------------------
     async def escalate_overdue(self) -> int:

@@ -17,6 +17,7 @@ from enum import StrEnum
 from uuid import UUID
 
 from domain.finance.accounts import Category, Source
+from domain.identity import Principal
 from domain.membership.money import from_minor, parse_amount, to_minor
 from domain.membership.states import LedgerKind
 from domain.quality import (
@@ -24,10 +25,13 @@ from domain.quality import (
     PenaltyKind,
     PenaltyOrder,
     PenaltyRefusal,
+    audit_reference_in,
+    bars_access,
     complaint_reference_in,
     ensure_can_penalise,
+    takes_access,
 )
-from domain.staff import Permission, Role, ensure
+from domain.staff import Permission, PermissionDenied, Role, ensure
 from handlers.services.feature import FeatureService
 from handlers.services.staff import StaffOffice
 from handlers.services.staff_access import Actor
@@ -95,6 +99,8 @@ class PenaltyDesk(FeatureService):
             amount_minor = to_minor(amount, currency)
         evidence = complaint_reference_in(order.reason)
         case = None if evidence is None else await ComplaintsRepository.of(self.uow).by_reference(evidence)
+        logged = audit_reference_in(order.reason)
+        audit_entry = None if logged is None else await self.uow.audit.by_reference(logged)
         now = self.now()
         entry = None
         if amount_minor is not None and currency is not None:
@@ -114,6 +120,7 @@ class PenaltyDesk(FeatureService):
             issued_by=actor.account_id,
             now=now,
             complaint_id=None if case is None else case.id,
+            audit_id=None if audit_entry is None else audit_entry.id,
             amount_minor=amount_minor,
             currency=currency,
             ledger_entry_id=None if entry is None else entry.id,
@@ -121,9 +128,8 @@ class PenaltyDesk(FeatureService):
         await self.uow.audit.record(
             action=PENALISED_ACTION, now=now, actor_account_id=actor.account_id, subject_account_id=member.account_id
         )
-        if order.kind in (PenaltyKind.SUSPENSION, PenaltyKind.DISMISSAL) and member.active:
-            office = StaffOffice(uow=self.uow, settings=self.settings, clock=self.clock, i18n=self.i18n, principal=None)
-            await office.set_access(actor, member, active=False)
+        if takes_access(order.kind) and member.active:
+            await self._office().set_access(actor, member, active=False)
         await self.notifier.to_client(
             member.account_id,
             lambda: views.penalty_notice(penalty, amount_of(penalty)),
@@ -133,6 +139,24 @@ class PenaltyDesk(FeatureService):
 
     async def of_member(self, account_id: UUID) -> list[StaffPenalty]:
         return await self.penalties.list_for(account_id)
+
+    async def penalised_actor(self, principal: Principal | None) -> Actor | None:
+        """A member whom a suspension or dismissal made inactive, as the actor of their own /penalties and
+        appeal (nothing else opens to them); None for anyone else."""
+        account_id = None if principal is None else principal.account_id
+        member = None if account_id is None else await self.uow.staff.get(account_id)
+        if member is None or member.active:
+            return None
+        if not any(bars_access(p.kind, p.appeal_decision) for p in await self.penalties.list_for(member.account_id)):
+            return None
+        return Actor(role=Role(member.role), account_id=member.account_id, member=member, trained=False)
+
+    async def may_appeal(self, actor: Actor, penalty_id: UUID | None) -> bool:
+        """The penalty is the member's own and not appealed yet (asked before the appeal's words are)."""
+        if penalty_id is None or actor.account_id is None:
+            return False
+        penalty = await self.penalties.get(penalty_id)
+        return penalty is not None and penalty.staff_id == actor.account_id and penalty.appealed_at is None
 
     async def appeal(self, actor: Actor, penalty_id: UUID | None, text: str) -> bool:
         """The member's one appeal of their own penalty; the managers are told, with the decision buttons."""
@@ -159,21 +183,46 @@ class PenaltyDesk(FeatureService):
         return True
 
     async def decide(self, actor: Actor, penalty_id: UUID | None, decision: AppealDecision) -> StaffPenalty | None:
-        """Keep or lift an appealed penalty (SUPERVISE_QUALITY; never one's own); the member is told. None:
-        stale (no appeal, decided already, or one's own)."""
+        """Keep or lift an appealed penalty (SUPERVISE_QUALITY; never one's own); a suspension or dismissal may
+        also be lifted without an appeal. A lifted one gives the member's access back when nothing else bars it.
+        The member is told. None: stale (no appeal, decided already, or one's own)."""
         ensure(actor.role, Permission.SUPERVISE_QUALITY)
         penalty = None if penalty_id is None else await self.penalties.get(penalty_id)
         if penalty is None or penalty.staff_id == actor.account_id:
             return None
         now = self.now()
-        if not await self.penalties.decide(penalty.id, decision, by=actor.account_id, now=now):
+        if decision is AppealDecision.LIFTED and penalty.appealed_at is None and takes_access(penalty.kind):
+            decided = await self.penalties.lift(penalty.id, by=actor.account_id, now=now)
+        else:
+            decided = await self.penalties.decide(penalty.id, decision, by=actor.account_id, now=now)
+        if not decided:
             return None
         if decision is AppealDecision.LIFTED and penalty.ledger_entry_id is not None:
             await self.uow.ledger.reverse(penalty.ledger_entry_id, now=now, made_by=actor.account_id)
         await self.uow.audit.record(
             action=DECIDED_ACTION, now=now, actor_account_id=actor.account_id, subject_account_id=penalty.staff_id
         )
+        restored = decision is AppealDecision.LIFTED and await self._give_access_back(actor, penalty.staff_id)
+        appealed = penalty.appealed_at is not None
         await self.notifier.to_client(
-            penalty.staff_id, lambda: views.decision_notice(decision), dedupe_key=f"decided:{penalty.id}"
+            penalty.staff_id,
+            lambda: views.decision_notice(decision, appealed=appealed, restored=restored),
+            dedupe_key=f"decided:{penalty.id}",
         )
         return penalty
+
+    async def _give_access_back(self, actor: Actor, staff_id: UUID) -> bool:
+        """Reactivate a member whom no suspension or dismissal bars any more; whether it was done."""
+        member = await self.uow.staff.get(staff_id)
+        if member is None or member.active:
+            return False
+        if any(bars_access(p.kind, p.appeal_decision) for p in await self.penalties.list_for(staff_id)):
+            return False
+        try:
+            await self._office().set_access(actor, member, active=True)
+        except PermissionDenied:
+            return False  # one who may not manage them: their access waits for someone who may
+        return True
+
+    def _office(self) -> StaffOffice:
+        return StaffOffice(uow=self.uow, settings=self.settings, clock=self.clock, i18n=self.i18n, principal=None)

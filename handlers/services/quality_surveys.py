@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from uuid import UUID
 
+from domain.consent import NOTICE_VERSION
 from domain.quality import (
     Category,
+    EventKind,
     Source,
     average,
     low_score_category,
@@ -27,6 +29,7 @@ from domain.quality import (
 from handlers.services.feature import FeatureService
 from handlers.services.quality import ComplaintDesk
 from handlers.views import quality_surveys as views
+from storage.repositories.complaints import ComplaintsRepository
 from storage.repositories.quality_surveys import SurveyResponse, SurveysRepository
 
 
@@ -45,9 +48,10 @@ class SurveyDesk(FeatureService):
 
     # --- the jobs -----------------------------------------------------------------------------------------
     async def send_month(self, month: str) -> int:
-        """Ask every client due a survey this month (once each); how many were asked."""
+        """Ask every client due a survey this month (once each; not one who has yet to accept the current privacy
+        notice); how many were asked."""
         asked = 0
-        for client_id in await self.surveys.clients_to_ask(self.now()):
+        for client_id in await self.surveys.clients_to_ask(self.now(), notice_version=NOTICE_VERSION):
             counselor = await self.uow.assignments.counselor_of(client_id)
             survey = await self.surveys.create(client_id, month, counselor_id=counselor, now=self.now())
             if survey is None:
@@ -80,7 +84,14 @@ class SurveyDesk(FeatureService):
         member = await self.uow.staff.get(survey.counselor_id)
         return None if member is None else member.display_name
 
+    async def awaiting_nps(self, client_id: UUID | None) -> SurveyResponse | None:
+        """The client's survey of this month while its first question (the NPS) waits for an answer."""
+        if client_id is None:
+            return None
+        return await self.surveys.awaiting_nps(client_id, survey_month(self.today()))
+
     async def answer_nps(self, client_id: UUID | None, survey_id: UUID | None, value: int) -> Answered:
+        """The NPS answer; a low one opens the survey's complaint case at once (the client may not go on)."""
         survey = await self.own(client_id, survey_id)
         if survey is None:
             return Answered.STALE
@@ -88,6 +99,7 @@ class SurveyDesk(FeatureService):
             return Answered.OUT_OF_RANGE
         if not await self.surveys.answer_nps(survey.id, survey.client_id, value):
             return Answered.STALE
+        await self._case_for_low_score(survey.id)
         return Answered.NEXT_COMMENT if survey.counselor_id is None else Answered.NEXT_COUNSELOR
 
     async def answer_counselor(self, client_id: UUID | None, survey_id: UUID | None, value: int) -> Answered:
@@ -98,14 +110,36 @@ class SurveyDesk(FeatureService):
             return Answered.OUT_OF_RANGE
         if not await self.surveys.answer_counselor(survey.id, survey.client_id, value):
             return Answered.STALE
+        await self._case_for_low_score(survey.id)
         return Answered.NEXT_COMMENT
 
     async def finish(self, client_id: UUID | None, survey_id: UUID | None, comment: str | None) -> bool | None:
-        """The last step. None: stale; otherwise whether a complaint case was opened for a low score."""
+        """The last step. None: stale; otherwise whether the survey has a complaint case (a low score)."""
         survey = await self.own(client_id, survey_id)
         if survey is None or not await self.surveys.finish(survey.id, survey.client_id, comment, now=self.now()):
             return None
+        return await self._case_for_low_score(survey.id, comment)
+
+    async def _case_for_low_score(self, survey_id: UUID, comment: str | None = None) -> bool:
+        """Open the survey's complaint case at its first low score, one case per survey (keyed by the survey);
+        a comment given later goes on that case's timeline. Whether the survey has a case."""
+        survey = await self.surveys.get(survey_id)
+        if survey is None:
+            return False
         category = low_score_category(survey.nps, survey.counselor_score)
+        if survey.complaint_id is not None:
+            if category is Category.STAFF:  # the low NPS's case, now about the counselor (unless taken)
+                await ComplaintDesk.beside(self).reclassify(survey.complaint_id, category, survey.counselor_id)
+            if comment is not None:
+                await ComplaintsRepository.of(self.uow).add_event(
+                    survey.complaint_id,
+                    survey.client_id,
+                    EventKind.NOTE,
+                    now=self.now(),
+                    actor_id=survey.client_id,
+                    note=comment,
+                )
+            return True
         if category is None:
             return False
         case = await ComplaintDesk.beside(self).open_case(

@@ -18,6 +18,7 @@ from aiogram.utils.i18n import gettext as _
 
 from domain.delivery import InlineButton, OutboundMessage
 from domain.quality import (
+    DECISIONS,
     MAX_COMPLAINT_TEXT,
     Breach,
     CaseState,
@@ -43,10 +44,12 @@ LIST_LIMIT = 20
 
 
 class ComplainButton(CallbackData, prefix="qk"):
-    """The client's choice of what a complaint is about (`cancel`: changed their mind)."""
+    """The client's choice of what a complaint is about (`cancel`: changed their mind); about another client,
+    `who` names someone they were introduced to (32 hex digits; checked afresh)."""
 
     about: Category | None = None
     cancel: bool = False
+    who: str = ""
 
 
 class SatisfactionButton(CallbackData, prefix="qs"):
@@ -199,10 +202,36 @@ def ask_complaint_text(category: Category) -> str:
     ).format(limit=MAX_COMPLAINT_TEXT)
 
 
-def about_staff_lead(name: str | None) -> str:
+def about_lead(name: str | None) -> str:
+    """Whom the complaint will be about: a staff member's or a client's name (None: the counselor's unknown)."""
     if name:
         return _("Your complaint will be about {name}.").format(name=quote(name))
     return _("Your complaint will be about your counselor.")
+
+
+def complain_about_whom(people: list[tuple[UUID, str, bool]]) -> tuple[str, InlineKeyboardMarkup | None]:
+    """Whom a complaint about another client is about: the people the client was introduced to, by the name
+    they were shown then."""
+    if not people:
+        return no_one_introduced(), None
+    builder = InlineKeyboardBuilder()
+    for account_id, name, _blocked in people:
+        builder.button(text=f"🧑 {name}", callback_data=ComplainButton(about=Category.CLIENT, who=account_id.hex))
+    builder.button(text=_("✖️ Cancel"), callback_data=ComplainButton(cancel=True))
+    builder.adjust(1)
+    text = _("Whom is your complaint about? You can complain about the people you were introduced to.")
+    return text, builder.as_markup()
+
+
+def no_one_introduced() -> str:
+    return _(
+        "You can only complain about people you were introduced to, and you have not been introduced to anyone "
+        "yet. You can tell us about our service instead: send /complain again."
+    )
+
+
+def not_introduced() -> str:
+    return _("You can only complain about people you were introduced to, or about our service.")
 
 
 def never_met() -> str:
@@ -326,6 +355,7 @@ def case_card(
     about_name: str | None,
     names: dict[UUID, str],
     about_client: bool = False,
+    about_suspended: bool = False,
 ) -> tuple[str, InlineKeyboardMarkup]:
     category = Category(case.category)
     state = CaseState(case.state)
@@ -340,6 +370,8 @@ def case_card(
     ]
     if about_name is not None:
         lines.append(_("About: {name}").format(name=quote(about_name)))
+    if about_suspended:
+        lines.append(_("⛔ This client's profile is suspended: nobody is shown it."))
     lines.append(_("State: {state}").format(state=state_label(state)))
     if case.outcome is not None:
         lines.append(_("Outcome: {outcome}").format(outcome=outcome_label(Outcome(case.outcome))))
@@ -371,7 +403,7 @@ def case_card(
     if state is CaseState.OPEN:
         builder.button(text=_("✋ Take it"), callback_data=CaseButton(act=CaseAct.TAKE, case=hex_id))
     elif state is CaseState.IN_PROGRESS and about_client:
-        for action in Moderation:
+        for action in DECISIONS:
             builder.button(
                 text=moderation_label(action), callback_data=CaseButton(act=CaseAct.MODERATE, case=hex_id, mod=action)
             )
@@ -386,6 +418,11 @@ def case_card(
                 text=_("✅ Resolve: {outcome}").format(outcome=outcome_label(outcome)),
                 callback_data=CaseButton(act=CaseAct.RESOLVE, case=hex_id, outcome=outcome),
             )
+    if about_suspended:
+        lift = Moderation.LIFT
+        builder.button(
+            text=moderation_label(lift), callback_data=CaseButton(act=CaseAct.MODERATE, case=hex_id, mod=lift)
+        )
     builder.button(text=_("📝 Add a note"), callback_data=CaseButton(act=CaseAct.NOTE, case=hex_id))
     builder.button(text=_("⬅️ All open complaints"), callback_data=CaseButton(act=CaseAct.LIST))
     builder.adjust(1)
@@ -399,6 +436,7 @@ def moderation_label(action: Moderation) -> str:
         Moderation.HIDE_7: _("🙈 Hide from suggestions for 7 days"),
         Moderation.HIDE_30: _("🙈 Hide from suggestions for 30 days"),
         Moderation.SUSPEND: _("⛔ Suspend the profile"),
+        Moderation.LIFT: _("↩️ Lift the suspension"),
     }[action]
 
 
@@ -411,6 +449,8 @@ def moderation_notice(action: Moderation) -> OutboundMessage:
             "Please be respectful and honest, and never ask anyone for money. Another complaint may hide your "
             "profile from suggestions."
         )
+    elif action is Moderation.LIFT:
+        text = _("✅ Your profile is no longer suspended: it is shown in suggestions again.")
     elif days is not None:
         text = _(
             "Your profile is hidden from suggestions for {count} day after a complaint about it. A counselor can "
@@ -430,7 +470,13 @@ def moderation_notice(action: Moderation) -> OutboundMessage:
 def moderation_done(action: Moderation) -> str:
     if action is Moderation.DISMISS:
         return _("Dismissed. The client who complained was told.")
+    if action is Moderation.LIFT:
+        return _("The suspension is lifted. The client was told their profile is shown again.")
     return _("Done. Both clients were told what concerns them.")
+
+
+def not_suspended() -> str:
+    return _("This profile is not suspended (any more).")
 
 
 def profile_gone() -> str:

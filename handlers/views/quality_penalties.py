@@ -11,8 +11,16 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
 from domain.delivery import InlineButton, OutboundMessage
-from domain.quality import MAX_APPEAL_TEXT, AppealDecision, OrderProblem, PenaltyKind
+from domain.quality import (
+    AUDIT_REFERENCE_PREFIX,
+    MAX_APPEAL_TEXT,
+    AppealDecision,
+    OrderProblem,
+    PenaltyKind,
+    takes_access,
+)
 from handlers.views.keyboards import InlineKeyboardBuilder
+from handlers.views.punctuation import listed
 from handlers.views.texts import quote, quote_clipped
 from storage.repositories.quality_penalties import StaffPenalty
 
@@ -59,6 +67,9 @@ def usage(problem: OrderProblem | None = None) -> str:
         "evidence. For example: <code>/penalty 1a2b3c4d fine 200 Promised a client a marriage, case "
         "#ab12cd34</code>"
     )
+    text += "\n" + _(
+        "An audit entry's reference from /audit, such as <code>audit#1a2b3c4d</code>, is kept as evidence too."
+    )
     return text if lead is None else f"{lead}\n{text}"
 
 
@@ -97,14 +108,29 @@ def penalty_notice(penalty: StaffPenalty, amount: Decimal | None) -> OutboundMes
     return OutboundMessage(text=text)
 
 
+def evidence_text(penalty: StaffPenalty) -> str:
+    """The evidence kept with a penalty: a case's and an audit entry's references (as /complaints and /audit
+    show them)."""
+    references = []
+    if penalty.complaint_id is not None:
+        references.append(f"#{penalty.complaint_id.hex[:8]}")
+    if penalty.audit_id is not None:
+        references.append(f"<code>{AUDIT_REFERENCE_PREFIX}{penalty.audit_id.hex[:8]}</code>")
+    if not references:
+        return ""
+    return "\n   " + _("Evidence: {references}").format(references=listed(references))
+
+
 def penalty_list(
     penalties: list[StaffPenalty], amounts: list[Decimal | None], *, own: bool
 ) -> tuple[str, InlineKeyboardMarkup | None]:
+    """A member's penalties: their own with an appeal button each, or (a manager's view) with a button to lift
+    a standing suspension or dismissal."""
     if not penalties:
         return (_("You have no penalties.") if own else _("This member has no penalties.")), None
     lines = [_("<b>Penalties</b>")]
     builder = InlineKeyboardBuilder()
-    appealable = False
+    buttons = False
     for number, (penalty, amount) in enumerate(zip(penalties, amounts, strict=True), start=1):
         line = _("{number}. {kind}{amount} · {day}: {reason}").format(
             number=number,
@@ -113,21 +139,29 @@ def penalty_list(
             day=penalty.created_at.date().isoformat(),
             reason=quote_clipped(penalty.reason, 200),
         )
-        if penalty.appeal_decision == AppealDecision.LIFTED.value:
+        if penalty.appeal_decision == AppealDecision.LIFTED.value and penalty.appealed_at is None:
+            line += " " + _("(lifted)")
+        elif penalty.appeal_decision == AppealDecision.LIFTED.value:
             line += " " + _("(lifted on appeal)")
         elif penalty.appeal_decision == AppealDecision.KEPT.value:
             line += " " + _("(kept on appeal)")
         elif penalty.appealed_at is not None:
             line += " " + _("(appealed)")
         elif own:
-            appealable = True
+            buttons = True
             builder.button(
                 text=_("Appeal {number}").format(number=number),
                 callback_data=PenaltyButton(act=PenaltyAct.APPEAL, penalty=penalty.id.hex),
             )
-        lines.append(line)
+        if not own and penalty.appeal_decision is None and takes_access(penalty.kind):
+            buttons = True
+            builder.button(
+                text=_("Lift {number}").format(number=number),
+                callback_data=PenaltyButton(act=PenaltyAct.LIFT, penalty=penalty.id.hex),
+            )
+        lines.append(line + evidence_text(penalty))
     builder.adjust(3)
-    markup = builder.as_markup() if appealable else None
+    markup = builder.as_markup() if buttons else None
     return "\n".join(lines), markup
 
 
@@ -173,7 +207,14 @@ def decision_stale() -> str:
     return _("This appeal was decided already.")
 
 
-def decision_notice(decision: AppealDecision) -> OutboundMessage:
-    if decision is AppealDecision.LIFTED:
-        return OutboundMessage(text=_("⚖️ Your appeal was accepted: the penalty is lifted."))
-    return OutboundMessage(text=_("⚖️ Your appeal was considered: the penalty is kept."))
+def decision_notice(decision: AppealDecision, *, appealed: bool = True, restored: bool = False) -> OutboundMessage:
+    """What the member hears of a decision; `restored`: their access is back."""
+    if decision is AppealDecision.KEPT:
+        return OutboundMessage(text=_("⚖️ Your appeal was considered: the penalty is kept."))
+    if appealed:
+        text = _("⚖️ Your appeal was accepted: the penalty is lifted.")
+    else:
+        text = _("⚖️ A manager lifted a penalty recorded against you.")
+    if restored:
+        text += "\n" + _("Your access is back: send /help to see your commands.")
+    return OutboundMessage(text=text)

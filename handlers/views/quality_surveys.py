@@ -3,7 +3,7 @@ thanks, and the results per counselor and overall beside the month before."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
 
@@ -44,6 +44,13 @@ def survey_question(survey_hex: str, *, reminder: bool = False) -> OutboundMessa
         "friend? 0 is not at all, 10 is certainly."
     )
     return OutboundMessage(text=text, keyboard=nps_keyboard(survey_hex))
+
+
+def survey_question_again(survey_hex: str, value: int) -> OutboundMessage:
+    """The NPS question asked again after a typed answer off the scale."""
+    lead = _("{value} is not on the scale: please press a button or type a number from 0 to 10.").format(value=value)
+    question = survey_question(survey_hex)
+    return replace(question, text=lead + "\n" + question.text)
 
 
 def counselor_question(survey_hex: str, name: str | None) -> tuple[str, InlineKeyboardMarkup]:

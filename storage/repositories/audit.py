@@ -62,6 +62,17 @@ class AuditRepository(Repository):
             reason=reason,
         )
 
+    async def by_reference(self, reference: str) -> AuditEntry | None:
+        """The entry whose id starts with `reference` (the hex digits /audit shows), if exactly one does."""
+        text = reference.strip().lower()
+        if not 4 <= len(text) <= 32 or any(c not in "0123456789abcdef" for c in text):
+            return None
+        low, high = UUID(hex=text.ljust(32, "0")), UUID(hex=text.ljust(32, "f"))
+        rows = (
+            await self._session.scalars(select(AuditLogRow).where(AuditLogRow.id.between(low, high)).limit(2))
+        ).all()
+        return (await self._decode(rows))[0] if len(rows) == 1 else None
+
     async def list_for_subject(
         self, subject_account_id: UUID, *, limit: int | None = DEFAULT_LIMIT
     ) -> list[AuditEntry]:

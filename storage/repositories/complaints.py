@@ -150,6 +150,15 @@ class ComplaintsRepository(Repository):
         )
         return int(count or 0)
 
+    async def count_about_since(self, about_id: UUID, since: datetime) -> int:
+        """Cases about `about_id` opened at or after `since`, resolved or not (repeated reports raise priority)."""
+        count = await self._session.scalar(
+            select(func.count())
+            .select_from(ComplaintRow)
+            .where(ComplaintRow.about_id == about_id, ComplaintRow.created_at >= since)
+        )
+        return int(count or 0)
+
     async def take(self, complaint_id: UUID, handler_id: UUID | None, *, now: datetime) -> bool:
         """The first response: an open case becomes the handler's. False when someone took it already."""
         changed = await self._change(
@@ -191,6 +200,26 @@ class ComplaintsRepository(Repository):
             kind = EventKind.SATISFIED if satisfied else EventKind.UNSATISFIED
             await self._event(complaint_id, kind, client_id, now)
         return changed
+
+    async def reclassify(
+        self, complaint_id: UUID, *, category: Category, severity: Severity, owner: Owner, about_id: UUID | None
+    ) -> bool:
+        """Change what a case is about (and so its owner, severity and SLA deadlines from when it was opened)
+        while nobody has taken it; False once it was taken."""
+        created_at = await self._session.scalar(select(ComplaintRow.created_at).where(ComplaintRow.id == complaint_id))
+        if created_at is None:
+            return False
+        due = deadlines(severity, created_at)
+        return await self._change(
+            complaint_id,
+            [ComplaintRow.state == CaseState.OPEN.value],
+            category=category.value,
+            severity=severity.code,
+            owner=owner.value,
+            about_id=about_id,
+            first_response_due=due.first_response,
+            resolution_due=due.resolution,
+        )
 
     async def escalate(self, complaint_id: UUID, level: int, *, now: datetime) -> bool:
         """Record an escalation to `level` (once per level); False when it was escalated that far already."""

@@ -21,6 +21,7 @@ from storage.errors import NotFoundError
 from storage.models.accounts import AccountRow
 from storage.models.clients import ClientProfileRow
 from storage.models.matching import CaseStageRow, IntroductionRow, ReportRow, SuggestionRow
+from storage.models.quality import ClientBlockRow
 from storage.records import Introduction, Report, SuggestionRecord
 from storage.repositories.base import Repository
 from storage.sealing import RecordSpec
@@ -143,7 +144,8 @@ class SuggestionsRepository(Repository):
 
     async def excluded_for(self, account_id: UUID) -> set[UUID]:
         """Everyone never to suggest to `account_id`: already suggested to them (whatever the answer), or who
-        passed on or reported them, or introduced to them, or reported by or reporting them."""
+        passed on or reported them, or introduced to them, or reported by or reporting them, or blocked by or
+        blocking them."""
         mine = select(SuggestionRow.candidate_id).where(SuggestionRow.asker_id == account_id)
         theirs = select(SuggestionRow.asker_id).where(
             SuggestionRow.candidate_id == account_id, SuggestionRow.decision.in_(_BLOCKING)
@@ -154,11 +156,16 @@ class SuggestionsRepository(Repository):
         reports = select(ReportRow.reporter_id, ReportRow.reported_id).where(
             or_(ReportRow.reporter_id == account_id, ReportRow.reported_id == account_id)
         )
+        blocks = select(ClientBlockRow.blocker_id, ClientBlockRow.blocked_id).where(
+            or_(ClientBlockRow.blocker_id == account_id, ClientBlockRow.blocked_id == account_id)
+        )
         found: set[UUID] = set((await self._session.scalars(mine)).all())
         found.update((await self._session.scalars(theirs)).all())
         for row in (await self._session.execute(introduced)).all():
             found.update(row)
         for row in (await self._session.execute(reports)).all():
+            found.update(row)
+        for row in (await self._session.execute(blocks)).all():
             found.update(row)
         found.discard(account_id)
         return found
@@ -252,6 +259,15 @@ class IntroductionsRepository(Repository):
     async def decline(self, introduction: Introduction, now: datetime) -> Introduction:
         row = await self._locked(introduction.id)
         if row.state == IntroductionState.AWAITING.value:
+            row.state, row.closed_at = IntroductionState.DECLINED.value, now
+        await self._session.flush()
+        return INTRODUCTIONS.decode(self._crypto, None, row)
+
+    async def close(self, introduction: Introduction, now: datetime) -> Introduction:
+        """End the introduction whether it waits for contacts or is connected (a block): it is declined from
+        now on, so no date can be arranged on it."""
+        row = await self._locked(introduction.id)
+        if row.state in (IntroductionState.AWAITING.value, IntroductionState.CONNECTED.value):
             row.state, row.closed_at = IntroductionState.DECLINED.value, now
         await self._session.flush()
         return INTRODUCTIONS.decode(self._crypto, None, row)

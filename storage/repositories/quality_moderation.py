@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import and_, or_, select, union
+from sqlalchemy import and_, or_, select, union, update
 
 from domain.quality import ModerationState
 from storage.models.accounts import ConsentRow
@@ -55,6 +55,20 @@ class ModerationRepository(Repository):
             row.warnings = (row.warnings or 0) + 1
         await self._session.flush()
         return _record(row)
+
+    async def lift(self, account_id: UUID, *, by: UUID | None, now: datetime) -> bool:
+        """End a suspension: the profile is clear again (its warnings kept). One conditional UPDATE, so of two
+        people lifting at once one does it; False when the profile was not suspended."""
+        statement = (
+            update(ProfileModerationRow)
+            .where(
+                ProfileModerationRow.account_id == account_id,
+                ProfileModerationRow.state == ModerationState.SUSPENDED.value,
+            )
+            .values(state=ModerationState.CLEAR.value, hidden_until=None, updated_at=now, updated_by=by)
+            .execution_options(synchronize_session=False)
+        )
+        return await self._execute_dml(statement) > 0
 
     async def hidden_ids(self, now: datetime, *, notice_version: str | None = None) -> set[UUID]:
         """Everyone kept out of suggestions at `now` (suspended, or hidden until later), and with

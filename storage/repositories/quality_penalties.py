@@ -119,6 +119,16 @@ class PenaltiesRepository(Repository):
             decided_by=by,
         )
 
+    async def lift(self, penalty_id: UUID, *, by: UUID | None, now: datetime) -> bool:
+        """Lift a penalty nobody decided on yet, appealed or not (a manager's own decision), once."""
+        return await self._change(
+            penalty_id,
+            [StaffPenaltyRow.appeal_decision.is_(None)],
+            appeal_decision=AppealDecision.LIFTED.value,
+            decided_at=now,
+            decided_by=by,
+        )
+
     async def _change(self, penalty_id: UUID, conditions: list[ColumnElement[bool]], **values: Any) -> bool:
         statement = update(StaffPenaltyRow).where(StaffPenaltyRow.id == penalty_id, *conditions).values(**values)
         return await self._execute_dml(statement.execution_options(synchronize_session=False)) > 0

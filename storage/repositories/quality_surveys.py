@@ -12,7 +12,7 @@ from uuid import UUID, uuid4
 from sqlalchemy import ColumnElement, select, update
 
 from domain.quality import NEW_CLIENT_DAYS
-from storage.models.accounts import AccountRow
+from storage.models.accounts import AccountRow, ConsentRow
 from storage.models.clients import ClientProfileRow
 from storage.models.quality import SurveyResponseRow
 from storage.repositories.base import Repository, RepositoryContext
@@ -44,16 +44,22 @@ class SurveysRepository(Repository):
     def of(cls, uow: UnitOfWork) -> SurveysRepository:
         return cls(RepositoryContext(uow.session, uow.keys, uow.context.crypto))
 
-    async def clients_to_ask(self, now: datetime) -> list[UUID]:
-        """Active, non-demo clients registered at least NEW_CLIENT_DAYS before `now`."""
+    async def clients_to_ask(self, now: datetime, *, notice_version: str | None = None) -> list[UUID]:
+        """Active, non-demo clients registered at least NEW_CLIENT_DAYS before `now`; with `notice_version`, not
+        those who accepted only an earlier privacy notice (as `ModerationRepository.hidden_ids` counts them)."""
+        conditions = [
+            ClientProfileRow.status == "active",
+            ClientProfileRow.activated_at <= now - timedelta(days=NEW_CLIENT_DAYS),
+            AccountRow.demo.is_(False),
+        ]
+        if notice_version is not None:
+            current = select(ConsentRow.account_id).where(ConsentRow.notice_version == notice_version)
+            stale = select(ConsentRow.account_id).where(ConsentRow.account_id.not_in(current))
+            conditions.append(ClientProfileRow.account_id.not_in(stale))
         rows = await self._session.scalars(
             select(ClientProfileRow.account_id)
             .join(AccountRow, AccountRow.id == ClientProfileRow.account_id)
-            .where(
-                ClientProfileRow.status == "active",
-                ClientProfileRow.activated_at <= now - timedelta(days=NEW_CLIENT_DAYS),
-                AccountRow.demo.is_(False),
-            )
+            .where(*conditions)
             .order_by(ClientProfileRow.account_id)
         )
         return list(rows.all())
@@ -82,6 +88,18 @@ class SurveysRepository(Repository):
         if row.comment is not None and key is None:
             return SURVEYS.decode(self._crypto, None, row, comment=None)
         return SURVEYS.decode(self._crypto, key, row)
+
+    async def awaiting_nps(self, client_id: UUID, month: str) -> SurveyResponse | None:
+        """The client's survey of `month` if its first question (the NPS) is not answered yet."""
+        row = await self._session.scalar(
+            select(SurveyResponseRow).where(
+                SurveyResponseRow.client_id == client_id,
+                SurveyResponseRow.month == month,
+                SurveyResponseRow.nps.is_(None),
+                OPEN,
+            )
+        )
+        return None if row is None else SURVEYS.decode(self._crypto, None, row, comment=None)
 
     async def answer_nps(self, survey_id: UUID, client_id: UUID, value: int) -> bool:
         return await self._change(survey_id, client_id, [SurveyResponseRow.nps.is_(None)], nps=value)

@@ -5,9 +5,11 @@ away; who may penalise whom (and in Chinese)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from uuid import UUID
 
 import pytest
 from aiogram import Dispatcher
+from aiogram.types import Message, User
 from sqlalchemy import select
 
 from domain.clock import FakeClock
@@ -78,12 +80,15 @@ async def test_a_fine_with_evidence_appealed_once_and_kept(
     await anna_chat.send("The client asked me to pass it on")
     assert anna_chat.last_text() == "Your appeal was sent to the managers."
     await anna_chat.press(PenaltyButton(act=PenaltyAct.APPEAL, penalty=row.id.hex).pack())
+    assert anna_chat.view.toasts[-1] == "This penalty cannot be appealed (again)."  # refused at the button
     await anna_chat.send("Again!")
-    assert anna_chat.last_text() == "This penalty cannot be appealed (again)."
+    assert anna_chat.last_text() != "Your appeal was sent to the managers."
     await anna_chat.send("/penalties")
     assert "(appealed)" in anna_chat.last_text() and anna_chat.last_buttons() == []
 
     sun = make_user(user_id=SECOND_MANAGER_ID)
+    await sun.press(PenaltyButton(act=PenaltyAct.APPEAL, penalty=row.id.hex).pack())  # not Ms Sun's penalty
+    assert sun.view.toasts[-1] == "This penalty cannot be appealed (again)."
     alert = (await deliver(app_database, sun))[-1]  # after the new case's alert
     assert alert.text.startswith("⚖️ Anna appeals a penalty (fine 200.50 CNY).")
     await sun.click("Keep it")
@@ -164,11 +169,40 @@ async def test_penalties_in_chinese(
     assert lily.last_buttons() == ["申诉第1项"]
 
 
-ENTRIES = [
-    ("/penalty", SUPERVISE := Permission.SUPERVISE_QUALITY),
+SUPERVISE = Permission.SUPERVISE_QUALITY
+ENTRIES: list[tuple[str, Permission | None]] = [  # None: any active staff member
+    ("/penalty", SUPERVISE),
+    ("/penalties", None),  # one's own
     ("/penalties REF", SUPERVISE),
+    ("button:appeal", None),  # on one's own penalty
     ("button:keep", SUPERVISE),
+    ("button:lift", SUPERVISE),
 ]
+DECISIONS = {"button:keep": "kept", "button:lift": "lifted"}
+
+
+def penalty_list_message(user: BotClient) -> Message:
+    """The /penalties message an appeal button sits on (the question is sent under it)."""
+    return Message(
+        message_id=1,
+        date=user.session.clock.now(),
+        chat=user.chat,
+        from_user=User(id=user.bot.id, is_bot=True, first_name="Yuelao"),
+        text="<b>Penalties</b>",
+    )
+
+
+async def act(user: BotClient, name: str, reference: str, appealed: UUID, own: UUID) -> list[str]:
+    if name == "/penalty":
+        return said(await user.send(f"/penalty {reference} warning Late again"))
+    if name.startswith("/"):
+        return said(await user.send(name.replace("REF", reference)))
+    if name == "button:appeal":
+        data = PenaltyButton(act=PenaltyAct.APPEAL, penalty=own.hex).pack()
+        return said(await user.press(data, message=penalty_list_message(user)))
+    return said(
+        await user.press(PenaltyButton(act=PenaltyAct(name.removeprefix("button:")), penalty=appealed.hex).pack())
+    )
 
 
 @pytest.mark.parametrize(("name", "permission"), ENTRIES, ids=[name for name, _ in ENTRIES])
@@ -176,41 +210,50 @@ ENTRIES = [
 async def test_permission_matrix(
     actor: str,
     name: str,
-    permission: Permission,
+    permission: Permission | None,
     make_user: Callable[..., BotClient],
     app_database: Database,
     clock: FakeClock,
 ) -> None:
     role = actor_role(actor)
     user = make_user(user_id=OWNER_ID if actor == "admin" else ACTOR_ID)
+    member = None
     if actor == "client":
         await user.send("/start")
         await user.click("I agree, let's begin")
     elif role is not None and actor != "admin":
-        await add_member(app_database, clock, ACTOR_ID, actor, name="Actor")
+        member = await add_member(app_database, clock, ACTOR_ID, actor, name="Actor")
     target = await add_member(app_database, clock, 9_700, "counselor", name="Target")
     reference = target.account_id.hex[:8]
     async with app_database.unit_of_work() as uow:
         repo = PenaltiesRepository.of(uow)
         penalty = await repo.add(target.account_id, PenaltyKind.WARNING, "Late", issued_by=None, now=clock.now())
         await repo.appeal(penalty.id, target.account_id, "Traffic", now=clock.now())
-    if name == "/penalty":
-        calls = await user.send(f"/penalty {reference} warning Late again")
-        allowed_says = "Recorded: warning for Target."
-    elif name == "/penalties REF":
-        calls = await user.send(f"/penalties {reference}")
-        allowed_says = "<b>Penalties</b>"
-    else:
-        calls = await user.press(PenaltyButton(act=PenaltyAct.KEEP, penalty=penalty.id.hex).pack())
-        allowed_says = ""
-    texts = said(calls)
-    if role is not None and permission in PERMISSIONS[role]:
-        if allowed_says:
-            assert any(text.startswith(allowed_says) for text in texts), texts
+        # The actor's own penalty to appeal (the owner from ADMIN_IDS has no staff row: the target's).
+        punished = target.account_id if member is None else member.account_id
+        own = await repo.add(punished, PenaltyKind.WARNING, "Rude", issued_by=None, now=clock.now())
+    texts = await act(user, name, reference, penalty.id, own.id)
+    allowed_says = {
+        "/penalty": "Recorded: warning for Target.",
+        "/penalties": "You have no penalties.",  # the actor's own list (the target's are not theirs)
+        "/penalties REF": "<b>Penalties</b>",
+        "button:appeal": "Write your appeal in one message",
+    }
+    if role is not None and (permission is None or permission in PERMISSIONS[role]):
+        if name in DECISIONS:
+            assert (await penalties(app_database))[0].appeal_decision == DECISIONS[name]
+        elif name == "/penalties" and member is not None:
+            assert texts[0].startswith("<b>Penalties</b>\n1. warning · "), texts
+        elif name == "button:appeal" and member is None:  # the owner from ADMIN_IDS: the target's, not theirs
+            assert texts == ["This penalty cannot be appealed (again)."], texts
         else:
-            assert (await penalties(app_database))[0].appeal_decision == "kept"
+            assert any(text.startswith(allowed_says[name]) for text in texts), texts
+        if name == "button:appeal" and member is not None:
+            assert said(await user.send("I was polite")) == ["Your appeal was sent to the managers."]
+            assert (await penalties(app_database))[1].appeal is not None
     elif role is None:
         assert texts == [NOT_STAFF]
     else:
         assert len(texts) == 1 and texts[0].startswith("Sorry, this needs the permission"), texts
-        assert len(await penalties(app_database)) == 1
+        stored = await penalties(app_database)
+        assert len(stored) == 2 and stored[0].appeal_decision is None and stored[1].appealed_at is None

@@ -4,6 +4,7 @@ low date rating or a no-show (one case per feedback), and a low rating of a conv
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -12,10 +13,12 @@ from aiogram import Bot, Dispatcher
 from domain.clock import FakeClock
 from domain.handoff import HandoffReason
 from domain.matching.decisions import ReportReason
+from domain.quality import REPEAT_WINDOW, Outcome
 from handlers.services.quality import ComplaintDesk
 from handlers.services.settings import Settings
 from handlers.views.handoff.messages import RateButton
 from storage.database import Database
+from storage.repositories.complaints import ComplaintsRepository
 from tests.botclient import BotClient, ErrorLogCapture, RecordingSession
 from tests.casework.conftest import make_client
 from tests.dates.conftest import AGENCY_ZONE
@@ -61,17 +64,26 @@ async def test_a_profile_report_opens_a_case_about_the_reported_client(
 async def test_repeated_reports_about_one_profile_raise_priority(
     app_database: Database, clock: FakeClock, dp: Dispatcher
 ) -> None:
+    """A reason that is not serious in itself (a fake profile): only the repetition raises the priority, and a
+    case resolved meanwhile still counts; after REPEAT_WINDOW the earlier ones no longer do."""
     reported = await make_client(app_database, clock, 9_200, "Zhang San")
-    reporters = [await make_client(app_database, clock, 9_201 + n, f"Reporter {n}") for n in range(3)]
+    reporters = [await make_client(app_database, clock, 9_201 + n, f"Reporter {n}") for n in range(4)]
     severities = []
-    for reporter in reporters:
+    for number, reporter in enumerate(reporters):
+        if number == 3:
+            clock.advance(REPEAT_WINDOW + timedelta(days=1))
         async with app_database.unit_of_work() as uow:
             report = await uow.reports.add(reporter, reported, ReportReason.FAKE, comment=None, now=clock.now())
             desk = ComplaintDesk(uow=uow, settings=dp["settings"], clock=clock, i18n=dp["i18n"])
-            severities.append((await desk.from_report(report)).severity)
+            case = await desk.from_report(report)
+            severities.append(case.severity)
             assert (await desk.from_report(report)).severity == severities[-1]  # one case per report
-    assert severities == ["normal", "high", "urgent"]
-    assert len(await cases(app_database)) == 3
+            complaints = ComplaintsRepository.of(uow)  # each is handled before the next report comes
+            assert await complaints.take(case.id, None, now=clock.now())
+            assert await complaints.resolve(case.id, None, Outcome.NOT_UPHELD, now=clock.now())
+        clock.advance(timedelta(days=20))
+    assert severities == ["normal", "high", "urgent", "normal"]
+    assert [row.state for row in await cases(app_database)] == ["resolved"] * 4
 
 
 async def test_low_date_feedback_opens_one_case_per_feedback(

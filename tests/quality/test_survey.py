@@ -136,3 +136,68 @@ async def test_the_monthly_survey(
     async with app_database.unit_of_work(read_only=True) as uow:
         months = sorted(set((await uow.session.scalars(select(SurveyResponseRow.month))).all()))
     assert len(months) == 2
+
+
+async def answer_survey(database: Database, user: BotClient, nps: int, stars: int, *, skip: str = "Skip") -> None:
+    """The client's survey question arrives; they press the NPS score, the stars, and skip the comment."""
+    (question,) = await deliver(database, user)
+    assert question.keyboard
+    await user.click(str(nps))
+    await user.click("⭐" * stars)
+    await user.click(skip)
+
+
+async def survey_runner(database: Database, clock: FakeClock, dp: Dispatcher) -> DueJobRunner:
+    """The scheduled jobs, armed now (the clients made a month ago are due the next survey)."""
+    registry = JobRegistry()
+    register_quality_jobs(registry, settings=dp["settings"], i18n=dp["i18n"])
+    async with database.unit_of_work() as uow:
+        await arm_quality_jobs(uow, dp["settings"], clock.now())
+    return DueJobRunner(database, registry, clock)
+
+
+async def test_results_beside_the_month_before(
+    make_user: Callable[..., BotClient], app_database: Database, clock: FakeClock, dp: Dispatcher
+) -> None:
+    zone = ZoneInfo(dp["settings"].timezone)
+    anna = await add_member(app_database, clock, COUNSELOR_ID, "counselor", name="Anna")
+    bo = await add_member(app_database, clock, COUNSELOR_ID + 10, "counselor", name="Bo")
+    await add_member(app_database, clock, MANAGER_ID, "manager", name="Mr Zhou")
+    for user_id, name, counselor in ((LI, "Li Wei", anna), (QIAN, "Qian Hao", anna), (SUN, "Sun Li", bo)):
+        await make_client(app_database, clock, user_id, name, counselor=counselor.account_id)
+    clock.advance(timedelta(days=31))
+    runner = await survey_runner(app_database, clock, dp)
+    li, qian, sun = (make_user(user_id=user_id) for user_id in (LI, QIAN, SUN))
+
+    first = next_survey_at(clock.now(), zone)
+    clock.set(first)
+    await runner.run_due()
+    await answer_survey(app_database, li, 9, 5)
+    await answer_survey(app_database, qian, 10, 4)
+    await answer_survey(app_database, sun, 3, 2)
+
+    second = next_survey_at(first, zone)
+    clock.set(second)
+    await runner.run_due()
+    await answer_survey(app_database, li, 6, 3)
+    await answer_survey(app_database, qian, 10, 5)
+    (unanswered,) = await deliver(app_database, sun)  # Sun does not answer this month
+    assert unanswered.text.startswith(QUESTION)
+
+    zhou = make_user(user_id=MANAGER_ID)
+    await zhou.send("/survey")
+    this, before = (moment.astimezone(zone).strftime("%Y-%m") for moment in (second, first))
+    assert zhou.last_text() == (
+        "📊 <b>Satisfaction survey</b>\n"
+        f"<b>{this}</b>: 2 answers\n"
+        "Net promoter score: 0\n"  # one promoter (10), one detractor (6)
+        "• Anna: 4.0 of 5 (2 answers)\n"
+        "\n"
+        f"<b>{before}</b>: 3 answers\n"
+        "Net promoter score: 33\n"  # two promoters (9, 10), one detractor (3): a third
+        "• Anna: 4.5 of 5 (2 answers)\n"
+        "• Bo: 2.0 of 5 (1 answer)"
+    )
+    async with app_database.unit_of_work(read_only=True) as uow:
+        months = (await uow.session.scalars(select(SurveyResponseRow.month))).all()
+    assert sorted(months) == sorted([before] * 3 + [this] * 3)

@@ -89,7 +89,9 @@ class DateKeeper(DatePeople):
 
     # --- proposing -------------------------------------------------------------------------------------------
     async def may_propose(self, introduction: Introduction) -> Refusal | None:
-        if introduction.state != IntroductionState.CONNECTED.value:
+        """Only on a connected introduction neither of the two blocked (a block closes it too; this also holds
+        for a block older than that rule), and one open date at a time."""
+        if introduction.state != IntroductionState.CONNECTED.value or await self.blocked(introduction):
             return Refusal.CLOSED
         if await self.uow.dates.open_for_introduction(introduction.id) is not None:
             return Refusal.OPEN_DATE
@@ -269,13 +271,19 @@ class DateKeeper(DatePeople):
         await cancel(self.uow, FEEDBACK, record.id.hex)
         await cancel(self.uow, NUDGE, record.id.hex)
 
-    async def cancel(self, record: DateRecord, by: UUID, reason: str | None) -> DateRecord | Refusal:
+    async def cancel(
+        self, record: DateRecord, by: UUID, reason: str | None, *, excused: bool = False
+    ) -> DateRecord | Refusal:
         """Call off an open date; a confirmed one inside the late-cancellation window is recorded and the
-        counselor is told."""
+        counselor is told (unless `excused`: a block is never a late cancellation)."""
         if record.state not in (DateState.PROPOSED, DateState.CONFIRMED):
             return Refusal.STALE
-        late = record.starts_at is not None and is_late_cancellation(
-            record.starts_at, self.now(), timedelta(hours=self.settings.late_cancellation_hours)
+        late = (
+            not excused
+            and record.starts_at is not None
+            and is_late_cancellation(
+                record.starts_at, self.now(), timedelta(hours=self.settings.late_cancellation_hours)
+            )
         )
         closed = await self.uow.dates.cancel(record, by, reason=reason, late=late, now=self.now())
         if closed is None:
@@ -300,6 +308,17 @@ class DateKeeper(DatePeople):
             subject_account_id=other,
         )
         return closed
+
+    async def call_off(self, introduction_id: UUID, by: UUID) -> None:
+        """A block ends the pair's open date, if any: a proposal is withdrawn or refused, a confirmed date
+        cancelled. The other hears it as any withdrawal or cancellation, without a reason and without the block."""
+        record = await self.uow.dates.open_for_introduction(introduction_id)
+        if record is None:
+            return
+        if record.state is DateState.PROPOSED:
+            await self.decline(record, record.round, by)
+        else:
+            await self.cancel(record, by, None, excused=True)
 
     async def ics_for(self, record: DateRecord, reader: UUID) -> bytes:
         """The calendar file as `reader` sees the date (call inside the reader's locale)."""

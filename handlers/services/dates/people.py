@@ -14,6 +14,7 @@ from handlers.views.cards import short_name
 from handlers.views.texts import quote
 from storage.records import Introduction
 from storage.repositories.dates import DateRecord
+from storage.repositories.quality_moderation import ModerationRepository
 
 
 @dataclass
@@ -42,7 +43,16 @@ class DatePeople(FeatureService):
         record = await self.uow.dates.get(date_id)
         return record if record is not None and record.includes(account_id) else None
 
+    async def blocked(self, introduction: Introduction) -> bool:
+        """Whether either of the introduction's two blocked the other."""
+        return await ModerationRepository.of(self.uow).blocked_between(introduction.first_id, introduction.second_id)
+
     async def connected_partners(self, account_id: UUID) -> list[Introduction]:
-        return [
+        """The connected introductions a date can be proposed on: none with someone either of the two blocked."""
+        connected = [
             i for i in await self.uow.introductions.list_for(account_id) if i.state == IntroductionState.CONNECTED.value
         ]
+        blocked = await ModerationRepository.of(self.uow).blocked_among(
+            account_id, [i.other(account_id) for i in connected]
+        )
+        return [i for i in connected if i.other(account_id) not in blocked]

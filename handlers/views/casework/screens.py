@@ -18,6 +18,7 @@ from domain.delivery import MAX_TEXT
 from domain.matching.decisions import IntroductionState
 from domain.pipeline import Stage
 from domain.profile import PreferencesData, ProfileData, from_fields
+from domain.quality import AUDIT_REFERENCE_PREFIX
 from domain.staff import Role
 from handlers.views.cards import preferences_section, public_facts, short_name
 from handlers.views.casework.buttons import short
@@ -277,7 +278,12 @@ def audit_line(
     line = f"• {local_time(entry.at, zone)} · {actor} · {action_label(entry.action)}"
     if subject is not None:
         line += f" · {subject}"
-    return line
+    return f"{line} · {audit_reference(entry.id)}"
+
+
+def audit_reference(entry_id: UUID) -> str:
+    """How an entry is named as evidence (a staff penalty's): audit#1a2b3c4d."""
+    return f"<code>{AUDIT_REFERENCE_PREFIX}{entry_id.hex[:8]}</code>"
 
 
 def actor_text(entry: AuditEntry, members: dict[UUID, StaffMember], clients: dict[UUID, ClientProfile]) -> str:
