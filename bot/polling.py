@@ -15,15 +15,17 @@ again (the offset had not passed it yet) is not handled twice by this process (o
 on the update-id dedupe in the database). An update whose handling raised counts as finished: aiogram's error
 handlers already ran; it is logged and not retried.
 
-An update counts against `max_in_flight` until its handling ended (its replies sent), not only until its commit:
-the cap bounds the work in memory, the offset only what Telegram keeps. Acknowledging at the commit matters for
-latency: while any update above the offset is unacknowledged, Telegram does not hold a long poll (it has those
-updates to return), so each getUpdates comes back at once with them. The commit comes a few milliseconds into an
-update, its replies a round trip or two later; so most of the time nothing unacknowledged sits above the offset
-and a new update reaches the waiting long poll at once. When a batch brings nothing new the poller asks again
-once the offset moved or after `repoll_interval`, whichever is first. Telegram returns at most 100 updates from
-the offset, so a single slow update stalls fetching once 100 newer ones are received (the cap is normally far
-lower).
+An update counts against `max_in_flight` until its handling ended (its replies sent), not only until its commit: the
+cap bounds the work in memory, the offset only what Telegram keeps. Acknowledging at the commit matters for latency:
+while any update above the offset is unacknowledged, Telegram does not hold a long poll (it has those updates to
+return), so each getUpdates comes back at once with them. The commit comes a few milliseconds into an update, its
+replies a round trip or two later; so while updates come slower than about one per round trip, nothing
+unacknowledged sits above the offset when the next request arrives and a new update reaches the waiting long poll at
+once. Faster than that, every request finds updates waiting and comes back at once anyway, and an update waits at
+Telegram for the next request, half a round trip on average (docs/architecture.md). When a batch brings nothing new
+the poller asks again once the offset moved or after `repoll_interval`, whichever is first. Telegram returns at most
+100 updates from the offset, so a single slow update stalls fetching once 100 newer ones are received (the cap is
+normally far lower).
 
 `stop()` (SIGTERM/SIGINT in `run_bot.py run`) stops fetching, gives the updates in flight `shutdown_grace`
 seconds to finish, cancels the rest (those not committed yet are not acknowledged, so Telegram sends them again;
