@@ -55,6 +55,7 @@ class Profiles(FeatureService):
     """The journey's reads and writes of a client's profile, preferences, photos, consent and account."""
 
     _profiles: dict[UUID, ClientProfile | None] = field(default_factory=dict, init=False, repr=False)
+    _outdated: dict[UUID, bool] = field(default_factory=dict, init=False, repr=False)  # asked once per update
     _preferences: dict[UUID, PartnerPreferences | None] = field(default_factory=dict, init=False, repr=False)
 
     def rules(self) -> AnswerRules:
@@ -77,8 +78,12 @@ class Profiles(FeatureService):
         works until they accept it (docs/quality.md)."""
         if account_id is None:
             return False
-        latest = await self.uow.consents.latest(account_id)
-        return latest is not None and not await self.uow.consents.has_consented(account_id, NOTICE_VERSION)
+        if account_id not in self._outdated:
+            latest = await self.uow.consents.latest(account_id)
+            self._outdated[account_id] = latest is not None and not await self.uow.consents.has_consented(
+                account_id, NOTICE_VERSION
+            )
+        return self._outdated[account_id]
 
     async def consent(self, account_id: UUID | None, *, channel: str, external_id: str, locale: str) -> Consented:
         """Record the consent to the current notice, creating the account (in the visitor's language) and an
@@ -89,6 +94,7 @@ class Profiles(FeatureService):
             account_id = self.uow.principal_id = account.id
         if not await self.has_consented(account_id):
             await self.uow.consents.record(account_id, NOTICE_VERSION, now=now)
+            self._outdated[account_id] = False
         if await self.profile(account_id) is not None:
             return Consented(account_id, new_profile=False)
         self._profiles[account_id] = await self.uow.profiles.create(account_id, now=now)
