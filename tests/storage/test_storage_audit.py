@@ -40,7 +40,7 @@ async def test_entries_are_listed_by_subject_actor_and_time(database: Database, 
 
 def test_the_repository_offers_no_way_to_change_entries() -> None:
     public = {name for name in dir(AuditRepository) if not name.startswith("_")}
-    assert public == {"record", "list_for_subject", "list_by_actor", "list_recent", "list_page"}
+    assert public == {"record", "list_for_subject", "list_by_actor", "list_recent", "list_page", "by_reference"}
 
 
 @pytest.mark.parametrize("statement", ["UPDATE audit_log SET action = 'nothing'", "DELETE FROM audit_log"])
