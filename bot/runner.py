@@ -86,7 +86,13 @@ async def opened_app(
         settings.blind_index_key.get_secret_value() if settings.blind_index_key else None,
         settings.data_dir,
     )
-    database = await Database.open(settings.effective_database_url, keys, migrate=True)
+    database = await Database.open(
+        settings.effective_database_url,
+        keys,
+        migrate=True,
+        pool_size=settings.database_pool_size,
+        writers=settings.database_writers,
+    )
     try:
         i18n = create_i18n(settings.default_locale)
         dp = create_dispatcher(settings, database=database, clock=clock, i18n=i18n, metrics=metrics)

@@ -37,21 +37,31 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+# Writing transactions one process runs at once on PostgreSQL by default (the rest queue, in turn): the best
+# latency in bench/bench_latency.py with the server on the same machine (docs/architecture.md).
+POSTGRES_WRITERS = 2
+
 _current_unit_of_work: ContextVar[UnitOfWork | None] = ContextVar("yuelao_unit_of_work", default=None)
 
 
 class Database:
     """The engine, the session factory and the key context of one database."""
 
-    def __init__(self, engine: AsyncEngine, context: StorageContext) -> None:
+    def __init__(self, engine: AsyncEngine, context: StorageContext, *, writers: int = POSTGRES_WRITERS) -> None:
         self.engine = engine
         self.session_factory = async_sessionmaker(engine, expire_on_commit=False, sync_session_class=UnitSession)
         self.context = context
         self._fsm_storage: DatabaseFSMStorage | None = None
+        # Writing transactions of this process take turns here, first come first served (`_writing`).
         # SQLite has one writer at a time. Its busy handler makes a waiting writer sleep and retry (1, 2, 5 ... up
-        # to 100 ms apart), so under load writers wait far longer than the lock is held, and not in turn. Writers
-        # of this process queue here instead, first come first served; other processes still meet the busy timeout.
-        self._writers: asyncio.Lock | None = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+        # to 100 ms apart), so under load writers wait far longer than the lock is held, and not in turn; other
+        # processes still meet the busy timeout.
+        # PostgreSQL takes many writers at once, but this process has one event loop: transactions running side
+        # by side share its CPU, so a burst of them (a getUpdates batch) all finish as late as the last would,
+        # where a few at a time finish the first ones first, with the server's round trips still overlapped.
+        # `writers` is their number on PostgreSQL; each waits for the server about nine times (ping, BEGIN,
+        # statements, COMMIT), so with the server on another host more of them keep the event loop busy.
+        self._writers = asyncio.Semaphore(1 if engine.dialect.name == "sqlite" else writers)
 
     @classmethod
     async def open(
@@ -62,17 +72,20 @@ class Database:
         migrate: bool = True,
         clock: Clock | None = None,
         field_cipher: FieldCipher | None = None,
+        pool_size: int | None = None,
+        writers: int = POSTGRES_WRITERS,
     ) -> Database:
         """Connect, refuse what cannot work, migrate, and make sure the system data key exists.
 
         Refusals happen before anything is written: `SchemaTooNewError` (written by a newer version),
         `MasterKeyMismatchError` (the keys cannot unwrap the stored data keys), `SchemaNotCurrentError`
-        (behind the code and `migrate=False`). SQLite files get their directory created.
-        `field_cipher` exists for benchmarks only.
+        (behind the code and `migrate=False`). SQLite files get their directory created. `pool_size`: the
+        connections kept open (`storage.engine.create_engine`). `writers`: the writing transactions run at once on
+        PostgreSQL (the others wait in turn; SQLite: one). `field_cipher` exists for benchmarks only.
         """
         clock = clock or SystemClock()
         master = MasterKeyRing(keys.master_keys)
-        engine = create_engine(url)
+        engine = create_engine(url, pool_size=pool_size)
         try:
             async with engine.connect() as connection:
                 await connection.execution_options(**READ_ONLY_OPTIONS)
@@ -92,7 +105,7 @@ class Database:
             await engine.dispose()
             raise
         crypto = FieldCrypto(field_cipher or AesGcmFieldCipher(), BlindIndexer(keys.blind_index_key))
-        return cls(engine, StorageContext(crypto, master, system_key, clock))
+        return cls(engine, StorageContext(crypto, master, system_key, clock), writers=writers)
 
     @property
     def dialect_name(self) -> str:
@@ -123,9 +136,9 @@ class Database:
 
     @asynccontextmanager
     async def _writing(self, read_only: bool) -> AsyncIterator[None]:
-        """On SQLite, a writing transaction waits for this process's other writers in turn (see __init__). Not
-        within a unit of work already open in this task: that one holds the turn (nesting is a mistake anyway)."""
-        if self._writers is None or read_only or self.current_unit_of_work() is not None:
+        """A writing transaction waits for its turn among this process's writers (see __init__). Not within a unit
+        of work already open in this task: that one holds the turn (nesting is a mistake anyway)."""
+        if read_only or self.current_unit_of_work() is not None:
             yield
             return
         async with self._writers:

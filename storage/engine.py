@@ -26,6 +26,12 @@ POSTGRES_DRIVER = "postgresql+asyncpg"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 READ_ONLY_OPTION = "yuelao_read_only"
 READ_ONLY_OPTIONS: Mapping[str, Any] = {READ_ONLY_OPTION: True}
+# Connections a process keeps open by default, and how many more it may open for a burst. A connection opened
+# beyond the pool is closed when it is returned, so a pool smaller than the transactions running at once opens
+# and closes one for most transactions under load: on PostgreSQL a server session each time (a process forked by
+# the server, authentication, prepared statements lost), on SQLite a thread and the pragmas.
+POOL_SIZE = 30
+POOL_OVERFLOW = 10
 
 
 def parse_url(url: str) -> URL:
@@ -50,10 +56,17 @@ def sqlite_file(url: URL) -> Path | None:
     return Path(url.database)
 
 
-def create_engine(url: str, **engine_options: Any) -> AsyncEngine:
-    """An engine for a supported URL; SQLite files get their directory created and their pragmas set."""
+def create_engine(url: str, *, pool_size: int | None = None, **engine_options: Any) -> AsyncEngine:
+    """An engine for a supported URL; SQLite files get their directory created and their pragmas set.
+
+    `pool_size`: the connections kept open once opened (`POOL_SIZE` when None), plus up to `POOL_OVERFLOW` more
+    in a burst (not with a `poolclass` of the caller's).
+    """
     parsed = parse_url(url)
     engine_options.setdefault("hide_parameters", True)  # bound values never reach logs or exception texts
+    if "poolclass" not in engine_options:
+        engine_options.setdefault("pool_size", pool_size or POOL_SIZE)
+        engine_options.setdefault("max_overflow", POOL_OVERFLOW)
     database_file = sqlite_file(parsed)
     if database_file is None:
         engine_options.setdefault("pool_pre_ping", True)

@@ -12,6 +12,8 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from domain.handoff import OpeningHours
+from storage.database import POSTGRES_WRITERS
+from storage.engine import POOL_OVERFLOW, POOL_SIZE
 
 TOKEN_SHAPE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{30,60}$")
 # English, Simplified and Traditional Chinese, Russian (domain.languages.LOCALES; storage.choices.LOCALES).
@@ -38,6 +40,14 @@ class Settings(BaseSettings):
     # Storage and keys
     data_dir: Path = Path("data")
     database_url: str | None = None
+    database_pool_size: int = Field(
+        default=POOL_SIZE,
+        ge=1,
+        description=f"database connections each process keeps open (and up to {POOL_OVERFLOW} more in a burst)",
+    )
+    database_writers: int = Field(
+        default=POSTGRES_WRITERS, ge=1, description="PostgreSQL: writing transactions one process runs at once"
+    )
     encryption_keys: SecretStr | None = None
     blind_index_key: SecretStr | None = None
 
