@@ -26,6 +26,7 @@ from storage.repositories.complaints import ComplaintsRepository
 from storage.repositories.events import EventsRepository
 from storage.repositories.hiring import HiringRepository
 from storage.repositories.profiles import forget_profile_rows
+from storage.session import transaction_cache
 from storage.unit_of_work import UnitOfWork
 
 EXPORT_FORMAT = "yuelao-export/1"
@@ -64,6 +65,7 @@ async def shred_account(
         await session.execute(delete(FsmStateRow).where(FsmStateRow.key_index.in_(indexes)))
     forget_cached_rows(session)
     forget_profile_rows(session)
+    transaction_cache(session).live_accounts.discard(account_id)
     await session.execute(
         update(AccountRow)
         .where(AccountRow.id == account_id)

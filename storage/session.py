@@ -22,6 +22,8 @@ from sqlalchemy import Row, event
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, SessionTransaction
 
+from storage.models.accounts import AccountRow
+
 if TYPE_CHECKING:
     from storage.repositories.profiles import PrefixedRow
 
@@ -40,10 +42,21 @@ class TransactionCache:
 
     profile_rows: dict[UUID, ProfileRow | None] = field(default_factory=dict)  # by account id
     fsm_rows: dict[bytes, SealedRow | None] = field(default_factory=dict)  # by FSM key index
+    live_accounts: set[UUID] = field(default_factory=set)  # read as not deleted (shredding takes one out)
 
     def clear(self) -> None:
         self.profile_rows.clear()
         self.fsm_rows.clear()
+        self.live_accounts.clear()
+
+
+async def account_alive(session: AsyncSession, account_id: UUID) -> bool | None:
+    """True when the account exists and is not deleted, False when deleted, None when there is no such account;
+    no statement when this transaction already saw it alive (the update's principal lookup)."""
+    if account_id in transaction_cache(session).live_accounts:
+        return True
+    row = await session.get(AccountRow, account_id)
+    return None if row is None else row.deleted_at is None
 
 
 def transaction_cache(session: Session | AsyncSession) -> TransactionCache:

@@ -23,6 +23,7 @@ from storage.records import Account
 from storage.repositories.base import Repository
 from storage.repositories.profiles import PROFILES, PrefixedRow, profile_columns, remember_profile_row
 from storage.sealing import RecordSpec
+from storage.session import transaction_cache
 
 ACCOUNTS = RecordSpec(AccountRow, Account, row_id="id")
 
@@ -133,6 +134,8 @@ class AccountsRepository(Repository):
             return None
         profile = PrefixedRow(row) if row.profile_account_id is not None else None
         remember_profile_row(self._session, row.id, profile)
+        if row.deleted_at is None:
+            transaction_cache(self._session).live_accounts.add(row.id)
         if row.key_id is not None:
             self._keys.remember(row.id, StoredKey(row.key_id, row.master_key_id, row.wrapped_key))
         account = await self._record(row)
@@ -163,11 +166,16 @@ class AccountsRepository(Repository):
     ) -> tuple[Account, bool]:
         """The account of (channel, external id), created if missing; safe when two updates race.
 
-        Returns (account, created).
+        Returns (account, created). No lookup when this transaction already found none (the update's principal
+        lookup): a race is settled by the INSERT.
         """
-        existing = await self.find_by_external(channel, external_id)
-        if existing is not None:
-            return existing, False
+        known = self._known_ids()
+        lookup = (channel, self._crypto.blind_index(ACCOUNT_EXTERNAL_ID, external_id))
+        known_missing = lookup in known and known[lookup] is None
+        if not known_missing:
+            existing = await self.find_by_external(channel, external_id)
+            if existing is not None:
+                return existing, False
         require_choice("locale", locale, LOCALES)
         account_id = uuid4()
         key = DataKey.generate(uuid4())
@@ -181,12 +189,14 @@ class AccountsRepository(Repository):
             **ACCOUNTS.encode(self._crypto, key, account_id, {"external_id": external_id}),
         }
         insert = pg_insert if self._dialect_name == "postgresql" else sqlite_insert
-        inserted = await self._session.scalar(
-            insert(AccountRow)
-            .values(values)
-            .on_conflict_do_nothing(index_elements=["channel", "external_id_index"])
-            .returning(AccountRow.id)
-        )
+        inserted = (
+            await self._session.execute(
+                insert(_ACCOUNTS)
+                .values(values)
+                .on_conflict_do_nothing(index_elements=["channel", "external_id_index"])
+                .returning(*_ACCOUNTS.c)
+            )
+        ).one_or_none()
         if inserted is None:
             winner = await self.find_by_external(channel, external_id)
             assert winner is not None
@@ -194,7 +204,9 @@ class AccountsRepository(Repository):
         self._keys.register_for_account(account_id, key, now)
         await self._session.flush()
         self._remember_id(channel, external_id, account_id)
-        return await self.require(account_id), True
+        transaction_cache(self._session).live_accounts.add(account_id)
+        remember_profile_row(self._session, account_id, None)  # a new account has no profile yet
+        return await self._record(inserted), True
 
     async def set_locale(self, account_id: UUID, locale: str) -> None:
         require_choice("locale", locale, LOCALES)

@@ -28,6 +28,7 @@ from sqlalchemy import (
     Insert,
     Integer,
     String,
+    Table,
     and_,
     bindparam,
     case,
@@ -64,6 +65,7 @@ from storage.models.accounts import AccountRow
 from storage.models.delivery import OUTBOX_CHAT_INDEX, OUTBOX_DEDUPE_INDEX, OutboxMessageRow, ScheduledJobRow
 from storage.repositories.base import Repository, RepositoryContext
 from storage.sealing import RecordSpec
+from storage.session import account_alive
 
 if TYPE_CHECKING:
     from storage.unit_of_work import UnitOfWork
@@ -246,7 +248,7 @@ def _reply_insert(sealed_columns: tuple[str, ...]) -> Insert:
     """A reply's INSERT (see `OutboxRepository.add_reply`), built once: it asks whether an earlier reply to the
     chat still waits and starts the row `sending` (leased) or `pending` accordingly. Parameters: the sealed
     columns, uid, account_id, channel, now, token, lease_until and chat_key_index."""
-    table = OutboxMessageRow.__table__
+    table = cast(Table, OutboxMessageRow.__table__)
     earlier = table.alias("earlier")
     token = bindparam("token", type_=table.c.claim_token.type)
     waiting = (
@@ -278,7 +280,9 @@ def _reply_insert(sealed_columns: tuple[str, ...]) -> Insert:
         "attempts": case((waiting, 0), else_=1),
         "failures": 0,
     }
-    return insert(OutboxMessageRow).values(values).returning(table.c.id, table.c.state)
+    # On the table, not the mapped class: the ORM's bulk-insert path would rebuild the statement's cache key on
+    # every execution.
+    return insert(table).values(values).returning(table.c.id, table.c.state)
 
 
 class OutboxRepository(Repository):
@@ -357,8 +361,7 @@ class OutboxRepository(Repository):
         """
         key = self._keys.system
         if account_id is not None:
-            account = await self._session.get(AccountRow, account_id)
-            gone = account is None or account.deleted_at is not None
+            gone = not await account_alive(self._session, account_id)
             usable = None if gone else await self._keys.usable_key(account_id)
             if usable is None:
                 account_id = None

@@ -15,12 +15,11 @@ from domain.profile import ProfileFields, declared_fields
 from storage.choices import PROFILE_STATUSES, require_choice
 from storage.crypto.blind_index import CLIENT_PHONE
 from storage.errors import AccountDeletedError, NotFoundError
-from storage.models.accounts import AccountRow
 from storage.models.clients import PROFILE_CHOICES, ClientProfileRow, PartnerPreferencesRow
 from storage.records import ClientProfile, MatchFacts
 from storage.repositories.base import Repository
 from storage.sealing import RecordSpec
-from storage.session import ProfileRow, transaction_cache
+from storage.session import ProfileRow, account_alive, transaction_cache
 
 PROFILES = RecordSpec(ClientProfileRow, ClientProfile, row_id="account_id")
 
@@ -124,10 +123,10 @@ class ProfilesRepository(Repository):
     ) -> ClientProfile:
         """An empty profile for a client account (intake fills it with `update`)."""
         validate_changes({"status": status, "tier": tier})
-        account = await self._session.get(AccountRow, account_id)
-        if account is None:
+        alive = await account_alive(self._session, account_id)
+        if alive is None:
             raise NotFoundError("account", account_id)
-        if account.deleted_at is not None:
+        if not alive:
             raise AccountDeletedError(account_id)
         values = {
             "account_id": account_id,
