@@ -13,8 +13,12 @@ the commit) in a process of its own (this script with `--serve`), talking real H
 half on the way there (then the call counts as arrived), half on the way back. Polling: the bot's own poller
 long-polls the double; webhook: the clients POST their updates to the bot's webhook server after half a round
 trip, as Telegram would. Each simulated client walks the registration journey (`tests/journey_walk.py`),
-waiting about 2 s (±25 %) after the bot's reply before its next update, for `--duration` seconds, starting at
-random moments within the first 2 s.
+answering about 2 s (±25 %) after the bot's reply reached the double (the person's screen), for `--duration`
+seconds, starting at random moments within the first 2 s. The bot runs without its background (the outbox
+worker and the rate limiter): the double enforces no limit, and 200 people answering every 2 s ask for about 90
+replies a second, three times Telegram's 30 messages/s for one bot, so with pacing on this would measure the
+limiter (tests/delivery prove its limits). This process pauses its own garbage collector while the clients walk
+(`harness_collector_paused`), so the double's pauses are not charged to the bot.
 
 Printed per run:
   offered   the updates/s the clients would send if every reply took the ideal time: clients / (2 s + ideal)
@@ -35,6 +39,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import logging
 import os
 import random
@@ -43,7 +48,7 @@ import sys
 import tempfile
 import time
 from asyncio.subprocess import PIPE
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -145,25 +150,28 @@ class RemoteClient(BotClient):
         session = RecordingSession(SystemClock())
         super().__init__(Dispatcher(), make_bot(session), session, **kwargs)
         self.transport, self.tally, self.think, self.deadline = transport, tally, think, deadline
-        self._first = True
+        self._replied_at: float | None = None  # loop time the bot's last reply reached the double
 
     async def _feed(self, update: Update) -> list[TelegramMethod[Any]]:
-        if not self._first and self.think:
-            await asyncio.sleep(self.think * random.uniform(0.75, 1.25))  # the person reads and answers
-        self._first = False
+        loop = asyncio.get_running_loop()
+        if self._replied_at is not None and self.think:
+            # The person reads the reply once it is on their screen, and answers: the think time runs from the
+            # reply's arrival, not from the moment the bot learnt it was delivered (half a round trip later).
+            answer_at = self._replied_at + self.think * random.uniform(0.75, 1.25)
+            await asyncio.sleep(max(0.0, answer_at - loop.time()))
         if time.monotonic() >= self.deadline:
             raise TimeUpError
         if update.callback_query is not None:
             _query_chats[update.callback_query.id] = self.chat.id
         api = self.transport.api
         before = len(api.calls)
-        loop = asyncio.get_running_loop()
         sent_at = loop.time()
         await self.transport.deliver(update)
         mine = [c for c in api.calls[before:] if _chat_of(c) == self.chat.id]
         if not mine:
             raise RuntimeError(f"the bot did not answer {update.model_dump(exclude_none=True)}"[:1500])
-        self.tally.samples.append(Sample(sent_at, max(c.at for c in mine) - sent_at, len(mine)))
+        self._replied_at = max(c.at for c in mine)
+        self.tally.samples.append(Sample(sent_at, self._replied_at - sent_at, len(mine)))
         methods = []
         for call in mine:
             method, result = _method_and_result(call)
@@ -339,6 +347,20 @@ async def handler_time(mode: str, url: str | None, scratch: Path) -> float:
         return statistics.median(s.reply for s in tally.samples)
 
 
+@contextlib.contextmanager
+def harness_collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection in this process (the double and the clients) while they run, as `timeit`
+    does: its full collections walk every call and message recorded so far, 230-290 ms every 20 s or so, while
+    the double could neither stamp the bot's calls nor answer them, and that was charged to the bot's reply
+    times. The bot's process collects as in production."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect()
+
+
 def _cpu_seconds(pid: int) -> float:
     """User and system CPU time of a running process (Linux /proc)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
@@ -368,7 +390,8 @@ async def measure(
         walkers = [
             RemoteClient(transport, tally, think, deadline, user_id=800_000_000 + number) for number in range(clients)
         ]
-        await asyncio.gather(*(walk(client, think) for client in walkers))
+        with harness_collector_paused():
+            await asyncio.gather(*(walk(client, think) for client in walkers))
         elapsed = time.monotonic() - started
         cpu = (time.process_time() - cpu_started) / elapsed
         bot_cpu = (_cpu_seconds(bot.process.pid) - bot_cpu_started) / elapsed
