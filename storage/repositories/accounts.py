@@ -98,7 +98,7 @@ class AccountsRepository(Repository):
     async def id_of_external(self, channel: str, external_id: str) -> UUID | None:
         """The account id of (channel, external id); no statement when this transaction already looked it up
         or created it (the principal lookup of the update did)."""
-        key = (channel, self._crypto.blind_index(ACCOUNT_EXTERNAL_ID, external_id))
+        key = self._id_key(channel, external_id)
         known = self._known_ids()
         if key not in known:
             account = await self.find_by_external(channel, external_id)
@@ -110,7 +110,11 @@ class AccountsRepository(Repository):
         return known
 
     def _remember_id(self, channel: str, external_id: str, account_id: UUID | None) -> None:
-        self._known_ids()[(channel, self._crypto.blind_index(ACCOUNT_EXTERNAL_ID, external_id))] = account_id
+        self._known_ids()[self._id_key(channel, external_id)] = account_id
+
+    def _id_key(self, channel: str, external_id: str) -> tuple[str, bytes]:
+        """Where this transaction remembers the account id of (channel, external id)."""
+        return channel, self._crypto.blind_index(ACCOUNT_EXTERNAL_ID, external_id)
 
     async def find_member(
         self, channel: str, external_id: str, *, conversation: bytes | None = None
@@ -169,10 +173,8 @@ class AccountsRepository(Repository):
         Returns (account, created). No lookup when this transaction already found none (the update's principal
         lookup): a race is settled by the INSERT.
         """
-        known = self._known_ids()
-        lookup = (channel, self._crypto.blind_index(ACCOUNT_EXTERNAL_ID, external_id))
-        known_missing = lookup in known and known[lookup] is None
-        if not known_missing:
+        known, lookup = self._known_ids(), self._id_key(channel, external_id)
+        if not (lookup in known and known[lookup] is None):
             existing = await self.find_by_external(channel, external_id)
             if existing is not None:
                 return existing, False
